@@ -1,0 +1,35 @@
+"""One test's outcome, as the engine reports it (plain data, JSON-safe)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class TestResult:
+    """The outcome of one spec test.
+
+    ``message`` says what was expected and what came back; for a hidden test it is
+    never shown to the student (only ``hint`` is).
+    """
+
+    target: str          # the graded item, e.g. "step"
+    name: str            # the test function's name
+    description: str     # first line of its docstring: what is checked
+    points: float        # points earned
+    max_points: float
+    passed: bool
+    hidden: bool
+    message: str = ""
+    hint: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TestResult":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+def total(results: list[TestResult]) -> tuple[float, float]:
+    """(points earned, points possible) over ``results``."""
+    return (sum(r.points for r in results), sum(r.max_points for r in results))
