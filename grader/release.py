@@ -49,11 +49,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="course folder (default: this repository)")
     parser.add_argument("--assignment", default=ASSIGNMENT)
+    parser.add_argument("--solutions-only", action="store_true", help="only regenerate solutions/")
     args = parser.parse_args(argv)
-    generate_assignment(args.root, args.assignment)
+    if not args.solutions_only:
+        generate_assignment(args.root, args.assignment)
     for path in export_solutions(args.root, args.assignment):
         print(f"wrote {path.relative_to(args.root)}")
-    print(f"released {args.root / 'assignments' / args.assignment}")
+    if not args.solutions_only:
+        print(f"released {args.root / 'assignments' / args.assignment}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+# Two commands on a fresh clone: `make demo` and `make test`. Both create .venv from setup.cfg.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+# nbgrader shells out to alembic: the venv's bin must be on PATH for every nbgrader call.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export MPLBACKEND := Agg
+
+.PHONY: install release test demo bench clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(PYTHON) -m pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(PYTHON) -c "import grader, nbgrader, tensorflow" 2>/dev/null
+	touch $@
+
+install: $(VENV)/.installed
+
+release: install  ## regenerate assignments/ (nbgrader) and solutions/ from source/
+	$(PYTHON) -m grader.release
+
+test: install  ## the whole test suite
+	$(PYTHON) -m pytest -n 2
+
+demo: install release  ## release, a simulated class, autograde, feedback, gradebook
+	$(PYTHON) -m grader.demo
+
+clean:
+	rm -rf demo-course gradebook.db submitted autograded feedback

@@ -1,0 +1,109 @@
+"""Wrong implementations for 01_perceptron."""
+from tests.mutants import Mutant
+
+TRAIN_HEAD = """
+def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    rng = np.random.default_rng(seed)
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    errors = []
+"""
+
+MUTANTS = [
+    Mutant("step", "uses >= so step(0) is 1", "def step(z):\n    return (np.asarray(z) >= 0).astype(int)"),
+    Mutant("step", "returns booleans", "def step(z):\n    return np.asarray(z) > 0"),
+    Mutant("step", "returns floats", "def step(z):\n    return np.where(np.asarray(z) > 0, 1.0, 0.0)"),
+    Mutant("step", "works on scalars only", "def step(z):\n    return 1 if z > 0 else 0"),
+    Mutant("perceptron", "forgets the bias", "def perceptron(x, w, b):\n    return step(x @ w)"),
+    Mutant("perceptron", "subtracts the bias", "def perceptron(x, w, b):\n    return step(x @ w - b)"),
+    Mutant("perceptron", "swaps x and w", "def perceptron(x, w, b):\n    return step(w @ x + b)"),
+    Mutant("and_gate", "right on three of four rows",
+           "def and_gate(x1, x2):\n    return gate(x1, x2, -0.2, 0.5, 0.0)"),
+    Mutant("and_gate", "works on scalars only", "def and_gate(x1, x2):\n    return int(x1 and x2)"),
+    Mutant("or_gate", "right on three of four rows",
+           "def or_gate(x1, x2):\n    return gate(x1, x2, -0.2, 0.5, 0.0)"),
+    Mutant("or_gate", "bias at the boundary: (0, 0) gives 1",
+           "def or_gate(x1, x2):\n    return gate(x1, x2, 0.0, 0.5, 0.5) | gate(x1, x2, 0.1, 0, 0)"),
+    Mutant("nand_gate", "right on three of four rows",
+           "def nand_gate(x1, x2):\n    return gate(x1, x2, 0.2, -0.5, 0.0)"),
+    Mutant("nand_gate", "is AND, not NAND", "def nand_gate(x1, x2):\n    return gate(x1, x2, -0.7, 0.5, 0.5)"),
+    Mutant("xor_gate", "a single perceptron", "def xor_gate(x1, x2):\n    return gate(x1, x2, -0.2, 0.5, 0.5)"),
+    Mutant("xor_gate", "computed with != instead of gates",
+           "def xor_gate(x1, x2):\n    return (np.asarray(x1) != np.asarray(x2)).astype(int)"),
+    Mutant("xor_gate", "second layer is OR", "def xor_gate(x1, x2):\n    return or_gate(nand_gate(x1, x2), or_gate(x1, x2))"),
+    Mutant("train_perceptron", "never updates the bias", TRAIN_HEAD + """
+    for _ in range(epochs):
+        wrong = 0
+        for i in rng.permutation(len(X)):
+            error = int(y[i]) - int(perceptron(X[i], w, b))
+            if error != 0:
+                w = w + lr * error * X[i]
+                wrong += 1
+        errors.append(wrong)
+        if wrong == 0:
+            break
+    return w, b, errors
+"""),
+    Mutant("train_perceptron", "counts errors after the epoch, not while visiting", TRAIN_HEAD + """
+    for _ in range(epochs):
+        for i in rng.permutation(len(X)):
+            error = int(y[i]) - int(perceptron(X[i], w, b))
+            w = w + lr * error * X[i]
+            b = b + lr * error
+        wrong = int(np.sum(perceptron(X, w, b) != y))
+        errors.append(wrong)
+        if wrong == 0:
+            break
+    return w, b, errors
+"""),
+    Mutant("train_perceptron", "keeps going after an error-free epoch", TRAIN_HEAD + """
+    for _ in range(epochs):
+        wrong = 0
+        for i in rng.permutation(len(X)):
+            error = int(y[i]) - int(perceptron(X[i], w, b))
+            if error != 0:
+                w = w + lr * error * X[i]
+                b = b + lr * error
+                wrong += 1
+        errors.append(wrong)
+    return w, b, errors
+"""),
+    Mutant("train_perceptron", "visits samples in order, without shuffling", TRAIN_HEAD + """
+    for _ in range(epochs):
+        wrong = 0
+        for i in range(len(X)):
+            error = int(y[i]) - int(perceptron(X[i], w, b))
+            if error != 0:
+                w = w + lr * error * X[i]
+                b = b + lr * error
+                wrong += 1
+        errors.append(wrong)
+        if wrong == 0:
+            break
+    return w, b, errors
+"""),
+    Mutant("train_perceptron", "reorders the caller's X and y in place", """
+def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
+    rng = np.random.default_rng(seed)
+    w = np.zeros(np.shape(X)[1])
+    b = 0.0
+    errors = []
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        X[:] = X[order]
+        y[:] = y[order]
+        wrong = 0
+        for i in range(len(X)):
+            error = int(y[i]) - int(perceptron(X[i], w, b))
+            if error != 0:
+                w = w + lr * error * X[i]
+                b = b + lr * error
+                wrong += 1
+        errors.append(wrong)
+        if wrong == 0:
+            break
+    return w, b, errors
+"""),
+]
