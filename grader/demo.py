@@ -1,0 +1,109 @@
+"""``make demo``: one assignment's whole life in a throwaway course folder.
+
+release (nbgrader generate_assignment) -> a simulated class hands in files through an
+LMS-style download (nbgrader zip_collect) -> nbgrader autograde -> nbgrader
+generate_feedback -> the gradebook, printed as a table.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from grader.classroom import STUDENTS, submission_bytes
+from grader.release import ASSIGNMENT, ROOT, nbgrader
+
+NAMED_REGEXP = rf".*/{ASSIGNMENT}_(?P<student_id>[a-z0-9]+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>[\w\-]+)"
+
+
+def make_course(course: Path, root: Path = ROOT) -> None:
+    """A fresh course folder with this repository's config and source notebooks."""
+    if course.exists():
+        shutil.rmtree(course)
+    course.mkdir(parents=True)
+    shutil.copy(root / "nbgrader_config.py", course)
+    shutil.copytree(root / "source", course / "source")
+
+
+def hand_in(course: Path, students: list[str], assignment: str = ASSIGNMENT) -> Path:
+    """Write every student's files into one LMS-style zip under ``downloaded/``."""
+    archive = course / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d-%H-%M-%S")
+    zip_path = archive / f"{assignment}_submissions.zip"
+    with zipfile.ZipFile(zip_path, "w") as bundle:
+        for released in sorted((course / "assignments" / assignment).glob("*.ipynb")):
+            release = nbformat.read(released, as_version=4)
+            source = nbformat.read(course / "source" / assignment / released.name, as_version=4)
+            for student in students:
+                name = f"{assignment}_{student}_attempt_{stamp}_{released.name}"
+                bundle.writestr(name, submission_bytes(student, release, source))
+    return zip_path
+
+
+def run(step: str, *args: str, course: Path) -> None:
+    """One nbgrader step; a failure is reported and the batch goes on."""
+    started = time.monotonic()
+    result = nbgrader(*args, root=course, check=False)
+    status = "ok" if result.returncode == 0 else f"exit {result.returncode}"
+    print(f"  {step:<20} {status} ({time.monotonic() - started:.0f} s)")
+    if result.returncode != 0:
+        errors = [line for line in (result.stdout + result.stderr).splitlines() if "[ERROR]" in line]
+        for line in errors[:6]:
+            print(f"      {line.strip()[:160]}")
+
+
+def gradebook_rows(course: Path, assignment: str = ASSIGNMENT) -> list[tuple[str, str, str, str]]:
+    """(student, notebook, score, max) for every student who handed in anything."""
+    rows = []
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebooks = [nb.name for nb in gradebook.find_assignment(assignment).notebooks]
+        for student in sorted(s.id for s in gradebook.students):
+            for notebook in notebooks:
+                try:
+                    graded = gradebook.find_submission_notebook(notebook, assignment, student)
+                    rows.append((student, notebook, f"{graded.score:g}", f"{graded.max_score:g}"))
+                except MissingEntry:
+                    rows.append((student, notebook, "not graded", "-"))
+    return rows
+
+
+def print_table(rows: list[tuple[str, ...]], header=("student", "notebook", "score", "max")) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--course", type=Path, default=ROOT / "demo-course")
+    parser.add_argument("--students", nargs="+", default=list(STUDENTS), choices=list(STUDENTS))
+    parser.add_argument("--cell-timeout", type=int, default=120,
+                        help="seconds nbgrader lets one cell run during autograde")
+    args = parser.parse_args(argv)
+    course = args.course.resolve()
+
+    print(f"course folder: {course}")
+    make_course(course)
+    run("generate_assignment", "generate_assignment", ASSIGNMENT, "--force", course=course)
+    print("  the class:")
+    for student in args.students:
+        print(f"    {student:<14} {STUDENTS[student][0]}")
+    hand_in(course, args.students)
+    run("zip_collect", "zip_collect", ASSIGNMENT, "--force",
+        f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}", course=course)
+    run("autograde", "autograde", ASSIGNMENT, "--create", "--force",
+        f"--ExecutePreprocessor.timeout={args.cell_timeout}", course=course)
+    run("generate_feedback", "generate_feedback", ASSIGNMENT, "--force", course=course)
+    print("\ngradebook:")
+    print_table(gradebook_rows(course))
+    print(f"\nfeedback for each student: {course / 'feedback'}/<student>/{ASSIGNMENT}/<notebook>.html")
+
+
+if __name__ == "__main__":
+    main()
