@@ -33,15 +33,13 @@ def mlp_forward(X, W1, b1, W2, b2):
     return sigmoid(hidden @ W2 + b2)         # (n, 1)
 
 
-# XOR_WEIGHTS = {"W1": (2, 2) array, "b1": (2,), "W2": (2, 1), "b2": (1,)}: a 2-2-1 sigmoid network for XOR.
-XOR_WEIGHTS = {
-    "W1": np.array([[-20.0, 20.0],
-                    [-20.0, 20.0]]),   # column 0: NAND, column 1: OR
-    "b1": np.array([30.0, -10.0]),
-    "W2": np.array([[20.0],
-                    [20.0]]),          # output: AND of the two hidden units
-    "b2": np.array([-30.0]),
-}
+# A 2-2-1 sigmoid network for XOR: a dict of arrays with keys and shapes
+# "W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,).
+XOR_WEIGHTS = dict(
+    W1=np.array([[-20.0, 20.0], [-20.0, 20.0]]),   # column 0: NAND, column 1: OR
+    b1=np.array([30.0, -10.0]),
+    W2=np.array([[20.0], [20.0]]),                 # output: AND of the two hidden units
+    b2=np.array([-30.0]))
 
 
 import os
@@ -53,11 +51,9 @@ def build_xor_model(hidden_units=8, seed=0):
     # Dense(hidden_units, relu) -> Dense(1, sigmoid) on 2 inputs,
     # compiled with Adam(learning_rate=0.05), binary cross-entropy and the accuracy metric.
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(hidden_units, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential([keras.Input(shape=(2,)),
+                              keras.layers.Dense(hidden_units, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05),
                   loss="binary_crossentropy", metrics=["accuracy"])
     return model
