@@ -18,23 +18,26 @@ from nbgrader.api import Gradebook, MissingEntry
 from grader.classroom import STUDENTS, submission_bytes
 from grader.release import ASSIGNMENT, ROOT, nbgrader
 
-NAMED_REGEXP = rf".*/{ASSIGNMENT}_(?P<student_id>[a-z0-9]+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>[\w\-]+)"
+NAMED_REGEXP = rf".*/{ASSIGNMENT}_(?P<student_id>[a-z0-9]+)_attempt_(?P<timestamp>[0-9]{{8}}T[0-9]{{6}})_(?P<file_id>[\w\-]+)"
 
 
-def make_course(course: Path, root: Path = ROOT) -> None:
-    """A fresh course folder with this repository's config and source notebooks."""
+def make_course(course: Path, root: Path = ROOT, notebooks: list[str] | None = None) -> None:
+    """A fresh course folder with this repository's config and source notebooks
+    (only those whose file names start with one of ``notebooks``, if given)."""
     if course.exists():
         shutil.rmtree(course)
     course.mkdir(parents=True)
     shutil.copy(root / "nbgrader_config.py", course)
-    shutil.copytree(root / "source", course / "source")
+    picked = None if notebooks is None else lambda folder, names: [
+        n for n in names if n.endswith(".ipynb") and not n.startswith(tuple(notebooks))]
+    shutil.copytree(root / "source", course / "source", ignore=picked)
 
 
 def hand_in(course: Path, students: list[str], assignment: str = ASSIGNMENT) -> Path:
     """Write every student's files into one LMS-style zip under ``downloaded/``."""
     archive = course / "downloaded" / assignment / "archive"
     archive.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d-%H-%M-%S")
+    stamp = time.strftime("%Y%m%dT%H%M%S")
     zip_path = archive / f"{assignment}_submissions.zip"
     with zipfile.ZipFile(zip_path, "w") as bundle:
         for released in sorted((course / "assignments" / assignment).glob("*.ipynb")):
@@ -53,7 +56,8 @@ def run(step: str, *args: str, course: Path) -> None:
     status = "ok" if result.returncode == 0 else f"exit {result.returncode}"
     print(f"  {step:<20} {status} ({time.monotonic() - started:.0f} s)")
     if result.returncode != 0:
-        errors = [line for line in (result.stdout + result.stderr).splitlines() if "[ERROR]" in line]
+        output = (result.stdout + result.stderr).splitlines()
+        errors = [line for line in output if "ERROR" in line] or output[-6:]
         for line in errors[:6]:
             print(f"      {line.strip()[:160]}")
 
@@ -83,13 +87,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course", type=Path, default=ROOT / "demo-course")
     parser.add_argument("--students", nargs="+", default=list(STUDENTS), choices=list(STUDENTS))
+    parser.add_argument("--notebooks", nargs="+", metavar="PREFIX",
+                        help="only these notebooks, e.g. 01 03 (default: all)")
     parser.add_argument("--cell-timeout", type=int, default=120,
                         help="seconds nbgrader lets one cell run during autograde")
     args = parser.parse_args(argv)
     course = args.course.resolve()
 
     print(f"course folder: {course}")
-    make_course(course)
+    make_course(course, notebooks=args.notebooks)
     run("generate_assignment", "generate_assignment", ASSIGNMENT, "--force", course=course)
     print("  the class:")
     for student in args.students:
