@@ -1,6 +1,7 @@
 """What each cell of a course notebook is, read from nbgrader metadata and tags.
 
-Kinds: ``markdown``; ``setup`` (given code: imports, helpers); ``solution`` (graded code
+Kinds: ``markdown``; ``bootstrap`` (tagged ``bootstrap``: the first code cell, which
+checks that the grader is installed and explains how to install it); ``setup`` (given code: imports, helpers); ``solution`` (graded code
 between ``### BEGIN SOLUTION`` / ``### END SOLUTION``); ``test`` (an nbgrader autograder
 cell); ``demo`` (tagged ``demo``: plots and long training, skipped by export and batch
 grading).
@@ -17,8 +18,11 @@ HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 def kind(cell) -> str:
     if cell.get("cell_type") != "code":
         return "markdown"
-    if "demo" in cell.get("metadata", {}).get("tags", []):
+    tags = cell.get("metadata", {}).get("tags", [])
+    if "demo" in tags:
         return "demo"
+    if "bootstrap" in tags:
+        return "bootstrap"
     nbgrader = cell.get("metadata", {}).get("nbgrader", {})
     if nbgrader.get("solution"):
         return "solution"

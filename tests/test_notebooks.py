@@ -65,3 +65,21 @@ def test_command_line_path(path):
     assert not solved.notes
     untouched = grade_notebook(RELEASE / path.name, scope="all")
     assert total(untouched.results) == (0.0, possible)
+
+
+@pytest.mark.slow
+def test_release_without_grader_explains_how_to_install(tmp_path, monkeypatch):
+    """Where the grader is missing (a fresh Colab), the first cell says how to install it and
+    the test cells report that instead of raising ImportError."""
+    (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['grader'] = None\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    notebook = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    notebook.cells = [c for c in notebook.cells if kind(c) != "demo"]
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    bootstrap = next(c for c in notebook.cells if kind(c) == "bootstrap")
+    printed = "".join(o.get("text", "") for o in bootstrap.outputs)
+    assert "pip install" in printed and "설치" in printed
+    for cell in (c for c in notebook.cells if kind(c) == "test"):
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.metadata.nbgrader.grade_id
+        assert cell_points(cell) == 0.0
+        assert "grader not installed" in "".join(o.get("text", "") for o in cell.outputs)

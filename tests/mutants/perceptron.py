@@ -1,15 +1,7 @@
 """Wrong implementations for 01_perceptron."""
-from tests.mutants import Mutant
+from tests.mutants import Mutant, edited
 
-TRAIN_HEAD = """
-def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    rng = np.random.default_rng(seed)
-    w = np.zeros(X.shape[1])
-    b = 0.0
-    errors = []
-"""
+SPEC = "perceptron"
 
 MUTANTS = [
     Mutant("step", "uses >= so step(0) is 1", "def step(z):\n    return (np.asarray(z) >= 0).astype(int)"),
@@ -33,57 +25,15 @@ MUTANTS = [
     Mutant("xor_gate", "computed with != instead of gates",
            "def xor_gate(x1, x2):\n    return (np.asarray(x1) != np.asarray(x2)).astype(int)"),
     Mutant("xor_gate", "second layer is OR", "def xor_gate(x1, x2):\n    return or_gate(nand_gate(x1, x2), or_gate(x1, x2))"),
-    Mutant("train_perceptron", "never updates the bias", TRAIN_HEAD + """
-    for _ in range(epochs):
-        wrong = 0
-        for i in rng.permutation(len(X)):
-            error = int(y[i]) - int(perceptron(X[i], w, b))
-            if error != 0:
-                w = w + lr * error * X[i]
-                wrong += 1
-        errors.append(wrong)
-        if wrong == 0:
-            break
-    return w, b, errors
-"""),
-    Mutant("train_perceptron", "counts errors after the epoch, not while visiting", TRAIN_HEAD + """
-    for _ in range(epochs):
-        for i in rng.permutation(len(X)):
-            error = int(y[i]) - int(perceptron(X[i], w, b))
-            w = w + lr * error * X[i]
-            b = b + lr * error
-        wrong = int(np.sum(perceptron(X, w, b) != y))
-        errors.append(wrong)
-        if wrong == 0:
-            break
-    return w, b, errors
-"""),
-    Mutant("train_perceptron", "keeps going after an error-free epoch", TRAIN_HEAD + """
-    for _ in range(epochs):
-        wrong = 0
-        for i in rng.permutation(len(X)):
-            error = int(y[i]) - int(perceptron(X[i], w, b))
-            if error != 0:
-                w = w + lr * error * X[i]
-                b = b + lr * error
-                wrong += 1
-        errors.append(wrong)
-    return w, b, errors
-"""),
-    Mutant("train_perceptron", "visits samples in order, without shuffling", TRAIN_HEAD + """
-    for _ in range(epochs):
-        wrong = 0
-        for i in range(len(X)):
-            error = int(y[i]) - int(perceptron(X[i], w, b))
-            if error != 0:
-                w = w + lr * error * X[i]
-                b = b + lr * error
-                wrong += 1
-        errors.append(wrong)
-        if wrong == 0:
-            break
-    return w, b, errors
-"""),
+    Mutant("train_perceptron", "never updates the bias", edited(
+        SPEC, "train_perceptron", ("                b = b + lr * error\n", ""))),
+    Mutant("train_perceptron", "counts errors after the epoch, not while visiting", edited(
+        SPEC, "train_perceptron", ("        errors.append(wrong)",
+                                   "        errors.append(int(np.sum(perceptron(X, w, b) != y)))"))),
+    Mutant("train_perceptron", "keeps going after an error-free epoch", edited(
+        SPEC, "train_perceptron", ("        if wrong == 0:\n            break\n", ""))),
+    Mutant("train_perceptron", "visits samples in order, without shuffling", edited(
+        SPEC, "train_perceptron", ("rng.permutation(len(X))", "range(len(X))"))),
     Mutant("train_perceptron", "reorders the caller's X and y in place", """
 def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
     rng = np.random.default_rng(seed)
