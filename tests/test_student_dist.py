@@ -1,0 +1,274 @@
+"""What students install (`python -m grader.student_dist`): no solution or hidden test inside, and it works.
+
+The wheel and the assignments zip are built once into a temporary folder; every file in
+them is scanned for solution code, hidden tests and instructor-only modules; then the
+wheel is installed into a new virtual environment that sees the project's third-party
+packages but not the repository, and its `grader check` grades released notebooks.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import student_dist
+from grader.cells import hidden_test_lines, kind, solution_lines
+from grader.classroom import filled
+from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
+
+HIDDEN_SPECS = sorted(p.stem for p in (ROOT / "grader" / "specs").glob("*_hidden.py"))
+INSTRUCTOR_ONLY = [f"grader.{name}" for name in student_dist.INSTRUCTOR_ONLY]
+
+# A line this short is an idiom (`else:`, `return out`), not something a student could copy.
+MIN_WORD_CHARACTERS = 12
+# Solution lines that are idioms any module may hold (the engine seeds its own generators).
+IDIOMS = {
+    "rng = np.random.default_rng(seed)",
+    "keras.utils.set_random_seed(seed)",
+    'given = os.environ.get("MNIST_PATH")',
+}
+# Solution lines that a public spec holds on purpose, as a helper that computes expected
+# values. Every entry ships to students: keep this list short and each entry deliberate.
+IN_PUBLIC_SPECS = {
+    # xor_mlp_public.stable_sigmoid checks the student's sigmoid on large |z|.
+    "return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+    # training_skills_public.shift_of recognises which shift the student's augmentation applied.
+    "img[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]",
+}
+# Import name -> the distribution in the wheel's Requires-Dist that provides it.
+PROVIDED_BY = {"numpy": "numpy", "pytest": "pytest", "nbformat": "nbformat", "nbclient": "nbclient",
+               "traitlets": "nbclient", "IPython": "ipykernel", "ipykernel": "ipykernel",
+               "matplotlib": "matplotlib", "sklearn": "scikit-learn", "keras": "tensorflow",
+               "tensorflow": "tensorflow", "mlxtend": "mlxtend"}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    return student_dist.build(tmp_path_factory.mktemp("student-dist"))
+
+
+def archive_texts(path: Path) -> dict[str, str]:
+    """Every file in a zip archive (a wheel is one), decoded as text."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+
+
+@pytest.fixture(scope="module")
+def shipped(dist) -> dict[str, str]:
+    """Every file a student receives, wheel and zip, by name."""
+    files = archive_texts(dist.wheel)
+    files.update({f"{dist.assignments.name}:{name}": text for name, text in archive_texts(dist.assignments).items()})
+    return files
+
+
+def code_lines(name: str, text: str) -> set[str]:
+    """The stripped lines of a file; for a notebook, of its cells' sources (not its JSON)."""
+    if name.endswith(".ipynb"):
+        text = "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells)
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def distinctive(lines: set[str]) -> set[str]:
+    return {line for line in lines if len(re.sub(r"\W", "", line)) >= MIN_WORD_CHARACTERS}
+
+
+def given_lines() -> set[str]:
+    """Lines of the source notebooks that the release shows as they are (text, given code, demos)."""
+    return {line.strip() for path in source_notebooks() for cell in nbformat.read(path, as_version=4).cells
+            if kind(cell) not in ("solution", "test") for line in cell.source.splitlines()}
+
+
+def secret_lines() -> dict[str, set[str]]:
+    """Per source notebook: its solution and hidden-test lines, less what students see anyway."""
+    notebooks = {path.name: nbformat.read(path, as_version=4) for path in source_notebooks()}
+    given = given_lines()
+    secrets = {}
+    for name, notebook in notebooks.items():
+        lines = {line for cell in notebook.cells
+                 for line in solution_lines(cell.source) + hidden_test_lines(cell.source)}
+        assert lines, f"{name} has no solution or hidden-test lines to look for"
+        secrets[name] = distinctive(lines - given - IDIOMS - IN_PUBLIC_SPECS)
+    return secrets
+
+
+# ---------------------------------------------------------------- what is in the wheel and the zip
+
+def test_wheel_holds_engine_and_public_specs_only(dist):
+    modules = sorted(n for n in dist.wheel_files if ".dist-info/" not in n)
+    assert {"grader/__init__.py", "grader/cli.py", "grader/engine.py", "grader/specs/perceptron_public.py"} <= set(modules)
+    assert all(n.endswith(".py") for n in modules), "a data file in the wheel (a hidden test split?)"
+    for name in modules:
+        assert not name.startswith("solutions") and "_hidden" not in name, name
+        assert name.removesuffix(".py").replace("/", ".") not in INSTRUCTOR_ONLY, name
+    public = sorted(f"grader/specs/{p.name}" for p in (ROOT / "grader" / "specs").glob("*_public.py"))
+    assert public and set(public) <= set(modules)
+    with zipfile.ZipFile(dist.wheel) as archive:   # shipped as they are in the repository
+        for name in modules:
+            assert archive.read(name) == (ROOT / name).read_bytes(), name
+
+
+def test_wheel_metadata(dist):
+    version = student_dist.metadata()[0]
+    assert dist.wheel.name == f"dl_week3_grader-{version}-py3-none-any.whl"
+    texts = archive_texts(dist.wheel)
+    info = f"dl_week3_grader-{version}.dist-info"
+    meta = Parser().parsestr(texts[f"{info}/METADATA"])
+    assert meta["Name"] == "dl-week3-grader" and meta["Version"] == version
+    assert "grader = grader.cli:main" in texts[f"{info}/entry_points.txt"]
+    requires = {re.match(r"[\w.-]+", r).group(0).lower() for r in meta.get_all("Requires-Dist")}
+    assert not requires & {"nbgrader", "tensorflow-cpu"}
+    assert set(PROVIDED_BY.values()) <= requires
+
+
+def test_zip_holds_the_released_notebooks(dist):
+    released = sorted(p.name for p in RELEASE.glob("*.ipynb"))
+    with zipfile.ZipFile(dist.assignments) as archive:
+        assert archive.namelist() == [f"week3/{name}" for name in released]
+        for name in released:
+            assert archive.read(f"week3/{name}") == (RELEASE / name).read_bytes()
+
+
+def test_the_build_is_reproducible(dist, tmp_path):
+    again = student_dist.build(tmp_path)
+    assert again.wheel.read_bytes() == dist.wheel.read_bytes()
+    assert again.assignments.read_bytes() == dist.assignments.read_bytes()
+
+
+def test_no_solution_or_hidden_test_line_ships(shipped):
+    lines = {name: code_lines(name, text) for name, text in shipped.items()}
+    for notebook, secrets in secret_lines().items():
+        leaked = sorted((line, name) for line in secrets for name, present in lines.items() if line in present)
+        assert not leaked, f"solution or hidden-test lines of {notebook} ship to students: {leaked[:5]}"
+
+
+def test_no_hidden_spec_line_ships(shipped):
+    public = given_lines() | {line for path in student_dist.shipped_modules()
+                              for line in code_lines(path.name, (ROOT / path).read_text(encoding="utf-8"))}
+    lines = {name: code_lines(name, text) for name, text in shipped.items()}
+    for spec in HIDDEN_SPECS:
+        text = (ROOT / "grader" / "specs" / f"{spec}.py").read_text(encoding="utf-8")
+        secrets = distinctive(code_lines(spec, text) - public)
+        assert secrets, spec
+        leaked = sorted((line, name) for line in secrets for name, present in lines.items() if line in present)
+        assert not leaked, f"lines of {spec} ship to students: {leaked[:5]}"
+
+
+def test_no_solution_or_hidden_module_is_named(shipped):
+    for name, text in shipped.items():
+        assert "solutions" not in name and "_hidden" not in name, name
+        assert not re.search(r"^\s*(from|import)\s+solutions\b", text, re.M), name
+        for spec in HIDDEN_SPECS:
+            assert spec not in text, f"{name} names {spec}"
+        if name.endswith(".ipynb"):
+            assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, name
+
+
+def third_party_imports(code: str) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"grader"}
+
+
+def test_every_import_is_a_declared_dependency(shipped):
+    """What the wheel's modules and the released notebooks import, the wheel's requirements install."""
+    imported = set()
+    for name, text in shipped.items():
+        if name.endswith(".py"):
+            imported |= third_party_imports(text)
+        elif name.endswith(".ipynb"):
+            for cell in nbformat.reads(text, as_version=4).cells:
+                if cell.cell_type == "code":
+                    code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+                    imported |= third_party_imports(code)
+    assert imported - set(PROVIDED_BY) == set(), "add these to the wheel's requirements and to PROVIDED_BY"
+
+
+def test_a_new_engine_dependency_fails_the_build(tmp_path):
+    (tmp_path / "grader").mkdir()
+    (tmp_path / "grader" / "cli.py").write_text("from grader.release import ROOT\nfrom grader.engine import run_specs\n")
+    (tmp_path / "grader" / "release.py").write_text("ROOT = None\n")
+    (tmp_path / "grader" / "engine.py").write_text("import solutions.week3\n")
+    with pytest.raises(student_dist.StudentDistError) as error:
+        student_dist.check_closure([Path("grader/cli.py"), Path("grader/engine.py")], root=tmp_path)
+    assert "grader.release" in str(error.value) and "solutions.week3" in str(error.value)
+
+
+# ---------------------------------------------------------------- installed in a new environment
+
+def run(command, cwd, env, timeout=300):
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def student_venv(dist, tmp_path_factory):
+    """A new virtual environment with the wheel installed and, through a .pth line, the project
+    venv's third-party packages; the project's editable install (grader, solutions) is not seen."""
+    home = tmp_path_factory.mktemp("student")
+    venv = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    (site / "project-third-party.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", PIP_DISABLE_PIP_VERSION_CHECK="1",
+               TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg")
+    installed = run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+                     "--quiet", str(dist.wheel)], home, env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return venv, site, env, home
+
+
+@pytest.mark.slow
+def test_installed_wheel_has_no_instructor_material(student_venv):
+    venv, site, env, home = student_venv
+    probe = ("import importlib, importlib.metadata, grader, grader.cli, grader.specs.perceptron_public\n"
+             "print(grader.__file__)\n"
+             "print(importlib.metadata.version('dl-week3-grader'))\n"
+             f"for name in {['solutions', 'solutions.week3.perceptron', *(f'grader.specs.{s}' for s in HIDDEN_SPECS), *INSTRUCTOR_ONLY]!r}:\n"
+             "    try:\n"
+             "        importlib.import_module(name)\n"
+             "    except ImportError:\n"
+             "        print('missing', name)\n"
+             "    else:\n"
+             "        print('FOUND', name)\n")
+    done = run([str(venv / "bin" / "python"), "-c", probe], home, env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == str(site / "grader" / "__init__.py")
+    assert lines[1] == student_dist.metadata()[0]
+    assert "missing solutions" in lines and "missing grader.specs.perceptron_hidden" in lines
+    assert not [line for line in lines[2:] if not line.startswith("missing ")], lines
+
+
+@pytest.mark.slow
+def test_installed_grader_checks_released_notebooks(student_venv, tmp_path):
+    venv, site, env, home = student_venv
+    release = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    source = nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4)
+    shutil.copy(RELEASE / "01_perceptron.ipynb", tmp_path / "untouched.ipynb")
+    nbformat.write(filled(release, source), tmp_path / "01_perceptron.ipynb")
+    grader = str(venv / "bin" / "grader")
+
+    stub = run([grader, "check", "untouched.ipynb"], tmp_path, env)
+    assert stub.returncode == 1, stub.stdout + stub.stderr
+    assert stub.stdout.splitlines()[-1] == "score: 0 / 13"
+
+    done = run([grader, "check", "01_perceptron.ipynb"], tmp_path, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "score: 13 / 13"
+    assert "[hidden]" not in done.stdout
