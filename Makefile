@@ -6,7 +6,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export MPLBACKEND := Agg
 
-.PHONY: install release test demo bench clean
+.PHONY: install release test demo bench student-dist clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -26,5 +26,8 @@ test: install  ## the whole test suite
 demo: install release  ## release, a simulated class, autograde, feedback, gradebook
 	$(PYTHON) -m grader.demo
 
+student-dist: install  ## what students install: a wheel (engine + public specs) and the assignments zip
+	$(PYTHON) -m grader.student_dist --out dist/student
+
 clean:
-	rm -rf demo-course gradebook.db submitted autograded feedback
+	rm -rf demo-course gradebook.db submitted autograded feedback dist

@@ -40,8 +40,6 @@ IDIOMS = {
 # Solution lines that a public spec holds on purpose, as a helper that computes expected
 # values. Every entry ships to students: keep this list short and each entry deliberate.
 IN_PUBLIC_SPECS = {
-    # xor_mlp_public.stable_sigmoid checks the student's sigmoid on large |z|.
-    "return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
     # training_skills_public.shift_of recognises which shift the student's augmentation applied.
     "img[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]",
 }
