@@ -20,11 +20,15 @@ install: $(VENV)/.installed
 release: install  ## regenerate assignments/ (nbgrader) and solutions/ from source/
 	$(PYTHON) -m grader.release
 
-test: install  ## the whole test suite
+test: export GRADER_MNIST_QUICK = 1
+test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
 	$(PYTHON) -m pytest -n 2
 
+bench: install  ## reference homework model vs a dense baseline: accuracy and training time
+	$(PYTHON) -m grader.bench
+
 demo: install release  ## release, a simulated class, autograde, feedback, gradebook
-	$(PYTHON) -m grader.demo
+	$(PYTHON) -m grader.demo --cell-timeout 300
 
 student-dist: install  ## what students install: a wheel (engine + public specs) and the assignments zip
 	$(PYTHON) -m grader.student_dist --out dist/student
