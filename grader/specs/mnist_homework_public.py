@@ -11,6 +11,7 @@ import pytest
 from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
 from grader.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
+from grader.keras_tools import keras_module, layers_of
 
 KIND = data_kind()
 ACCURACY_TIMEOUT = budget_for(KIND) + 120      # training budget, plus saving and evaluating
@@ -18,11 +19,6 @@ KERAS_TIMEOUT = 60
 
 
 # ---------------------------------------------------------------- helpers (spec-only)
-
-def keras_module():
-    import keras
-    return keras
-
 
 def small_split(seed: int, n_train: int, n_test: int) -> tuple:
     """Random raw MNIST-like arrays: uint8 images (n, 28, 28) and uint8 labels 0-9."""
@@ -88,14 +84,7 @@ def probabilities(model, images: np.ndarray, what: str) -> np.ndarray:
 
 
 def rescaling_layers(model) -> list:
-    keras = keras_module()
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Rescaling):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found += rescaling_layers(layer)
-    return found
+    return layers_of(model, "Rescaling")
 
 
 def sample_images(count: int, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:

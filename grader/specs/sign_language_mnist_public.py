@@ -11,6 +11,7 @@ import pytest
 
 from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
 from grader.data.sign_mnist import HEADER
+from grader.keras_tools import keras_module, layers_of
 
 VALID_LABELS = tuple(k for k in range(25) if k != 9)
 NUM_CLASSES = 25
@@ -82,11 +83,6 @@ def expect_error(sub, path, line: int | None, keyword: str, problem: str) -> Non
         raise Mismatch(what, f"the error message lacks {', '.join(missing)}", received=message)
 
 
-def keras_module():
-    import keras
-    return keras
-
-
 def built_model(build):
     keras = keras_module()
     model = build()
@@ -137,14 +133,7 @@ def require_compiled(model) -> None:
 
 
 def dropout_layers(model) -> list:
-    keras = keras_module()
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dropout):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found += dropout_layers(layer)
-    return found
+    return layers_of(model, "Dropout")
 
 
 # ---------------------------------------------------------------- load_sign_mnist

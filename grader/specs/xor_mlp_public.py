@@ -9,6 +9,7 @@ import pytest
 
 from grader.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show
 from grader.submission import MissingDefinition
+from grader.keras_tools import keras_module
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_LABELS = np.array([[0], [1], [1], [0]])
@@ -55,11 +56,6 @@ def xor_weights(sub):
         raise Mismatch("XOR_WEIGHTS", "is not defined: not implemented yet, or its cell raised an error. "
                        "Replace `raise NotImplementedError()` in its cell with the dict, run the cell, "
                        "and check the spelling `XOR_WEIGHTS`.") from None
-
-
-def keras_module():
-    import keras
-    return keras
 
 
 def to_numpy(value) -> np.ndarray:
