@@ -36,6 +36,7 @@ IDIOMS = {
     "rng = np.random.default_rng(seed)",
     "keras.utils.set_random_seed(seed)",
     'given = os.environ.get("MNIST_PATH")',
+    "except ValueError:",   # an exception handler, in 05's solution and its public spec alike
 }
 # Solution lines that a public spec holds on purpose, as a helper that computes expected
 # values. Every entry ships to students: keep this list short and each entry deliberate.
