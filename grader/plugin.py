@@ -71,9 +71,11 @@ def describe(item) -> str:
 class SpecPlugin:
     """Collects results of one spec run; gives specs the ``sub`` and ``ref`` fixtures."""
 
-    def __init__(self, namespace: dict, reference: str | None, target: str | None = None,
+    def __init__(self, namespace, reference: str | None, target: str | None = None,
                  timeout: float = 10.0):
-        self.submission = Submission(namespace)
+        # a dict of names (a notebook's globals), or an object that reads them elsewhere
+        # (grader.sandbox's SandboxedSubmission, which also brings its own time limit)
+        self.submission = Submission(namespace) if isinstance(namespace, dict) else namespace
         self.reference = reference
         self.target = target
         self.timeout = timeout
@@ -102,10 +104,12 @@ class SpecPlugin:
         items[:] = chosen
         self.collected = [self._result(item, passed=False) for item in chosen]
 
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
-        with time_limit(float(marker_arg(item, "timeout", self.timeout))):
-            yield
+        seconds = float(marker_arg(item, "timeout", self.timeout))
+        own_limit = getattr(type(self.submission), "time_limit", None)
+        with own_limit(self.submission, seconds) if own_limit else time_limit(seconds):
+            return (yield)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -33,6 +33,9 @@ class Submission:
 
 def explain_error(exc: BaseException) -> str:
     """A one-paragraph explanation of an exception raised by student code."""
+    remote_type = getattr(exc, "remote_type", None)     # raised in a sandboxed process
+    if remote_type is not None:
+        return _explain_remote(remote_type, str(exc), getattr(exc, "where", ""))
     if isinstance(exc, NotImplementedError):
         return ("not implemented yet: replace `raise NotImplementedError()` "
                 "under `# YOUR CODE HERE` with your code.")
@@ -40,6 +43,14 @@ def explain_error(exc: BaseException) -> str:
         return str(exc)
     where = _student_frame(exc)
     return f"your code raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
+
+
+def _explain_remote(remote_type: str, message: str, where: str) -> str:
+    if remote_type == "NotImplementedError":
+        return explain_error(NotImplementedError())
+    if remote_type == "AssertionError" and message:
+        return message
+    return f"your code raised {remote_type}: {message}".rstrip(": ") + (f" ({where})" if where else "")
 
 
 def _student_frame(exc: BaseException) -> str:

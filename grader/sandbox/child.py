@@ -1,0 +1,80 @@
+"""The sandboxed student process: run notebook cells, then answer the grader's requests.
+
+Started by :mod:`grader.sandbox.launcher` as ``python child.py RFD WFD XFER LIMITS_JSON``
+from a folder holding only this file and ``protocol.py``. It sets its own resource limits
+before any student code runs, never imports the grader, and talks only through the two
+pipe descriptors it is given (stdout and stderr go to a capped file).
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import linecache
+import resource
+import signal
+import sys
+
+LIMITS = {"memory_mb": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
+          "file_mb": resource.RLIMIT_FSIZE, "processes": resource.RLIMIT_NPROC,
+          "open_files": resource.RLIMIT_NOFILE}
+
+
+def apply_limits(limits: dict) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for key, which in LIMITS.items():
+        value = limits.get(key)
+        if value:
+            value = int(value) * (2 ** 20 if key.endswith("_mb") else 1)
+            resource.setrlimit(which, (value, value))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # too much output: an error, not a kill
+
+
+class _NoIPython:
+    """``get_ipython()`` in the sandbox: magics and shell commands are skipped."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    run_cell_magic = system = getoutput = run_line_magic
+
+
+def main() -> None:
+    rfd, wfd, xfer_dir, limits = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+    apply_limits(limits)
+    from protocol import Peer
+
+    namespace = {"__name__": "__main__", "__builtins__": builtins,
+                 "get_ipython": _NoIPython, "display": lambda *args, **kwargs: None}
+
+    class Child(Peer):
+        def op_run_cell(self, message):
+            number, source = int(message["number"]), str(message["source"])
+            filename = f"<cell {number}>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(compile(source, filename, "exec"), namespace)
+            return None, None
+
+        def op_lookup(self, message):
+            name = str(message["name"])
+            if name not in namespace:
+                raise NameError(name)
+            return self.encode(namespace[name]), None
+
+        def op_namespace(self, message):
+            return self._handle(namespace), None
+
+        def op_names(self, message):
+            return sorted(k for k in namespace if not k.startswith("__")), None
+
+    peer = Child(rfd, wfd, xfer_dir, trusted=False)
+    peer.send({"ready": True})
+    while True:
+        message = peer.receive()
+        peer.serve(message)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:
+        sys.exit(3)

@@ -1,0 +1,778 @@
+"""The wire between the trusted grader and a sandboxed student process.
+
+Standalone on purpose (standard library and NumPy only): the sandbox runs a copy of this
+file and of ``child.py`` and sees nothing else of the grader.
+
+Messages are length-prefixed JSON. Plain data travels by value: None, bool, int, float,
+complex, str, bytes, tuples, lists, dicts, sets, NumPy scalars and arrays of numbers,
+booleans or text (inline below 1 MiB, else an ``.npy`` file in the shared transfer folder,
+read back with ``allow_pickle=False``), ``np.random.Generator`` state, Keras models (a
+``.keras`` file, loaded by the trusted side in safe mode) and Keras histories. Anything else
+(a function, a class instance, a generator) stays where it lives and travels as a handle;
+the other side gets a :class:`Remote` proxy whose calls, attributes, items and iteration are
+requests back to the owner. Both sides serve requests while they wait for an answer, so a
+student's ``train(net, ...)`` can call the grader's ``net.loss`` and the grader's spec can
+call the student's ``net.loss``.
+
+In-place semantics survive the boundary: after a call, arguments that the callee changed
+(arrays, lists, dicts, random generators, Keras weights) are sent back and written into the
+caller's objects; arrays fetched through a handle (``net.params["W1"]``) and changed in
+place are written back to their owner before the next message leaves.
+
+A trusted peer (the grader) lets the other side reach only what it was handed: registered
+objects, their public instance attributes and methods, and the items of its containers.
+"""
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import math
+import os
+import select
+import stat
+import struct
+import sys
+import time
+import traceback
+from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
+
+import numpy as np
+
+HEADER = struct.Struct(">I")
+MAX_MESSAGE = 1 << 30
+INLINE_BYTES = 1 << 20
+MAX_DEPTH = 100
+ARRAY_KINDS = "biufcU"
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a valid message (or vanished)."""
+
+
+class PeerGone(ProtocolError):
+    """The other process closed the pipe or died."""
+
+
+class DeadlineExceeded(Exception):
+    """No answer came before the deadline."""
+
+
+class RemoteError(Exception):
+    """The other side raised while serving a request.
+
+    ``remote_type`` is the exception's class name there and ``where`` the innermost frame of
+    student code (``in step, line 3: return 1 / z``), when there is one.
+    """
+
+    def __init__(self, remote_type: str, message: str, where: str = ""):
+        super().__init__(message)
+        self.remote_type, self.where = remote_type, where
+
+
+class Refused(Exception):
+    """A trusted peer refused a request it does not allow."""
+
+
+def student_frame(exc: BaseException) -> str:
+    """``in NAME, line N: CODE`` for the innermost frame in a notebook cell."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"in {frame.name}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
+
+
+def _keras_kind(value) -> str | None:
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return None
+    if isinstance(value, keras.Model):
+        return "model"
+    if isinstance(value, keras.callbacks.History):
+        return "history"
+    return None
+
+
+class Peer:
+    """One end of the wire: encodes values, sends requests and serves the other end's."""
+
+    def __init__(self, rfd: int, wfd: int, xfer_dir: str, trusted: bool):
+        self.rfd, self.wfd, self.xfer_dir, self.trusted = rfd, wfd, xfer_dir, trusted
+        self.objects: dict[int, object] = {}
+        self.handle_of: dict[int, int] = {}
+        self.tracked: dict[int, tuple[int, str, object, np.ndarray, np.ndarray]] = {}
+        self.ids = itertools.count(1)
+        self.files = itertools.count(1)
+        self.deadline: float | None = None
+        self.on_deadline = None
+        self.generation = 0
+
+    # ---- framing -------------------------------------------------------------------------
+
+    def send(self, message: dict) -> None:
+        message = {**message, "sync": self._changed_fetches()}
+        data = json.dumps(message, separators=(",", ":")).encode()
+        payload = HEADER.pack(len(data)) + data
+        view = memoryview(payload)
+        while view:
+            try:
+                written = os.write(self.wfd, view)
+            except (BrokenPipeError, OSError) as error:
+                raise PeerGone(f"the other process is gone ({error})") from None
+            view = view[written:]
+
+    def _read_exactly(self, n: int) -> bytes:
+        chunks, left = [], n
+        while left:
+            if self.deadline is not None:
+                remaining = self.deadline - time.monotonic()
+                try:
+                    ready = remaining > 0 and select.select([self.rfd], [], [], remaining)[0]
+                except (OSError, ValueError) as error:
+                    raise PeerGone(f"the other process is gone ({error})") from None
+                if not ready:
+                    raise DeadlineExceeded()
+            try:
+                chunk = os.read(self.rfd, min(left, 1 << 20))
+            except OSError as error:
+                raise PeerGone(f"the other process is gone ({error})") from None
+            if not chunk:
+                raise PeerGone("the other process closed the connection")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def receive(self) -> dict:
+        (size,) = HEADER.unpack(self._read_exactly(HEADER.size))
+        if size > MAX_MESSAGE:
+            raise ProtocolError(f"message of {size} bytes is too large")
+        try:
+            message = json.loads(self._read_exactly(size))
+        except (ValueError, RecursionError) as error:
+            raise ProtocolError(f"malformed message: {error}") from None
+        if not isinstance(message, dict):
+            raise ProtocolError("malformed message")
+        self._apply_sync(message.get("sync") or [])
+        return message
+
+    # ---- requests ------------------------------------------------------------------------
+
+    def request(self, op: str, **fields):
+        """Send a request and serve the other side until its answer arrives; return the value."""
+        number = next(self.ids)
+        self.send({"op": op, "id": number, **fields})
+        while True:
+            message = self.receive()
+            if "op" in message:
+                self.serve(message)
+            elif message.get("reply") == number:
+                if "error" in message:
+                    error = message["error"] if isinstance(message["error"], dict) else {}
+                    raise RemoteError(str(error.get("type", "Error")), str(error.get("message", "")),
+                                      str(error.get("where", "")))
+                return message
+            else:
+                raise ProtocolError("an answer to a question that was not asked")
+
+    def call(self, target, *args, **kwargs):
+        encoded_args = [self.encode(a) for a in args]
+        encoded_kwargs = {str(k): self.encode(v) for k, v in kwargs.items()}
+        reply = self.request("call", target=target, args=encoded_args, kwargs=encoded_kwargs)
+        for index, value in (reply.get("mutated") or {}).items():
+            where = args[int(index)] if index.isdigit() else kwargs.get(index)
+            update_in_place(where, self.decode(value))
+        return self.decode(reply.get("value"))
+
+    # ---- serving -------------------------------------------------------------------------
+
+    def serve(self, message: dict) -> None:
+        number = message.get("id")
+        try:
+            value, mutated = self._perform(message)
+            reply = {"reply": number, "value": value}
+            if mutated:
+                reply["mutated"] = mutated
+        except Exception as error:  # anything the served code raised goes back to the caller
+            reply = {"reply": number, "error": {"type": type(error).__name__, "message": _text(error),
+                                                "where": student_frame(error)}}
+        except (KeyboardInterrupt, SystemExit) as error:
+            reply = {"reply": number, "error": {"type": type(error).__name__,
+                                                "message": f"raised {type(error).__name__}", "where": student_frame(error)}}
+        self.send(reply)
+
+    def _perform(self, message: dict):
+        op = message.get("op")
+        handler = getattr(self, f"op_{op}", None) if isinstance(op, str) and op.isidentifier() else None
+        if handler is None:
+            raise Refused(f"unknown request {op!r}")
+        return handler(message)
+
+    def _target(self, message: dict):
+        target = message.get("target")
+        if target not in self.objects:
+            raise Refused("no such object (it belonged to an earlier run)")
+        return self.objects[target]
+
+    def op_call(self, message):
+        target = self._target(message)
+        if self.trusted and (isinstance(target, type) or not callable(target)):
+            raise Refused("only functions handed over may be called")
+        raw_args, raw_kwargs = message.get("args") or [], message.get("kwargs") or {}
+        args = [self.decode(a) for a in raw_args]
+        kwargs = {str(k): self.decode(v) for k, v in raw_kwargs.items()}
+        value = target(*args, **kwargs)
+        mutated = {}
+        for key, raw, now in [*zip(map(str, range(len(args))), raw_args, args),
+                              *((k, raw_kwargs[k], kwargs[k]) for k in kwargs)]:
+            if _mutable(now):
+                encoded = self.encode(now)
+                if encoded != raw:
+                    mutated[key] = encoded
+        return self.encode(value), mutated
+
+    def op_getattr(self, message):
+        target, name = self._target(message), str(message.get("name"))
+        if self.trusted:
+            _public(name)
+            if name not in getattr(target, "__dict__", {}) and not _is_method(target, name):
+                raise AttributeError(f"{type(target).__name__} has no public attribute {name!r}")
+        return self.encode(getattr(target, name), containers_by_ref=True), None
+
+    def op_setattr(self, message):
+        target, name = self._target(message), str(message.get("name"))
+        value = self.decode(message.get("value"))
+        if self.trusted:
+            _public(name)
+            if name not in getattr(target, "__dict__", {}) or callable(getattr(target, name)) \
+                    or isinstance(value, Remote) or callable(value):
+                raise Refused(f"cannot set {name!r} here")
+        setattr(target, name, value)
+        return None, None
+
+    def op_getitem(self, message):
+        target, key = self._container(message), self.decode(message.get("key"))
+        return self.encode(target[key], containers_by_ref=True), None
+
+    def op_setitem(self, message):
+        target, key = self._container(message), self.decode(message.get("key"))
+        value = self.decode(message.get("value"))
+        if self.trusted and (isinstance(value, Remote) or callable(value)):
+            raise Refused("only data may be stored here")
+        target[key] = value
+        return None, None
+
+    def op_delitem(self, message):
+        del self._container(message)[self.decode(message.get("key"))]
+        return None, None
+
+    def op_len(self, message):
+        return len(self._container(message)), None
+
+    def op_contains(self, message):
+        return self.decode(message.get("key")) in self._container(message), None
+
+    def op_iter(self, message):
+        target = self._target(message)
+        if isinstance(target, (dict, list, tuple, set, frozenset)):
+            return {"__snapshot__": self.encode(list(target))}, None
+        if self.trusted:
+            raise Refused("only containers may be iterated")
+        return self.encode(iter(target), force_handle=True), None
+
+    def op_next(self, message):
+        target = self._target(message)
+        if self.trusted or not isinstance(target, Iterator):
+            raise Refused("not an iterator")
+        try:
+            return {"__item__": self.encode(next(target))}, None
+        except StopIteration:
+            return {"__stop__": True}, None
+
+    def op_describe(self, message):
+        target = self._target(message)
+        return {"type": type(target).__name__, "repr": _short_repr(target)}, None
+
+    def _container(self, message):
+        target = self._target(message)
+        if self.trusted and not isinstance(target, (dict, list)):
+            raise Refused("not a container")
+        return target
+
+    # ---- fetched arrays changed in place -------------------------------------------------
+
+    def remember_fetch(self, handle: int, how: str, key, value) -> None:
+        """Watch an array fetched from the other side's object ``handle`` for in-place changes."""
+        if isinstance(value, np.ndarray) and value.size <= (1 << 22):
+            self.tracked[id(value)] = (handle, how, key, value, value.copy())
+
+    def _changed_fetches(self) -> list:
+        changes, keep = [], {}
+        for handle, how, key, array, snapshot in self.tracked.values():
+            if array.shape != snapshot.shape or array.dtype != snapshot.dtype or \
+                    not np.array_equal(array, snapshot, equal_nan=array.dtype.kind in "fc"):
+                changes.append([handle, how, self.encode(key), self.encode(array)])
+                snapshot = array.copy()
+            if sys.getrefcount(array) > 3:  # still reachable by the code that fetched it
+                keep[id(array)] = (handle, how, key, array, snapshot)
+        self.tracked = keep
+        return changes
+
+    def _apply_sync(self, changes) -> None:
+        for change in changes:
+            try:
+                handle, how, key, value = change
+                target = self.objects[handle]
+                key, value = self.decode(key), self.decode(value)
+                if not isinstance(value, np.ndarray):
+                    continue
+                if how == "attr":
+                    _public(str(key)) if self.trusted else None
+                    current = getattr(target, str(key))
+                else:
+                    if self.trusted and not isinstance(target, (dict, list)):
+                        continue
+                    current = target[key]
+                if isinstance(current, np.ndarray) and current.shape == value.shape:
+                    np.copyto(current, value, casting="unsafe")
+                elif how == "item":
+                    target[key] = value
+            except Exception:  # a stale or malformed change is dropped, never fatal
+                continue
+
+    # ---- encoding ------------------------------------------------------------------------
+
+    def encode(self, value, containers_by_ref: bool = False, force_handle: bool = False, depth: int = 0):
+        if depth > MAX_DEPTH:
+            raise ValueError("the value is nested too deeply to send")
+        if isinstance(value, Remote) and value._peer is self:
+            return {"__back__": value._handle}
+        if force_handle:
+            return self._handle(value)
+        if containers_by_ref and isinstance(value, dict):
+            return {"__synced__": self._handle(value)["__ref__"],
+                    "items": [[self.encode(k), self.encode(v, depth=depth + 1)] for k, v in value.items()]}
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if type(value) is int:
+            return value
+        if type(value) is float:
+            return value if math.isfinite(value) else {"__float__": repr(value)}
+        encode = lambda v: self.encode(v, depth=depth + 1)  # noqa: E731
+        if isinstance(value, np.ndarray) and not isinstance(value, np.ma.MaskedArray):
+            return self._encode_array(value, depth)
+        if isinstance(value, np.generic):
+            if value.dtype.kind in "biufc":
+                return {"__np__": [value.dtype.str, encode(value.item())]}
+            if value.dtype.kind == "U":
+                return {"__np__": [value.dtype.str, str(value)]}
+        if isinstance(value, complex):
+            return {"__complex__": [encode(float(value.real)), encode(float(value.imag))]}
+        if isinstance(value, float):
+            return encode(float(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, (bytes, bytearray)):
+            return {"__bytes__": base64.b64encode(bytes(value)).decode()}
+        if isinstance(value, tuple) and type(value) is tuple:
+            return {"__tuple__": [encode(v) for v in value]}
+        if isinstance(value, list):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {"__dict__": [[encode(k), encode(v)] for k, v in value.items()]}
+        if isinstance(value, (set, frozenset)):
+            return {"__set__": [encode(v) for v in value], "frozen": isinstance(value, frozenset)}
+        if isinstance(value, np.random.Generator):
+            return {"__rng__": encode(value.bit_generator.state)}
+        if isinstance(value, range):
+            return {"__range__": [value.start, value.stop, value.step]}
+        keras_kind = _keras_kind(value)
+        if keras_kind == "model":
+            name = self._new_file(".keras")
+            value.save(name)
+            return {"__keras__": os.path.basename(name)}
+        if keras_kind == "history":
+            return {"__history__": encode({"history": dict(value.history), "params": dict(value.params or {}),
+                                           "epoch": list(value.epoch)})}
+        return self._handle(value)
+
+    def _encode_array(self, array: np.ndarray, depth: int):
+        array = np.asarray(array)
+        if array.dtype.kind not in ARRAY_KINDS or array.dtype.fields is not None:
+            if array.dtype.kind == "O":
+                return {"__objects__": [list(array.shape), [self.encode(v, depth=depth + 1) for v in array.ravel()]]}
+            raise ValueError(f"arrays of dtype {array.dtype} cannot be sent")
+        if not array.flags.c_contiguous:
+            array = array.copy(order="C")      # (np.ascontiguousarray would make 0-d arrays 1-d)
+        if array.nbytes > INLINE_BYTES:
+            name = self._new_file(".npy")
+            np.save(name, array, allow_pickle=False)
+            return {"__npy__": os.path.basename(name)}
+        return {"__nd__": [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes()).decode()]}
+
+    def _new_file(self, suffix: str) -> str:
+        return os.path.join(self.xfer_dir, f"{os.getpid()}-{next(self.files)}{suffix}")
+
+    def _open_transfer(self, name) -> str:
+        """The path of a transfer file, refusing anything but a plain file in the transfer folder."""
+        if not isinstance(name, str) or os.path.basename(name) != name or name.startswith("."):
+            raise ProtocolError("bad transfer file name")
+        path = os.path.join(self.xfer_dir, name)
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ProtocolError("a transfer file is not a plain file")
+        return path
+
+    def _handle(self, value):
+        handle = self.handle_of.get(id(value))
+        if handle is None or self.objects.get(handle) is not value:
+            handle = next(self.ids)
+            self.objects[handle], self.handle_of[id(value)] = value, handle
+        kind = ("mapping" if isinstance(value, Mapping) else "sequence" if isinstance(value, list)
+                else "iterator" if isinstance(value, Iterator) else "callable" if callable(value) else "object")
+        return {"__ref__": handle, "kind": kind, "type": type(value).__name__,
+                "name": str(getattr(value, "__name__", ""))[:100] if callable(value) else ""}
+
+    def decode(self, data, depth: int = 0):
+        if depth > MAX_DEPTH:
+            raise ProtocolError("nested too deeply")
+        if data is None or isinstance(data, (bool, int, float, str)):
+            return data
+        decode = lambda v: self.decode(v, depth + 1)  # noqa: E731
+        if isinstance(data, list):
+            return [decode(v) for v in data]
+        if not isinstance(data, dict) or len(data) == 0:
+            raise ProtocolError("malformed value")
+        tag = next(iter(data))
+        body = data[tag]
+        if tag == "__nd__":
+            dtype, shape, text = body
+            dtype = _safe_dtype(dtype)
+            raw = base64.b64decode(text)
+            return np.frombuffer(raw, dtype=dtype).reshape([int(s) for s in shape]).copy()
+        if tag == "__npy__":
+            path = self._open_transfer(body)
+            try:
+                with open(path, "rb", opener=_no_follow) as handle:
+                    array = np.load(handle, allow_pickle=False)
+            finally:
+                _unlink(path)
+            _safe_dtype(array.dtype.str)
+            return array
+        if tag == "__objects__":
+            shape, items = body
+            array = np.empty(len(items), dtype=object)
+            for i, item in enumerate(items):
+                array[i] = decode(item)
+            return array.reshape([int(s) for s in shape])
+        if tag == "__np__":
+            dtype, value = body
+            return _safe_dtype(dtype).type(decode(value))
+        if tag == "__float__":
+            return float(body) if body in ("nan", "inf", "-inf") else _bad()
+        if tag == "__complex__":
+            return complex(decode(body[0]), decode(body[1]))
+        if tag == "__bytes__":
+            return base64.b64decode(body)
+        if tag == "__tuple__":
+            return tuple(decode(v) for v in body)
+        if tag == "__dict__":
+            return {_hashable(decode(k)): decode(v) for k, v in body}
+        if tag == "__set__":
+            items = (_hashable(decode(v)) for v in body)
+            return frozenset(items) if data.get("frozen") else set(items)
+        if tag == "__range__":
+            return range(*(int(v) for v in body))
+        if tag == "__rng__":
+            state = decode(body)
+            name = state.get("bit_generator") if isinstance(state, dict) else None
+            bit_generator = getattr(np.random, str(name), None)
+            if name not in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"):
+                raise ProtocolError("unknown random generator")
+            generator = np.random.Generator(bit_generator())
+            generator.bit_generator.state = state
+            return generator
+        if tag == "__keras__":
+            path = self._open_transfer(body)
+            try:
+                import keras
+                return keras.models.load_model(path, safe_mode=True)
+            finally:
+                _unlink(path)
+        if tag == "__history__":
+            import keras
+            fields = decode(body)
+            history = keras.callbacks.History()
+            history.history, history.params, history.epoch = fields["history"], fields["params"], fields["epoch"]
+            return history
+        if tag == "__back__":
+            if body not in self.objects:
+                raise ProtocolError("no such object")
+            return self.objects[body]
+        if tag == "__ref__":
+            return Remote.make(self, int(body), data.get("kind"), str(data.get("type", "")), str(data.get("name", "")))
+        if tag == "__synced__":
+            synced = SyncedDict()
+            dict.update(synced, ((_hashable(decode(k)), decode(v)) for k, v in data.get("items") or []))
+            synced._peer, synced._handle = self, int(body)
+            for key, value in dict.items(synced):
+                self.remember_fetch(synced._handle, "item", key, value)
+            return synced
+        if tag == "__snapshot__":
+            return {"__snapshot__": decode(body)}
+        if tag == "__item__":
+            return {"__item__": decode(body)}
+        if tag == "__stop__":
+            return {"__stop__": True}
+        raise ProtocolError(f"unknown value tag {tag!r}")
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+def _safe_dtype(text) -> np.dtype:
+    dtype = np.dtype(str(text))
+    if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.hasobject:
+        raise ProtocolError(f"dtype {dtype} is not allowed")
+    return dtype
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _bad():
+    raise ProtocolError("malformed number")
+
+
+def _no_follow(path, flags):
+    return os.open(path, flags | os.O_NOFOLLOW)
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _text(error: BaseException) -> str:
+    try:
+        text = str(error)
+    except Exception:
+        text = "(an exception that cannot be shown)"
+    return text[:2000]
+
+
+def _short_repr(value) -> str:
+    try:
+        return repr(value)[:200]
+    except Exception:
+        return f"<{type(value).__name__}>"
+
+
+def _public(name: str) -> None:
+    if not name.isidentifier() or name.startswith("_"):
+        raise Refused(f"attribute {name!r} is not public")
+
+
+def _is_method(target, name: str) -> bool:
+    import inspect
+    return inspect.isfunction(getattr(type(target), name, None))
+
+
+def _mutable(value) -> bool:
+    return isinstance(value, (np.ndarray, list, dict, set, np.random.Generator)) or _keras_kind(value) == "model"
+
+
+def update_in_place(target, new) -> None:
+    """Make ``target`` equal to ``new`` without replacing it (arrays, lists, dicts, sets, rngs, models)."""
+    if isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
+        if target.shape == new.shape:
+            np.copyto(target, new, casting="unsafe")
+    elif isinstance(target, dict) and isinstance(new, dict):
+        for key in [k for k in target if k not in new]:
+            del target[key]
+        for key, value in new.items():
+            if key in target and _same_kind(target[key], value):
+                update_in_place(target[key], value)
+            else:
+                target[key] = value
+    elif isinstance(target, list) and isinstance(new, list):
+        if len(target) == len(new):
+            for i, value in enumerate(new):
+                if _same_kind(target[i], value):
+                    update_in_place(target[i], value)
+                else:
+                    target[i] = value
+        else:
+            target[:] = new
+    elif isinstance(target, set) and isinstance(new, (set, frozenset)):
+        target.clear()
+        target.update(new)
+    elif isinstance(target, np.random.Generator) and isinstance(new, np.random.Generator):
+        target.bit_generator.state = new.bit_generator.state
+    elif _keras_kind(target) == "model" and _keras_kind(new) == "model":
+        try:
+            target.set_weights(new.get_weights())
+        except ValueError:
+            pass
+
+
+def _same_kind(a, b) -> bool:
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a.shape == b.shape
+    return isinstance(a, (dict, list, set, np.random.Generator)) and type(a) is type(b)
+
+
+# ---- proxies --------------------------------------------------------------------------------
+
+class Remote:
+    """Something that lives on the other side; every use is a request to it."""
+
+    __slots__ = ("_peer", "_handle", "_generation", "_type", "_name")
+
+    @staticmethod
+    def make(peer: Peer, handle: int, kind, type_name: str, name: str):
+        cls = {"mapping": RemoteMapping, "sequence": RemoteSequence, "iterator": RemoteIterator}.get(kind, Remote)
+        proxy = object.__new__(cls)
+        for slot, value in zip(Remote.__slots__, (peer, handle, peer.generation, type_name, name)):
+            object.__setattr__(proxy, slot, value)
+        return proxy
+
+    def _ask(self, op: str, **fields):
+        return self._peer.request(op, target=self._handle, **fields).get("value")
+
+    def __call__(self, *args, **kwargs):
+        return self._peer.call(self._handle, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        value = self._peer.decode(self._ask("getattr", name=name))
+        self._peer.remember_fetch(self._handle, "attr", name, value)
+        return value
+
+    def __setattr__(self, name: str, value):
+        self._ask("setattr", name=name, value=self._peer.encode(value))
+
+    def __getitem__(self, key):
+        value = self._peer.decode(self._ask("getitem", key=self._peer.encode(key)))
+        self._peer.remember_fetch(self._handle, "item", key, value)
+        return value
+
+    def __setitem__(self, key, value):
+        self._ask("setitem", key=self._peer.encode(key), value=self._peer.encode(value))
+
+    def __delitem__(self, key):
+        self._ask("delitem", key=self._peer.encode(key))
+
+    def __len__(self):
+        try:
+            return int(self._ask("len"))
+        except RemoteError as error:
+            if error.remote_type == "TypeError":
+                raise TypeError(str(error)) from None
+            raise
+
+    def __contains__(self, key):
+        return bool(self._ask("contains", key=self._peer.encode(key)))
+
+    def __iter__(self):
+        answer = self._peer.decode(self._ask("iter"))
+        if isinstance(answer, dict) and "__snapshot__" in answer:
+            return iter(answer["__snapshot__"])
+        return answer
+
+    def __repr__(self):
+        label = self._name or self._type
+        return f"<{label} from the other process>"
+
+
+class RemoteMapping(Remote, MutableMapping):
+    """A dict that lives on the other side."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return dict(self.items()) == other
+
+    __hash__ = None
+
+
+class SyncedDict(dict):
+    """A copy of a dict that lives on the other side; writes to it are sent there too.
+
+    ``net.params`` fetched from the other process is one: it is a real ``dict``, and
+    ``params["W1"] = ...``, ``del params[k]`` and in-place changes to its arrays reach the owner.
+    """
+
+    _peer: Peer
+    _handle: int
+
+    def _send(self, op: str, **fields):
+        self._peer.request(op, target=self._handle, **fields)
+
+    def __setitem__(self, key, value):
+        self._send("setitem", key=self._peer.encode(key), value=self._peer.encode(value))
+        dict.__setitem__(self, key, value)
+        self._peer.remember_fetch(self._handle, "item", key, value)
+
+    def __delitem__(self, key):
+        self._send("delitem", key=self._peer.encode(key))
+        dict.__delitem__(self, key)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key, *default):
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self):
+        for key in list(self):
+            del self[key]
+
+
+class RemoteSequence(Remote, MutableSequence):
+    """A list that lives on the other side."""
+
+    __slots__ = ()
+
+    def insert(self, index, value):
+        raise TypeError("cannot insert into a list that lives in the other process")
+
+    def __eq__(self, other):
+        return list(self) == other
+
+    __hash__ = None
+
+
+class RemoteIterator(Remote, Iterator):
+    """An iterator (a generator, say) that lives on the other side."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        raise TypeError("an iterator has no length")
+
+    def __next__(self):
+        answer = self._peer.decode(self._ask("next"))
+        if "__stop__" in answer:
+            raise StopIteration
+        return answer["__item__"]

@@ -1,0 +1,198 @@
+"""A student's notebook loaded in a sandbox, as the specs' ``sub``.
+
+:class:`SandboxedSubmission` runs the notebook's setup and solution cells in a sandboxed
+child, one request per cell with a per-cell deadline; a cell that hangs or kills the process
+is noted and skipped on restart, as Jupyter would interrupt it. The specs then read names
+through it (``sub.step``); every call crosses :mod:`grader.sandbox.protocol`. A test that
+runs past its time, or whose call crashes the child, fails with a message, and the next test
+gets a fresh child with the same cells run again. A whole-submission deadline bounds it all.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+
+from grader.sandbox.launcher import Launched, Limits
+from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, RemoteError
+from grader.submission import MissingDefinition
+
+STARTUP_SECONDS = 60.0
+MAX_RESTARTS = 8
+
+
+class SandboxFailure(AssertionError):
+    """The sandboxed process timed out or died during a test (the message says which)."""
+
+
+class SandboxedSubmission:
+    """The names a notebook defines, living in a sandboxed child process."""
+
+    def __init__(self, cells: list[tuple[int, str]], limits: Limits = Limits(), cell_timeout: float = 60.0,
+                 deadline_seconds: float = 600.0):
+        self.cells, self.limits, self.cell_timeout = list(cells), limits, cell_timeout
+        self.deadline = time.monotonic() + deadline_seconds
+        self.notes: list[str] = []
+        self.skipped: set[int] = set()
+        self.restarts = 0
+        self.child: Launched | None = None
+        self.peer: Peer | None = None
+        self.isolated = False
+        self.generation = 0
+
+    # ---- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start a child and run the cells (skipping those that hung or crashed before)."""
+        while True:
+            self._launch()
+            crashed = None
+            for number, source in self.cells:
+                if number in self.skipped:
+                    continue
+                try:
+                    self._request_until(min(self.cell_timeout, self._left()), "run_cell", number=number, source=source)
+                except RemoteError as error:
+                    self._note(f"cell {number} raised {error.remote_type}: {error}".rstrip(": "))
+                except DeadlineExceeded:
+                    self._note(f"cell {number} did not finish within {self.cell_timeout:g} s and was stopped "
+                               f"(an infinite loop?)" if self._left() > 0 else
+                               f"cell {number} was stopped: the submission ran out of time")
+                    crashed = number
+                    break
+                except ProtocolError:
+                    self._note(f"cell {number} ended the Python process ({self._death()})")
+                    crashed = number
+                    break
+            if crashed is None:
+                return
+            self.skipped.add(crashed)
+            self.close()
+            if self._left() <= 0:
+                return
+
+    def _launch(self) -> None:
+        self.close()
+        self.child = Launched(self.limits)
+        self.isolated = self.child.isolated
+        self.generation += 1
+        self.peer = Peer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True)
+        self.peer.generation = self.generation
+        self.peer.deadline = time.monotonic() + min(STARTUP_SECONDS, max(self._left(), 1.0))
+        try:
+            ready = self.peer.receive()
+        except (ProtocolError, DeadlineExceeded):
+            ready = {}
+        finally:
+            self.peer.deadline = None
+        if not ready.get("ready"):
+            output = self.child.output_tail().strip().splitlines()
+            raise RuntimeError("the sandbox did not start" + (f": {output[-1]}" if output else ""))
+
+    def close(self) -> None:
+        if self.peer is not None:
+            self.peer.rfd = self.peer.wfd = -1     # stale proxies fail cleanly, never reuse an fd
+        if self.child is not None:
+            self.child.stop()
+        self.child, self.peer = None, None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- what the specs use --------------------------------------------------------------
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._ensure_running()
+        try:
+            return self._request_until(self._left(), "lookup", name=name)
+        except RemoteError as error:
+            if error.remote_type == "NameError":
+                raise MissingDefinition(name) from None
+            raise
+
+    @property
+    def _namespace(self):
+        """The notebook's globals, as a dict-like view into the child (for monkeypatching)."""
+        self._ensure_running()
+        return self._request_until(self._left(), "namespace")
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float):
+        """Bound everything the child does during one test; on timeout or crash, fail the test
+        and restart the child for the next one."""
+        self._ensure_running()
+        if self.peer is not None:
+            self.peer.deadline = time.monotonic() + min(seconds, max(self._left(), 0.0))
+        try:
+            yield
+        except DeadlineExceeded:
+            self.close()
+            if self._left() <= 0:
+                raise SandboxFailure("stopped: the submission used up its time limit") from None
+            raise SandboxFailure(f"took longer than {seconds:g} s and was stopped "
+                                 f"(an infinite loop, or far too much work?)") from None
+        except PeerGone:
+            death = self._death()
+            self.close()
+            raise SandboxFailure(f"your code ended the Python process ({death})") from None
+        except ProtocolError as error:
+            self.close()
+            raise SandboxFailure(f"the answer from your code could not be read ({error})") from None
+        finally:
+            if self.peer is not None:
+                self.peer.deadline = None
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def _ensure_running(self) -> None:
+        if self.peer is not None:
+            return
+        if self._left() <= 0:
+            raise SandboxFailure("not run: the submission used up its time limit")
+        if self.restarts >= MAX_RESTARTS:
+            raise SandboxFailure(f"not run: the notebook's process was restarted {MAX_RESTARTS} times")
+        self.restarts += 1
+        self.start()
+
+    def _request_until(self, seconds: float, op: str, **fields):
+        assert self.peer is not None
+        outer = self.peer.deadline
+        self.peer.deadline = time.monotonic() + max(seconds, 0.0) if outer is None else outer
+        try:
+            reply = self.peer.request(op, **fields)
+        finally:
+            self.peer.deadline = outer
+        return self.peer.decode(reply.get("value"))
+
+    def _left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _death(self) -> str:
+        if self.child is None:
+            return "it was stopped"
+        try:
+            code = self.child.process.wait(timeout=2)
+        except Exception:
+            return "it stopped answering"
+        tail = self.child.output_tail(4000)
+        if "MemoryError" in tail or code in (-9,) and "memory" in tail.lower():
+            return "out of memory"
+        if code is not None and code < 0:
+            import signal
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, perhaps out of memory",
+                    "SIGXCPU": "out of CPU time", "SIGABRT": "aborted, perhaps out of memory"}.get(name, name)
+            return hint
+        return f"exit code {code}"
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
