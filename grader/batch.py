@@ -1,0 +1,252 @@
+"""Grade a class: every submission, sandboxed, in parallel, resumable.
+
+:func:`grade_unit` grades one notebook of one student (in a worker process) and writes its
+results; :func:`run_batch` finds the submissions, skips what is already graded (same file,
+same hash), runs the rest on a process pool or a Dask cluster, and rebuilds the class CSV
+from every ``results.json`` on disk, so a batch killed at any moment and run again grades
+only what is missing and records nothing twice.
+"""
+from __future__ import annotations
+
+import concurrent.futures as futures
+import csv
+import functools
+import hashlib
+import io
+import multiprocessing
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.gradescope import RESULTS, read_results, results_document, write_atomically, write_graded
+from grader.results import TestResult
+from grader.sandbox.launcher import Limits
+from grader.submissions import Unit, find_units
+
+MAX_NOTEBOOK_BYTES = 64 << 20
+CSV_NAME = "grades.csv"
+CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds")
+_ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade: time limits (seconds), resources and whether to regrade."""
+
+    test_timeout: float = 10.0
+    cell_timeout: float = 120.0
+    submission_timeout: float = 600.0
+    limits: Limits = field(default_factory=Limits)
+    force: bool = False
+
+
+def _sha256(path: Path | None) -> str:
+    if path is None:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NOFOLLOW)) as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _cells(path: Path):
+    """The setup and solution cells of the notebook at ``path`` (IPython syntax turned into
+    Python), or raise NotebookError."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from grader.cells import kind
+    from grader.notebook import NotebookError, read_notebook
+
+    if path.is_symlink() or not path.is_file():
+        raise NotebookError(f"{path.name} is a link or not a regular file")
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
+                            f"(clear the outputs: Kernel > Restart & Clear Output, then save)")
+    notebook = read_notebook(path)
+    transform = TransformerManager().transform_cell
+    cells = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        if kind(cell) in ("setup", "solution"):
+            try:
+                cells.append((number, transform(cell.source)))
+            except Exception:   # leave it as it is: the sandbox will report the syntax error
+                cells.append((number, cell.source))
+    return cells
+
+
+def _expected(spec: str) -> list[TestResult]:
+    """Every test of ``spec`` (all failed, unrun): the trusted list a result must cover."""
+    return [TestResult.from_dict(d) for d in _collected(spec)]
+
+
+@functools.lru_cache(maxsize=None)
+def _collected(spec: str) -> tuple[dict, ...]:
+    from grader.engine import run_specs
+    return tuple(r.to_dict() for r in run_specs(spec, {}, scope="all", collect_only=True))
+
+
+def grade_unit(unit: Unit, out: str, options: Options) -> dict:
+    """Grade one notebook in a sandbox and write its results under ``out``; return its CSV row."""
+    with _ONE_AT_A_TIME:
+        return _grade_unit(unit, Path(out), options)
+
+
+def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
+    from grader.engine import available_specs, run_specs
+    from grader.notebook import NotebookError
+    from grader.sandbox.session import SandboxedSubmission
+
+    started = time.monotonic()
+    notes: list[str] = []
+    results: list[TestResult] = []
+    if unit.notebook is None:
+        status = "empty"
+        notes.append("no notebook was handed in")
+    elif unit.spec not in available_specs():
+        status = "unknown"
+        notes.append(f"{unit.notebook.name} is not one of this course's notebooks ({', '.join(available_specs())})")
+    else:
+        results = _expected(unit.spec)
+        try:
+            cells = _cells(unit.notebook)
+        except NotebookError as error:
+            status = "unreadable"
+            notes.append(str(error))
+        else:
+            status = "graded"
+            sandbox = SandboxedSubmission(cells, options.limits, cell_timeout=options.cell_timeout,
+                                          deadline_seconds=options.submission_timeout)
+            try:
+                with sandbox:
+                    graded = run_specs(unit.spec, sandbox, scope="all", timeout=options.test_timeout)
+                results = _merge(results, graded)
+            except Exception as error:  # the grader itself failed: say so, keep the batch going
+                status = "error"
+                notes.append(f"grading failed: {type(error).__name__}: {error}")
+            finally:
+                notes[:0] = sandbox.notes
+                sandbox.close()
+    for result in results:
+        if not result.passed and not result.message:
+            result.message = "not run: " + (notes[0] if notes else "the notebook could not be graded")
+    seconds = time.monotonic() - started
+    document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status=status,
+                                notes=notes, seconds=seconds, sha256=_sha256(unit.notebook))
+    write_graded(out / unit.key, document, results)
+    return _row(document)
+
+
+def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:
+    """The trusted list of tests, with the outcome of each from ``graded`` (missing = failed)."""
+    by_key = {(r.target, r.name): r for r in graded}
+    return [by_key.get((t.target, t.name), t) for t in expected]
+
+
+def _row(document: dict) -> dict:
+    extra = document["extra_data"]
+    return {"student": extra["student"], "notebook": extra["notebook"], "spec": extra["spec"] or "",
+            "score": document["score"], "max_score": document["max_score"], "status": extra["status"],
+            "seconds": extra["seconds"]}
+
+
+def is_done(unit: Unit, out: Path) -> bool:
+    document = read_results(out / unit.key / RESULTS)
+    return bool(document) and document["extra_data"].get("sha256") == _sha256(unit.notebook)
+
+
+def write_csv(out: Path) -> list[dict]:
+    """Rebuild ``grades.csv`` from every results.json under ``out``; return its rows."""
+    rows = []
+    for path in sorted(out.glob(f"*/*/{RESULTS}")):
+        document = read_results(path)
+        if document:
+            rows.append(_row(document))
+    rows.sort(key=lambda r: (r["student"], r["notebook"]))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomically(out / CSV_NAME, text.getvalue())
+    return rows
+
+
+def _executor(workers: int, scheduler: str | None):
+    if scheduler:
+        from distributed import Client
+        client = Client(scheduler)
+        return client.get_executor(pure=False), client
+    return futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")), None
+
+
+def run_batch(source: Path, out: Path, options: Options = Options(), workers: int | None = None,
+              scheduler: str | None = None, progress: bool = True, spec: str | None = None) -> list[dict]:
+    """Grade every submission in ``source`` into ``out``; return the class's CSV rows."""
+    from grader.engine import available_specs
+    from grader.sandbox.launcher import isolation_note
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
+    note = isolation_note()
+    if note:
+        print(f"grader: note: {note}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="grader-unpacked-") as unpacked:
+        units = find_units(Path(source), available_specs(), Path(unpacked), spec=spec)
+        todo = [u for u in units if options.force or not is_done(u, out)]
+        _run(todo, out, options, workers, scheduler, progress, skipped=len(units) - len(todo))
+    return write_csv(out)
+
+
+def _run(todo: list[Unit], out: Path, options: Options, workers: int, scheduler: str | None,
+         progress: bool, skipped: int) -> None:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo) + skipped, initial=skipped, unit="notebook", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True)
+    attempts: dict[str, int] = {}
+    pending = list(todo)
+    while pending:
+        executor, client = _executor(workers, scheduler)
+        broken = False
+        try:
+            submitted = {executor.submit(grade_unit, unit, str(out), options): unit for unit in pending}
+            pending = []
+            for future in futures.as_completed(submitted):
+                unit = submitted[future]
+                try:
+                    row = future.result()
+                    bar.set_postfix_str(f"{row['student']}: {row['score']:g}/{row['max_score']:g}", refresh=False)
+                except Exception as error:  # the worker died (or the cluster lost it)
+                    attempts[unit.key] = attempts.get(unit.key, 0) + 1
+                    broken = broken or isinstance(error, futures.process.BrokenProcessPool)
+                    if attempts[unit.key] < 2:
+                        pending.append(unit)
+                        continue
+                    _record_failure(unit, out, error)
+                bar.update(1)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+            if client is not None:
+                client.close()
+        if pending and not broken:
+            time.sleep(1)   # a cluster that lost workers: give it a moment before retrying
+    bar.close()
+
+
+def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
+    from grader.engine import available_specs
+    results = _expected(unit.spec) if unit.spec in available_specs() else []
+    for result in results:
+        result.message = "not run: the grading process failed"
+    document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status="error",
+                                notes=[f"the grading process failed twice: {type(error).__name__}: {error}"],
+                                seconds=0.0, sha256=_sha256(unit.notebook))
+    write_graded(out / unit.key, document, results)
