@@ -22,7 +22,7 @@ release: install  ## regenerate assignments/ (nbgrader) and solutions/ from sour
 
 test: export GRADER_MNIST_QUICK = 1
 test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
-	$(PYTHON) -m pytest -n 2
+	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 bench: install  ## reference homework model vs a dense baseline: accuracy and training time
 	$(PYTHON) -m grader.bench

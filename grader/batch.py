@@ -233,9 +233,11 @@ def _run(todo: list[Unit], out: Path, options: Options, workers: int, scheduler:
                     _record_failure(unit, out, error)
                 bar.update(1)
         finally:
-            executor.shutdown(wait=True, cancel_futures=True)
             if client is not None:
+                executor.shutdown(wait=True)
                 client.close()
+            else:
+                executor.shutdown(wait=True, cancel_futures=True)
         if pending and not broken:
             time.sleep(1)   # a cluster that lost workers: give it a moment before retrying
     bar.close()

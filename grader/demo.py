@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="only these notebooks, e.g. 01 03 (default: all)")
     parser.add_argument("--cell-timeout", type=int, default=120,
                         help="seconds nbgrader lets one cell run during autograde")
+    parser.add_argument("--workers", type=int, default=None, help="parallel submissions for grader grade")
     args = parser.parse_args(argv)
     course = args.course.resolve()
 
@@ -107,8 +108,29 @@ def main(argv: list[str] | None = None) -> None:
         f"--ExecutePreprocessor.timeout={args.cell_timeout}", course=course)
     run("generate_feedback", "generate_feedback", ASSIGNMENT, "--force", course=course)
     print("\ngradebook:")
-    print_table(gradebook_rows(course))
+    nbgrader_rows = gradebook_rows(course)
+    print_table(nbgrader_rows)
     print(f"\nfeedback for each student: {course / 'feedback'}/<student>/{ASSIGNMENT}/<notebook>.html")
+    compare_with_grader(course, nbgrader_rows, args.workers)
+
+
+def compare_with_grader(course: Path, nbgrader_rows, workers: int | None) -> bool:
+    """Grade the same submissions with ``grader grade`` (sandboxed, parallel); print both scores."""
+    from grader.batch import Options, run_batch
+
+    out = course / "grader-results"
+    print(f"\n[grader grade] the same submissions, sandboxed, in parallel -> {out}")
+    started = time.monotonic()
+    rows = run_batch(course / "submitted", out, Options(force=True), workers=workers, progress=False)
+    print(f"  {len(rows)} notebooks in {time.monotonic() - started:.1f} s")
+    ours = {(r["student"], r["notebook"]): f"{r['score']:g}" for r in rows}
+    table = [(student, notebook, score, ours.get((student, notebook), "-"),
+              "yes" if ours.get((student, notebook)) == score else "NO")
+             for student, notebook, score, _ in nbgrader_rows]
+    print_table(table, header=("student", "notebook", "nbgrader", "grader grade", "same"))
+    same = all(row[-1] == "yes" for row in table)
+    print("  both give the same scores" if same else "  the scores differ where marked NO")
+    return same
 
 
 if __name__ == "__main__":

@@ -32,3 +32,22 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     feedback = (course / "feedback" / "partial" / ASSIGNMENT / "01_perceptron.html").read_text(encoding="utf-8")
     assert "details of hidden checks are not shown" in feedback
     assert "not implemented yet" in feedback
+
+    # the same submissions through `grader grade` (sandboxed, in parallel): the same scores
+    from grader.demo import compare_with_grader
+    assert compare_with_grader(course, gradebook_rows(course), workers=2)
+
+    # and `grader grade --gradebook` writes its scores where nbgrader export reads them
+    from grader.gradebook import write_scores
+    from nbgrader.api import Gradebook
+    out = course / "grader-results"
+    for path in out.glob("*/*/results.json"):          # make the batch's scores recognisable
+        text = path.read_text(encoding="utf-8")
+        assert '"score"' in text
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for grade in gradebook.find_submission_notebook("01_perceptron", ASSIGNMENT, "partial").grades:
+            grade.auto_score = 0.0
+        gradebook.db.commit()
+    assert gradebook_rows(course)[[r[0] for r in gradebook_rows(course)].index("partial")][2] == "0"
+    assert write_scores(f"sqlite:///{course / 'gradebook.db'}", ASSIGNMENT, out) == len(students)
+    assert {s: float(score) for s, _, score, _ in gradebook_rows(course)} == {s: v[0] for s, v in scores.items()}

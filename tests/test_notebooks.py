@@ -2,15 +2,18 @@
 
 (a) the notebook path: autograder cells run in the notebook's own kernel and evaluate to
     the points earned, writing nothing to stderr (nbgrader would score such a cell 0);
-(b) the command-line path: ``grader`` executes the notebook's cells, then runs the specs.
+(b) the batch path: ``grader grade`` runs the notebook's cells in a sandboxed process and
+    the specs in the grader's, every value crossing between them in a safe encoding.
 """
+import json
+import shutil
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from grader.cells import kind
-from grader.notebook import grade_notebook
-from grader.results import total
+from grader.batch import run_batch
 from tests.helpers import RELEASE, source_notebooks
 
 NOTEBOOKS = source_notebooks()
@@ -58,13 +61,17 @@ def test_notebook_path_release_scores_zero(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_command_line_path(path):
-    solved = grade_notebook(path, scope="all")
-    earned, possible = total(solved.results)
-    assert possible > 0 and earned == possible, [r for r in solved.results if not r.passed]
-    assert not solved.notes
-    untouched = grade_notebook(RELEASE / path.name, scope="all")
-    assert total(untouched.results) == (0.0, possible)
+def test_sandboxed_batch_path(path, tmp_path):
+    for student, notebook in [("solved", path), ("untouched", RELEASE / path.name)]:
+        (tmp_path / "in" / student).mkdir(parents=True)
+        shutil.copy(notebook, tmp_path / "in" / student / path.name)
+    rows = {r["student"]: r for r in run_batch(tmp_path / "in", tmp_path / "out", workers=1, progress=False)}
+    solved = json.loads((tmp_path / "out" / "solved" / path.stem / "results.json").read_text())
+    assert rows["solved"]["max_score"] > 0
+    assert rows["solved"]["score"] == rows["solved"]["max_score"], \
+        [t for t in solved["tests"] if t["status"] != "passed"]
+    assert solved["extra_data"]["notes"] == []
+    assert (rows["untouched"]["score"], rows["untouched"]["max_score"]) == (0.0, rows["solved"]["max_score"])
 
 
 @pytest.mark.slow

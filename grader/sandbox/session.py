@@ -182,12 +182,13 @@ class SandboxedSubmission:
         tail = self.child.output_tail(4000)
         if "MemoryError" in tail or code in (-9,) and "memory" in tail.lower():
             return "out of memory"
-        if code is not None and code < 0:
+        if code is not None and (code < 0 or 128 < code < 160):   # killed (bwrap reports 128 + signal)
             import signal
+            number = -code if code < 0 else code - 128
             try:
-                name = signal.Signals(-code).name
+                name = signal.Signals(number).name
             except ValueError:
-                name = f"signal {-code}"
+                name = f"signal {number}"
             hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, perhaps out of memory",
                     "SIGXCPU": "out of CPU time", "SIGABRT": "aborted, perhaps out of memory"}.get(name, name)
             return hint
