@@ -24,8 +24,9 @@ test: export GRADER_MNIST_QUICK = 1
 test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
-bench: install  ## reference homework model vs a dense baseline: accuracy and training time
+bench: install  ## homework model vs a dense baseline; grader grade vs nbgrader autograde (speed, memory)
 	$(PYTHON) -m grader.bench
+	$(PYTHON) -m grader.bench_grading
 
 demo: install release  ## release, a simulated class, autograde, feedback, gradebook
 	$(PYTHON) -m grader.demo --cell-timeout 300

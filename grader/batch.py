@@ -105,6 +105,7 @@ def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
     from grader.sandbox.session import SandboxedSubmission
 
     started = time.monotonic()
+    cell_seconds = 0.0
     notes: list[str] = []
     results: list[TestResult] = []
     if unit.notebook is None:
@@ -133,13 +134,15 @@ def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
                 notes.append(f"grading failed: {type(error).__name__}: {error}")
             finally:
                 notes[:0] = sandbox.notes
+                cell_seconds = sandbox.cell_seconds
                 sandbox.close()
     for result in results:
         if not result.passed and not result.message:
             result.message = "not run: " + (notes[0] if notes else "the notebook could not be graded")
     seconds = time.monotonic() - started
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status=status,
-                                notes=notes, seconds=seconds, sha256=_sha256(unit.notebook))
+                                notes=notes, seconds=seconds, sha256=_sha256(unit.notebook),
+                                cell_seconds=cell_seconds)
     write_graded(out / unit.key, document, results)
     return _row(document)
 

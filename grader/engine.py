@@ -77,7 +77,7 @@ def run_specs(spec: str, namespace: dict, target: str | None = None, scope: str 
     files = spec_files(spec, scope)
     reference = f"{REFERENCE_PACKAGE}.{spec}" if scope != "public" else None
     plugin = SpecPlugin(namespace, reference, target, timeout)
-    args = [*map(str, files), "-q", "--capture=sys", "--import-mode=importlib",
+    args = [*map(str, files), "-q", "--tb=no", "--capture=sys", "--import-mode=importlib",
             "--rootdir", str(SPECS_DIR), "-c", os.devnull,
             "-p", "no:cacheprovider", "-p", "no:warnings", "-p", "no:xdist", "-p", "no:timeout",
             "-p", "no:randomly",

@@ -35,7 +35,7 @@ def test_entry(result: TestResult) -> dict:
 
 
 def results_document(results: list[TestResult], *, student: str, notebook: str, spec: str | None,
-                     status: str, notes: list[str], seconds: float, sha256: str) -> dict:
+                     status: str, notes: list[str], seconds: float, sha256: str, cell_seconds: float = 0.0) -> dict:
     earned, possible = total(results)
     summary = {"graded": "graded", "unreadable": "could not be read", "empty": "nothing was handed in",
                "unknown": "not a notebook of this course", "error": "could not be graded"}.get(status, status)
@@ -45,7 +45,8 @@ def results_document(results: list[TestResult], *, student: str, notebook: str, 
     return {"score": earned, "max_score": possible, "execution_time": round(seconds, 3), "output": output,
             "stdout_visibility": "hidden", "tests": [test_entry(r) for r in results],
             "extra_data": {"student": student, "notebook": notebook, "spec": spec, "status": status,
-                           "notes": notes, "seconds": round(seconds, 3), "sha256": sha256}}
+                           "notes": notes, "seconds": round(seconds, 3), "cell_seconds": round(cell_seconds, 3),
+                           "sha256": sha256}}
 
 
 def write_atomically(path: Path, text: str) -> None:

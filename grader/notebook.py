@@ -55,7 +55,9 @@ def read_notebook(path: str | Path):
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise NotebookError(f"cannot read {path}: {error}") from None
+        reason = f"it is not UTF-8 text ({error.reason} at byte {error.start})" if isinstance(error, UnicodeDecodeError) \
+            else (error.strerror or str(error))
+        raise NotebookError(f"cannot read {path.name}: {reason}") from None
     try:
         json.loads(text)
     except json.JSONDecodeError as error:

@@ -91,6 +91,12 @@ class SpecPlugin:
         return self.submission
 
     @pytest.fixture
+    def tmp_path(self, tmp_path_factory):
+        """pytest's ``tmp_path``; with a sandboxed submission, a folder the sandbox sees too."""
+        shared = getattr(type(self.submission), "shared_folder", None)
+        return shared(self.submission) if shared else tmp_path_factory.mktemp("spec", numbered=True)
+
+    @pytest.fixture
     def ref(self):
         if self.reference is None:
             pytest.fail("reference solutions are not available here", pytrace=False)

@@ -52,7 +52,9 @@ def spec_for(filename: str, specs: list[str]) -> str | None:
     bare = re.sub(r"^\d+_", "", stem)
     if bare in specs:
         return bare
-    matches = [s for s in specs if re.search(rf"(^|[^a-z]){re.escape(s)}($|[^a-z])", stem)]
+    # a flat folder's "alice_01_perceptron": the notebook's name ends the file name; a copy
+    # such as "01_perceptron-Copy1" is not the notebook (it is reported as unknown)
+    matches = [s for s in specs if re.search(rf"(^|[_\- ])(\d+_)?{re.escape(s)}$", stem)]
     return max(matches, key=len) if matches else None
 
 

@@ -15,6 +15,7 @@ Without bwrap the same process limits apply, and :func:`isolation_note` says so 
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -28,8 +29,9 @@ from pathlib import Path
 
 CHILD_FILES = ("child.py", "protocol.py")
 HERE = Path(__file__).resolve().parent
-CHILD_HOME, CHILD_CODE = "/home/student", "/opt/grader-child"
+CHILD_CODE = "/opt/grader-child"
 PASSED_ENV = ("MNIST_PATH", "SIGN_MNIST_DIR")
+FOLLOWED_ENV = ("HOME", "KERAS_HOME", *PASSED_ENV)   # a spec's monkeypatched values reach the child
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def _scrubbed_env(limits: Limits, home: str) -> dict[str, str]:
 
 def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
     command = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--clearenv",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc", "/sbin",
                    "/sys/devices/system/cpu"):
         command += ["--ro-bind-try", system, system]
@@ -178,8 +180,33 @@ def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
         if os.environ.get(name) and os.path.exists(os.environ[name]):
             data = os.path.abspath(os.environ[name])
             command += ["--ro-bind", data, data]
-    command += ["--ro-bind", codedir, CHILD_CODE, "--bind", workdir, CHILD_HOME, "--chdir", CHILD_HOME]
+    # the working folder keeps its path inside, so paths the grader hands over mean the same there
+    command += ["--ro-bind", codedir, CHILD_CODE, "--bind", workdir, workdir, "--chdir", workdir]
     return command
+
+
+_child_code: list[str] = []
+
+
+def child_code() -> str:
+    """A folder (made once per process) with the child's two files and the grader's public
+    modules, exactly what students install (so ``from grader.data.mnist import ...`` in a
+    notebook works), and nothing else: no hidden spec, no solution."""
+    if not _child_code:
+        from grader.student_dist import PACKAGE, shipped_modules
+
+        folder = Path(tempfile.mkdtemp(prefix="grader-child-"))
+        for name in CHILD_FILES:
+            shutil.copy(HERE / name, folder / name)
+        for relative in shipped_modules():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(PACKAGE.parent / relative, target)
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        atexit.register(shutil.rmtree, folder, True)
+        _child_code.append(str(folder))
+    return _child_code[0]
 
 
 class Launched:
@@ -188,10 +215,7 @@ class Launched:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
-        self.codedir = tempfile.mkdtemp(prefix="grader-child-")
-        for name in CHILD_FILES:
-            shutil.copy(HERE / name, Path(self.codedir) / name)
-        os.chmod(self.codedir, 0o755)
+        self.codedir = child_code()
         self.xfer = os.path.join(self.workdir, ".transfer")
         os.mkdir(self.xfer)
         self.output_path = os.path.join(self.workdir, ".output.txt")
@@ -201,12 +225,12 @@ class Launched:
 
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
-        home = CHILD_HOME if self.isolated else self.workdir
+        home = self.workdir
         code = CHILD_CODE if self.isolated else self.codedir
         child_limits = {k: v for k, v in asdict(limits).items() if k != "threads_per_library"}
         python = [sys.executable, "-E", "-s", f"{code}/child.py", str(to_child_r), str(from_child_w),
                   f"{home}/.transfer", json.dumps(child_limits)]
-        env = _scrubbed_env(limits, home)
+        env = self.env = _scrubbed_env(limits, home)
         if self.isolated:
             command = _bwrap_command(bwrap, self.workdir, self.codedir)
             for key, value in env.items():
@@ -248,4 +272,3 @@ class Launched:
         except subprocess.TimeoutExpired:
             pass
         shutil.rmtree(self.workdir, ignore_errors=True)
-        shutil.rmtree(self.codedir, ignore_errors=True)

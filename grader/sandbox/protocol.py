@@ -30,9 +30,11 @@ import json
 import math
 import os
 import select
+import shutil
 import stat
 import struct
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
@@ -70,6 +72,31 @@ class RemoteError(Exception):
         self.remote_type, self.where = remote_type, where
 
 
+_REMOTE_BUILTINS: dict[str, type] = {}
+NOT_REBUILT = ("StopIteration", "StopAsyncIteration", "GeneratorExit")
+
+
+def remote_error(remote_type: str, message: str, where: str = "", mro: list[str] = ()) -> RemoteError:
+    """A :class:`RemoteError` that is also the first built-in exception in its class's ancestry
+    (``except ValueError`` catches a ValueError, or a student's subclass of it, raised in the
+    other process)."""
+    builtins = __import__("builtins")
+    for name in [remote_type, *mro]:
+        builtin = getattr(builtins, name, None)
+        if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin is not Exception \
+                and name not in NOT_REBUILT:
+            break
+    else:
+        return RemoteError(remote_type, message, where)
+    if name not in _REMOTE_BUILTINS:
+        def init(self, remote_type, message, where=""):
+            RemoteError.__init__(self, remote_type, message, where)
+        _REMOTE_BUILTINS[name] = type(name, (RemoteError, builtin),
+                                      {"__init__": init, "__str__": lambda self: self.args[0] if self.args else "",
+                                       "__module__": "builtins"})
+    return _REMOTE_BUILTINS[name](remote_type, message, where)
+
+
 class Refused(Exception):
     """A trusted peer refused a request it does not allow."""
 
@@ -81,6 +108,17 @@ def student_frame(exc: BaseException) -> str:
         return ""
     frame = frames[-1]
     return f"in {frame.name}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
+
+
+def _register_grader_layers() -> None:
+    """Make the layers the grader's specs use (``grader.keras_tools``) known to Keras, where
+    the grader's public modules are importable (always in the grader; in the sandbox, its
+    public copy)."""
+    try:
+        from grader.keras_tools import watch_layer_class
+    except ImportError:
+        return
+    watch_layer_class()
 
 
 def _keras_kind(value) -> str | None:
@@ -99,6 +137,9 @@ class Peer:
 
     def __init__(self, rfd: int, wfd: int, xfer_dir: str, trusted: bool):
         self.rfd, self.wfd, self.xfer_dir, self.trusted = rfd, wfd, xfer_dir, trusted
+        # every transfer file is opened relative to this descriptor, taken before any student
+        # code runs: renaming the folder or putting a link in its place leads nowhere
+        self.xfer_fd = os.open(xfer_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         self.objects: dict[int, object] = {}
         self.handle_of: dict[int, int] = {}
         self.tracked: dict[int, tuple[int, str, object, np.ndarray, np.ndarray]] = {}
@@ -107,6 +148,7 @@ class Peer:
         self.deadline: float | None = None
         self.on_deadline = None
         self.generation = 0
+        self.call_arguments: dict = {}
 
     # ---- framing -------------------------------------------------------------------------
 
@@ -169,8 +211,8 @@ class Peer:
             elif message.get("reply") == number:
                 if "error" in message:
                     error = message["error"] if isinstance(message["error"], dict) else {}
-                    raise RemoteError(str(error.get("type", "Error")), str(error.get("message", "")),
-                                      str(error.get("where", "")))
+                    raise remote_error(str(error.get("type", "Error")), str(error.get("message", "")),
+                                       str(error.get("where", "")), [str(n) for n in error.get("mro") or []])
                 return message
             else:
                 raise ProtocolError("an answer to a question that was not asked")
@@ -182,7 +224,11 @@ class Peer:
         for index, value in (reply.get("mutated") or {}).items():
             where = args[int(index)] if index.isdigit() else kwargs.get(index)
             update_in_place(where, self.decode(value))
-        return self.decode(reply.get("value"))
+        value = self.decode(reply.get("value"))
+        trained = getattr(value, "model_argument", None)
+        if _keras_kind(value) == "history" and trained:   # model.fit's History points at the model it trained
+            value.set_model(args[int(trained)] if trained.isdigit() else kwargs.get(trained))
+        return value
 
     # ---- serving -------------------------------------------------------------------------
 
@@ -195,7 +241,8 @@ class Peer:
                 reply["mutated"] = mutated
         except Exception as error:  # anything the served code raised goes back to the caller
             reply = {"reply": number, "error": {"type": type(error).__name__, "message": _text(error),
-                                                "where": student_frame(error)}}
+                                                "where": student_frame(error),
+                                                "mro": [c.__name__ for c in type(error).__mro__][:20]}}
         except (KeyboardInterrupt, SystemExit) as error:
             reply = {"reply": number, "error": {"type": type(error).__name__,
                                                 "message": f"raised {type(error).__name__}", "where": student_frame(error)}}
@@ -222,6 +269,11 @@ class Peer:
         args = [self.decode(a) for a in raw_args]
         kwargs = {str(k): self.decode(v) for k, v in raw_kwargs.items()}
         value = target(*args, **kwargs)
+        self.call_arguments = {**{str(i): a for i, a in enumerate(args)}, **kwargs}
+        try:
+            encoded_value = self.encode(value)
+        finally:
+            self.call_arguments = {}
         mutated = {}
         for key, raw, now in [*zip(map(str, range(len(args))), raw_args, args),
                               *((k, raw_kwargs[k], kwargs[k]) for k in kwargs)]:
@@ -229,7 +281,7 @@ class Peer:
                 encoded = self.encode(now)
                 if encoded != raw:
                     mutated[key] = encoded
-        return self.encode(value), mutated
+        return encoded_value, mutated
 
     def op_getattr(self, message):
         target, name = self._target(message), str(message.get("name"))
@@ -388,12 +440,16 @@ class Peer:
             return {"__range__": [value.start, value.stop, value.step]}
         keras_kind = _keras_kind(value)
         if keras_kind == "model":
-            name = self._new_file(".keras")
-            value.save(name)
-            return {"__keras__": os.path.basename(name)}
+            with tempfile.TemporaryDirectory(prefix="grader-keras-") as private:
+                value.save(os.path.join(private, "model.keras"))
+                with open(os.path.join(private, "model.keras"), "rb") as saved:
+                    name = self._write_transfer(".keras", lambda file: shutil.copyfileobj(saved, file))
+            return {"__keras__": name}
         if keras_kind == "history":
+            trained = [key for key, argument in self.call_arguments.items() if argument is getattr(value, "model", None)]
             return {"__history__": encode({"history": dict(value.history), "params": dict(value.params or {}),
-                                           "epoch": list(value.epoch)})}
+                                           "epoch": list(value.epoch)}),
+                    "model_argument": trained[0] if trained else None}
         return self._handle(value)
 
     def _encode_array(self, array: np.ndarray, depth: int):
@@ -405,23 +461,34 @@ class Peer:
         if not array.flags.c_contiguous:
             array = array.copy(order="C")      # (np.ascontiguousarray would make 0-d arrays 1-d)
         if array.nbytes > INLINE_BYTES:
-            name = self._new_file(".npy")
-            np.save(name, array, allow_pickle=False)
-            return {"__npy__": os.path.basename(name)}
+            return {"__npy__": self._write_transfer(".npy", lambda file: np.save(file, array, allow_pickle=False))}
         return {"__nd__": [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes()).decode()]}
 
-    def _new_file(self, suffix: str) -> str:
-        return os.path.join(self.xfer_dir, f"{os.getpid()}-{next(self.files)}{suffix}")
+    def _write_transfer(self, suffix: str, write) -> str:
+        """A new file in the transfer folder, filled by ``write(file)``; returns its name."""
+        name = f"{os.getpid()}-{next(self.files)}{suffix}"
+        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=self.xfer_fd)
+        with os.fdopen(descriptor, "wb") as file:
+            write(file)
+        return name
 
-    def _open_transfer(self, name) -> str:
-        """The path of a transfer file, refusing anything but a plain file in the transfer folder."""
-        if not isinstance(name, str) or os.path.basename(name) != name or name.startswith("."):
+    def _take_transfer(self, name):
+        """Open and remove a transfer file: a plain file directly in the transfer folder, or refused."""
+        if not isinstance(name, str) or os.path.basename(name) != name or name.startswith(".") or "/" in name:
             raise ProtocolError("bad transfer file name")
-        path = os.path.join(self.xfer_dir, name)
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ProtocolError("a transfer file is not a plain file")
-        return path
+        try:
+            descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=self.xfer_fd)
+        except OSError as error:
+            raise ProtocolError(f"transfer file {name!r} cannot be opened ({error.strerror})") from None
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MESSAGE:
+            os.close(descriptor)
+            raise ProtocolError("a transfer file is not a plain file of a sane size")
+        try:
+            os.unlink(name, dir_fd=self.xfer_fd)
+        except OSError:
+            pass
+        return os.fdopen(descriptor, "rb")
 
     def _handle(self, value):
         handle = self.handle_of.get(id(value))
@@ -451,12 +518,10 @@ class Peer:
             raw = base64.b64decode(text)
             return np.frombuffer(raw, dtype=dtype).reshape([int(s) for s in shape]).copy()
         if tag == "__npy__":
-            path = self._open_transfer(body)
-            try:
-                with open(path, "rb", opener=_no_follow) as handle:
-                    array = np.load(handle, allow_pickle=False)
-            finally:
-                _unlink(path)
+            with self._take_transfer(body) as handle:
+                array = np.load(handle, allow_pickle=False)
+            if not isinstance(array, np.ndarray):
+                raise ProtocolError("a transfer file is not one array")
             _safe_dtype(array.dtype.str)
             return array
         if tag == "__objects__":
@@ -493,17 +558,21 @@ class Peer:
             generator.bit_generator.state = state
             return generator
         if tag == "__keras__":
-            path = self._open_transfer(body)
-            try:
-                import keras
-                return keras.models.load_model(path, safe_mode=True)
-            finally:
-                _unlink(path)
+            import keras
+            _register_grader_layers()
+            with self._take_transfer(body) as handle, tempfile.TemporaryDirectory(prefix="grader-keras-") as private:
+                path = os.path.join(private, "model.keras")
+                with open(path, "wb") as copy:
+                    shutil.copyfileobj(handle, copy)
+                # the grader loads in safe mode (no code from the file runs); the child loads
+                # what the grader sent it, which is trusted
+                return keras.models.load_model(path, safe_mode=self.trusted)
         if tag == "__history__":
             import keras
             fields = decode(body)
             history = keras.callbacks.History()
             history.history, history.params, history.epoch = fields["history"], fields["params"], fields["epoch"]
+            history.model_argument = data.get("model_argument")   # which argument it trained, if any
             return history
         if tag == "__back__":
             if body not in self.objects:
@@ -544,17 +613,6 @@ def _hashable(value):
 
 def _bad():
     raise ProtocolError("malformed number")
-
-
-def _no_follow(path, flags):
-    return os.open(path, flags | os.O_NOFOLLOW)
-
-
-def _unlink(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _text(error: BaseException) -> str:

@@ -12,12 +12,35 @@ from __future__ import annotations
 import contextlib
 import time
 
-from grader.sandbox.launcher import Launched, Limits
+import itertools
+import os
+from pathlib import Path
+
+from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, RemoteError
 from grader.submission import MissingDefinition
 
 STARTUP_SECONDS = 60.0
 MAX_RESTARTS = 8
+
+
+_folders = itertools.count(1)
+
+
+class GraderPeer(Peer):
+    """The grader's end: each call also carries the environment variables the child follows,
+    so a spec's ``monkeypatch.setenv("MNIST_PATH", ...)`` holds in the child too."""
+
+    def __init__(self, *args, child_env: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child_env = child_env
+        self.baseline = {name: os.environ.get(name) for name in FOLLOWED_ENV}
+
+    def request(self, op: str, **fields):
+        if op == "call":
+            fields["env"] = {name: os.environ.get(name) if os.environ.get(name) != self.baseline[name]
+                             else self.child_env.get(name) for name in FOLLOWED_ENV}
+        return super().request(op, **fields)
 
 
 class SandboxFailure(AssertionError):
@@ -38,6 +61,7 @@ class SandboxedSubmission:
         self.peer: Peer | None = None
         self.isolated = False
         self.generation = 0
+        self.cell_seconds = 0.0      # time the notebook's own cells took (the first run)
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -46,6 +70,7 @@ class SandboxedSubmission:
         while True:
             self._launch()
             crashed = None
+            first_run, started = self.generation == 1, time.monotonic()
             for number, source in self.cells:
                 if number in self.skipped:
                     continue
@@ -63,6 +88,8 @@ class SandboxedSubmission:
                     self._note(f"cell {number} ended the Python process ({self._death()})")
                     crashed = number
                     break
+            if first_run:
+                self.cell_seconds = time.monotonic() - started
             if crashed is None:
                 return
             self.skipped.add(crashed)
@@ -75,7 +102,8 @@ class SandboxedSubmission:
         self.child = Launched(self.limits)
         self.isolated = self.child.isolated
         self.generation += 1
-        self.peer = Peer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True)
+        self.peer = GraderPeer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True,
+                               child_env=self.child.env)
         self.peer.generation = self.generation
         self.peer.deadline = time.monotonic() + min(STARTUP_SECONDS, max(self._left(), 1.0))
         try:
@@ -91,6 +119,10 @@ class SandboxedSubmission:
     def close(self) -> None:
         if self.peer is not None:
             self.peer.rfd = self.peer.wfd = -1     # stale proxies fail cleanly, never reuse an fd
+            try:
+                os.close(self.peer.xfer_fd)
+            except OSError:
+                pass
         if self.child is not None:
             self.child.stop()
         self.child, self.peer = None, None
@@ -114,6 +146,13 @@ class SandboxedSubmission:
             if error.remote_type == "NameError":
                 raise MissingDefinition(name) from None
             raise
+
+    def shared_folder(self) -> Path:
+        """A new empty folder that the child sees at the same path (a spec's ``tmp_path``)."""
+        self._ensure_running()
+        path = Path(self.child.workdir) / f"shared-{next(_folders)}"
+        path.mkdir()
+        return path
 
     @property
     def _namespace(self):

@@ -586,7 +586,7 @@ def test_train_matches_reference(sub, ref):
 
 @pytest.mark.graded("train")
 @pytest.mark.points(1)
-@pytest.mark.timeout(10)
+@pytest.mark.timeout(30)
 @pytest.mark.hint("train must drive any net with .params and .loss: 200 epochs of 4 samples at lr 0.5 learn XOR.")
 def test_train_xor_with_reference_net(sub, ref):
     """trains a reference TwoLayerNet to 100% on XOR with the stated budget"""
@@ -598,7 +598,7 @@ def test_train_xor_with_reference_net(sub, ref):
 
 @pytest.mark.graded("train")
 @pytest.mark.points(2)
-@pytest.mark.timeout(15)
+@pytest.mark.timeout(45)
 @pytest.mark.hint("With the budget of section 12 (hidden 64, weight_scale 0.1, lr 0.3, 30 epochs, batch_size 50, "
                   "seed 0) a correct train reaches about 97% test accuracy on digits.")
 def test_train_digits_accuracy(sub, ref):

@@ -456,7 +456,7 @@ class TestTrain:
         assert_equal(y, np.arange(10), "y after train")
 
     @pytest.mark.points(2)
-    @pytest.mark.timeout(10)
+    @pytest.mark.timeout(30)
     @pytest.mark.hint("Needs TwoLayerNet, sgd_step and train all passing their other checks; "
                       "use the budget of section 12 (lr 0.5, 200 epochs, batch_size 4, seed 0).")
     def test_train_xor(self, sub):

@@ -11,7 +11,7 @@ import pytest
 from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
 from grader.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
-from grader.keras_tools import keras_module, layers_of
+from grader.keras_tools import keras_module, layers_of, watch_layer_class
 
 KIND = data_kind()
 ACCURACY_TIMEOUT = budget_for(KIND) + 120      # training budget, plus saving and evaluating
@@ -104,7 +104,7 @@ def tiny_model(seed: int = 0, watch: bool = False):
     layers = [keras.Input(shape=(28, 28))]
     watcher = None
     if watch:
-        watcher = _watch_layer_class()()
+        watcher = watch_layer_class()()
         layers.append(watcher)
     layers += [keras.layers.Rescaling(1 / 255), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
     model = keras.Sequential(layers)
@@ -112,40 +112,6 @@ def tiny_model(seed: int = 0, watch: bool = False):
                   metrics=["accuracy"])
     model.watch = watcher
     return model
-
-
-_WATCH = []
-
-
-def _watch_layer_class():
-    if _WATCH:
-        return _WATCH[0]
-    keras = keras_module()
-
-    class Watch(keras.layers.Layer):
-        """Identity; while training, keeps the largest input value and counts the images."""
-
-        def build(self, input_shape):
-            self.largest_seen = self.add_weight(shape=(), initializer="zeros", trainable=False, name="largest")
-            self.images_seen = self.add_weight(shape=(), initializer="zeros", trainable=False, name="images")
-
-        def call(self, x, training=None):
-            if training:
-                values = keras.ops.cast(x, "float32")
-                self.largest_seen.assign(keras.ops.maximum(self.largest_seen, keras.ops.max(values)))
-                self.images_seen.assign_add(keras.ops.cast(keras.ops.shape(x)[0], "float32"))
-            return x
-
-        @property
-        def largest(self) -> float:
-            return float(keras.ops.convert_to_numpy(self.largest_seen))
-
-        @property
-        def images(self) -> int:
-            return int(round(float(keras.ops.convert_to_numpy(self.images_seen))))
-
-    _WATCH.append(Watch)
-    return Watch
 
 
 def history_of(sub, model, x, y, what: str):
