@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -27,7 +28,6 @@ from grader.results import TestResult
 from grader.sandbox.launcher import Limits
 from grader.submissions import Unit, find_units
 
-MAX_NOTEBOOK_BYTES = 64 << 20
 CSV_NAME = "grades.csv"
 CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds")
 _ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
@@ -63,22 +63,17 @@ def _cells(path: Path):
     from IPython.core.inputtransformer2 import TransformerManager
 
     from grader.cells import kind
-    from grader.notebook import NotebookError, read_notebook
+    from grader.notebook_file import load
 
-    if path.is_symlink() or not path.is_file():
-        raise NotebookError(f"{path.name} is a link or not a regular file")
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
-                            f"(clear the outputs: Kernel > Restart & Clear Output, then save)")
-    notebook = read_notebook(path)
+    notebook = load(path)
     transform = TransformerManager().transform_cell
     cells = []
-    for number, cell in enumerate(notebook.cells, start=1):
+    for number, cell in enumerate(notebook["cells"], start=1):
         if kind(cell) in ("setup", "solution"):
             try:
-                cells.append((number, transform(cell.source)))
+                cells.append((number, transform(cell["source"])))
             except Exception:   # leave it as it is: the sandbox will report the syntax error
-                cells.append((number, cell.source))
+                cells.append((number, cell["source"]))
     return cells
 
 
@@ -101,7 +96,7 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
 
 def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
     from grader.engine import available_specs, run_specs
-    from grader.notebook import NotebookError
+    from grader.notebook_file import NotebookError
     from grader.sandbox.session import SandboxedSubmission
 
     started = time.monotonic()
@@ -198,6 +193,9 @@ def run_batch(source: Path, out: Path, options: Options = Options(), workers: in
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
+    if not scheduler:   # each sandbox's BLAS/TensorFlow threads: its share of this machine's cores
+        options = dataclasses.replace(options, limits=dataclasses.replace(
+            options.limits, threads_per_library=max(1, (os.cpu_count() or 1) // workers)))
     note = isolation_note()
     if note:
         print(f"grader: note: {note}", file=sys.stderr)

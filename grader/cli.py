@@ -4,21 +4,17 @@
 with expected and received values and a hint, then ``score: X / Y``. Exit code 0 when
 every test passes, 1 when any fails, 2 when the notebook cannot be read.
 
-``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class
-(public and hidden specs), sandboxed and in parallel; see :mod:`grader.batch`. Writes
-``RESULTS/<student>/<notebook>/results.json`` (Gradescope's schema), ``feedback.txt`` and
-``RESULTS/grades.csv``; a second run grades only what is missing. Exit code 0 when the batch
-finished, 2 when the submissions cannot be found.
+``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class (see
+:mod:`grader.batch_cli`; not in the student package).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from grader.engine import DEFAULT_TIMEOUT, SpecsNotFound
-from grader.sandbox.launcher import Limits
-from grader.notebook import NotebookError, grade_notebook
 from grader.report import format_report
 
 EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
@@ -33,29 +29,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds a notebook cell may run (default 120)")
     check.add_argument("--test-timeout", type=float, default=DEFAULT_TIMEOUT,
                        help=f"seconds a single check may run (default {DEFAULT_TIMEOUT:g})")
-    grade = commands.add_parser("grade", help="grade a class's submissions (sandboxed, parallel, resumable)")
-    grade.add_argument("submissions", type=Path,
-                       help="nbgrader's submitted/ folder (or the course folder), a folder of notebooks, "
-                            "a zip of either, or one notebook")
-    grade.add_argument("--out", type=Path, required=True, help="folder for results (created; reused to resume)")
-    grade.add_argument("--workers", type=int, default=None, help="parallel submissions (default: the cores)")
-    grade.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                       help=f"seconds a single check may run (default {DEFAULT_TIMEOUT:g})")
-    grade.add_argument("--cell-timeout", type=float, default=120.0, help="seconds a notebook cell may run (default 120)")
-    grade.add_argument("--submission-timeout", type=float, default=600.0,
-                       help="seconds for a whole notebook, cells and checks (default 600)")
-    grade.add_argument("--memory", type=int, default=Limits.memory_mb,
-                       help=f"MB of address space per submission (default {Limits.memory_mb}; TensorFlow needs 3000+)")
-    grade.add_argument("--scheduler", help="address of a Dask distributed scheduler (default: local processes)")
-    grade.add_argument("--spec", help="grade every notebook with this spec (default: from the file names)")
-    grade.add_argument("--force", action="store_true", help="regrade what is already graded")
-    grade.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
-    grade.add_argument("--assignment", default="week3", help="the nbgrader assignment for --gradebook (default week3)")
-    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    instructor = _instructor_commands()
+    if instructor:
+        instructor.add_grade_command(commands)
     return parser
 
 
 def check_command(args) -> int:
+    from grader.notebook import NotebookError, grade_notebook
+
     try:
         graded = grade_notebook(args.notebook, scope="public", cell_timeout=args.cell_timeout,
                                 test_timeout=args.test_timeout)
@@ -66,33 +48,19 @@ def check_command(args) -> int:
     return EXIT_PASS if all(r.passed for r in graded.results) else EXIT_FAIL
 
 
-def grade_command(args) -> int:
-    from grader.batch import CSV_NAME, Options, run_batch
-
-    if not args.submissions.exists():
-        print(f"grader: {args.submissions} does not exist", file=sys.stderr)
-        return EXIT_UNREADABLE
-    options = Options(test_timeout=args.timeout, cell_timeout=args.cell_timeout,
-                      submission_timeout=args.submission_timeout, limits=Limits(memory_mb=args.memory),
-                      force=args.force)
+def _instructor_commands():
+    """``grader grade`` lives in :mod:`grader.batch_cli`, which the student package leaves out."""
     try:
-        rows = run_batch(args.submissions, args.out, options, workers=args.workers, scheduler=args.scheduler,
-                         progress=not args.no_progress and sys.stderr.isatty(), spec=args.spec)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"grader: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if args.gradebook:
-        from grader.gradebook import write_scores
-        write_scores(args.gradebook, args.assignment, args.out)
-    broken = [r for r in rows if r["status"] != "graded"]
-    print(f"graded {len(rows)} notebooks of {len({r['student'] for r in rows})} students into {args.out} "
-          f"({CSV_NAME})" + (f"; {len(broken)} could not be graded normally (see status)" if broken else ""))
-    return EXIT_PASS
+        return importlib.import_module("grader.batch_cli")
+    except ImportError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"check": check_command, "grade": grade_command}[args.command](args)
+    if args.command == "grade":
+        return _instructor_commands().grade_command(args)
+    return check_command(args)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from traitlets.config import Config
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from grader.cells import kind, spec_name
+from grader.notebook_file import NotebookError, parse, read_text  # noqa: F401 (NotebookError: re-exported)
 from grader.engine import DEFAULT_TIMEOUT, run_specs
 from grader.results import TestResult
 
@@ -33,10 +34,6 @@ import json as __json, IPython.display as __display
 from grader.engine import run_specs as __run_specs
 __display.display({{{mime!r}: [__r.to_dict() for __r in __run_specs({spec!r}, globals(), scope={scope!r}, timeout={timeout!r})]}}, raw=True)
 """
-
-
-class NotebookError(ValueError):
-    """The file is not a notebook that can be graded (unreadable, not JSON, not nbformat)."""
 
 
 @dataclass
@@ -52,24 +49,7 @@ class GradedNotebook:
 def read_notebook(path: str | Path):
     """Read and validate a notebook, or raise :class:`NotebookError` saying what is wrong."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = f"it is not UTF-8 text ({error.reason} at byte {error.start})" if isinstance(error, UnicodeDecodeError) \
-            else (error.strerror or str(error))
-        raise NotebookError(f"cannot read {path.name}: {reason}") from None
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as error:
-        raise NotebookError(f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
-                            f"{error.msg}); was it saved completely?") from None
-    try:
-        notebook = nbformat.reads(text, as_version=4)
-        nbformat.validate(notebook)
-    except Exception as error:  # nbformat raises several unrelated types
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise NotebookError(f"{path.name} is not a Jupyter notebook: {first_line}") from None
-    return notebook
+    return nbformat.from_dict(parse(read_text(path), path.name))
 
 
 def _cell_error(cell, timeout: float) -> str | None:

@@ -39,7 +39,8 @@ ZIP_NAME = "week3-assignments.zip"
 ZIP_FOLDER = "week3"
 
 # grader/<name>.py shipped to students (model_eval only once it exists).
-ENGINE = ("__init__", "cells", "checker", "cli", "compare", "engine", "keras_tools", "model_eval", "notebook", "plugin",
+ENGINE = ("__init__", "cells", "checker", "cli", "compare", "engine", "keras_tools", "model_eval", "notebook",
+          "notebook_file", "plugin",
           "report", "results", "submission")
 OPTIONAL = ("model_eval",)
 # Instructor tools: release and export from source/, the simulated class, this builder.

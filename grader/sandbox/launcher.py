@@ -43,7 +43,7 @@ class Limits:
     file_mb: int = 256           # largest file it may write (printed output included)
     processes: int = 256         # tasks (threads count) in its pids cgroup
     open_files: int = 1024
-    threads_per_library: int = 1  # BLAS/OpenMP/TensorFlow threads: workers share the cores
+    threads_per_library: int = 1  # BLAS/OpenMP/TensorFlow threads (the batch gives each worker its share of cores)
 
 
 _notes: list[str] = []
