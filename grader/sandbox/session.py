@@ -10,10 +10,10 @@ gets a fresh child with the same cells run again. A whole-submission deadline bo
 from __future__ import annotations
 
 import contextlib
-import time
-
 import itertools
 import os
+import signal
+import time
 from pathlib import Path
 
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
@@ -218,11 +218,9 @@ class SandboxedSubmission:
             code = self.child.process.wait(timeout=2)
         except Exception:
             return "it stopped answering"
-        tail = self.child.output_tail(4000)
-        if "MemoryError" in tail or code in (-9,) and "memory" in tail.lower():
+        if "MemoryError" in self.child.output_tail(4000):
             return "out of memory"
         if code is not None and (code < 0 or 128 < code < 160):   # killed (bwrap reports 128 + signal)
-            import signal
             number = -code if code < 0 else code - 128
             try:
                 name = signal.Signals(number).name
