@@ -29,10 +29,13 @@ from grader.release import ASSIGNMENT, ROOT, nbgrader
 
 NOTEBOOKS = ("01_perceptron", "04_training_skills")
 KINDS = ("fullmarks", "untouched", "partial", "syntaxerror", "brokenfile", "hostile")
-HOSTILE = """
-import glob, sys
-for path in glob.glob("/**/solutions/week3/*.py", recursive=True)[:3]:
-    exec(open(path).read(), globals())
+HOSTILE = f"""
+import glob
+for path in glob.glob({str(ROOT / "solutions" / "week3" / "*.py")!r}):   # the grader's own solutions
+    try:
+        exec(open(path).read(), globals())
+    except Exception:
+        pass
 try:
     import grader.compare
     grader.compare.assert_close = lambda *a, **k: None
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         make_course(course, notebooks=[n[:2] for n in NOTEBOOKS])
         nbgrader("generate_assignment", ASSIGNMENT, "--force", root=course)
-        write_class(course, args.submissions)
+        made = write_class(course, args.submissions)
         print(f"class: {args.submissions} submissions of {', '.join(NOTEBOOKS)} ({', '.join(KINDS)})")
 
         started = time.monotonic()
@@ -130,6 +133,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"grader grade:       {grader_seconds:7.1f} s  ({per_grader:.2f} s per submission)")
         print(f"speed-up:           {per_nbgrader / per_grader:7.1f}x  (target: at least 5x)")
         print(f"grader peak memory: {peak / 2**20:7.0f} MB  (all processes)")
+        hostile_students = [student for student, kind in made if kind == "hostile"]
+        ours = {d["extra_data"]["student"]: d["score"] for d in documents if d}
+        theirs = nbgrader_scores(course, hostile_students)
+        print(f"hostile notebooks (exec the solutions, patch the grader): nbgrader gave "
+              f"{sum(theirs.values()):g} points in all, grader grade {sum(ours.get(s, 0) for s in hostile_students):g}")
         graded = [d for d in documents if d and d["extra_data"]["status"] == "graded"]
         if graded:
             busy = sum(d["extra_data"]["seconds"] for d in graded) / len(graded)
@@ -138,6 +146,18 @@ def main(argv: list[str] | None = None) -> None:
                   f"cells; overhead {busy - own:.2f} s (target: under 0.5 s)")
     finally:
         shutil.rmtree(course, ignore_errors=True)
+
+
+def nbgrader_scores(course: Path, students: list[str]) -> dict[str, float]:
+    from nbgrader.api import Gradebook, MissingEntry
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in students:
+            try:
+                scores[student] = gradebook.find_submission(ASSIGNMENT, student).score
+            except MissingEntry:
+                scores[student] = 0.0
+    return scores
 
 
 def cell_time(documents) -> float:
