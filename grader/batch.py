@@ -96,11 +96,14 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
 
 def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
     from grader.engine import available_specs, run_specs
+    from grader.model_eval import forget
     from grader.notebook_file import NotebookError
+    from grader.observe import observe
     from grader.sandbox.session import SandboxedSubmission
 
     started = time.monotonic()
     cell_seconds = 0.0
+    observations: dict = {}
     notes: list[str] = []
     results: list[TestResult] = []
     if unit.notebook is None:
@@ -120,9 +123,11 @@ def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
             status = "graded"
             sandbox = SandboxedSubmission(cells, options.limits, cell_timeout=options.cell_timeout,
                                           deadline_seconds=options.submission_timeout)
+            forget()
             try:
                 with sandbox:
                     graded = run_specs(unit.spec, sandbox, scope="all", timeout=options.test_timeout)
+                    observations = observe(unit.spec, sandbox)
                 results = _merge(results, graded)
             except Exception as error:  # the grader itself failed: say so, keep the batch going
                 status = "error"
@@ -138,7 +143,7 @@ def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status=status,
                                 notes=notes, seconds=seconds, sha256=_sha256(unit.notebook),
                                 cell_seconds=cell_seconds)
-    write_graded(out / unit.key, document, results)
+    write_graded(out / unit.key, document, results, observations)
     return _row(document)
 
 

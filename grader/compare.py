@@ -27,6 +27,24 @@ class Mismatch(AssertionError):
         super().__init__("\n".join(lines))
 
 
+SECTIONS = ("expected", "received", "tolerance")
+
+
+def split_message(message: str) -> dict[str, str]:
+    """The parts of a :class:`Mismatch` message: ``problem`` and, where present, ``expected``,
+    ``received`` and ``tolerance`` (any other message is all ``problem``)."""
+    parts: dict[str, list[str]] = {"problem": []}
+    current = "problem"
+    for line in message.splitlines():
+        name = line.strip().split(":", 1)[0]
+        if line.startswith("  ") and name in SECTIONS and ":" in line and name not in parts:
+            current = name
+            parts[current] = [line.split(":", 1)[1].strip()]
+        else:   # a continuation (e.g. the next row of a printed array)
+            parts[current].append(line)
+    return {name: "\n".join(lines).strip() for name, lines in parts.items()}
+
+
 def show(value, details: bool = True) -> str:
     """A short, readable rendering of ``value`` for feedback (arrays abbreviated).
 

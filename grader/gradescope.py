@@ -18,6 +18,7 @@ from grader.report import format_report
 from grader.results import TestResult, total
 
 RESULTS, FEEDBACK, INSTRUCTOR = "results.json", "feedback.txt", "instructor.json"
+OBSERVATIONS, FEEDBACK_PAGE = "observations.json", "feedback.html"
 
 
 def test_entry(result: TestResult) -> dict:
@@ -31,7 +32,9 @@ def test_entry(result: TestResult) -> dict:
             "score": result.points, "max_score": result.max_points,
             "status": "passed" if result.passed else "failed", "output": output,
             "visibility": "after_published" if result.hidden else "visible",
-            "extra_data": {"target": result.target, "test": result.name, "hidden": result.hidden}}
+            "extra_data": {"target": result.target, "test": result.name, "hidden": result.hidden,
+                           "description": result.description, "hint": result.hint,
+                           "message": "" if result.passed or result.hidden else result.message}}
 
 
 def results_document(results: list[TestResult], *, student: str, notebook: str, spec: str | None,
@@ -61,12 +64,16 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_graded(folder: Path, document: dict, results: list[TestResult]) -> None:
-    """Write feedback.txt and instructor.json, then results.json (the 'done' mark)."""
+def write_graded(folder: Path, document: dict, results: list[TestResult], observations: dict | None = None) -> None:
+    """Write feedback.txt, instructor.json, observations.json and feedback.html, then
+    results.json (the 'done' mark)."""
+    from grader.pages.feedback import feedback_page
     extra = document["extra_data"]
     feedback = format_report(results, title=f"{extra['notebook']} ({extra['student']})", notes=extra["notes"])
     write_atomically(folder / FEEDBACK, feedback + "\n")
     write_atomically(folder / INSTRUCTOR, json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
+    write_atomically(folder / OBSERVATIONS, json.dumps(observations or {}, ensure_ascii=False))
+    write_atomically(folder / FEEDBACK_PAGE, feedback_page(document, observations or {}))
     write_atomically(folder / RESULTS, json.dumps(document, indent=1, ensure_ascii=False))
 
 

@@ -307,6 +307,17 @@ def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
     return graded
 
 
+def last_graded() -> GradedModel | None:
+    """The outcome of the last :func:`grade_model` in this process (None after :func:`forget`)."""
+    return _last[1] if _last is not None else None
+
+
+def forget() -> None:
+    """Drop the kept training, so that the next submission never sees the last one's model."""
+    global _last
+    _last = None
+
+
 def tier_of(accuracy: float, tiers: tuple[float, ...]) -> int:
     """How many tiers ``accuracy`` reaches (0 .. len(tiers))."""
     return sum(accuracy >= t for t in tiers)

@@ -14,6 +14,7 @@ case they are graded and their checks fail.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import shutil
@@ -156,10 +157,14 @@ def batch(tmp_path_factory) -> Batch:
 
 
 def student_text(document: dict, folder: Path) -> str:
-    """Everything a student (or Gradescope) is shown: results.json and feedback.txt."""
-    feedback = folder / "feedback.txt"
-    return json.dumps(document, ensure_ascii=False) + "\n" + (feedback.read_text(encoding="utf-8")
-                                                                if feedback.exists() else "")
+    """Everything a student (or Gradescope) is shown: results.json, feedback.txt and feedback.html
+    (its text unescaped, so an escaped secret still counts)."""
+    shown = [json.dumps(document, ensure_ascii=False)]
+    for name in ("feedback.txt", "feedback.html"):
+        path = folder / name
+        if path.exists():
+            shown.append(html.unescape(path.read_text(encoding="utf-8")))
+    return "\n".join(shown)
 
 
 def instructor_text(document: dict, folder: Path) -> str:
@@ -246,7 +251,7 @@ def test_no_hidden_code_reaches_students(batch: Batch):
 
 def test_student_files_stay_small(batch: Batch):
     for key, folder in batch.folders.items():
-        for name in ("results.json", "feedback.txt"):
+        for name in ("results.json", "feedback.txt", "feedback.html", "observations.json"):
             path = folder / name
             assert path.stat().st_size < MAX_STUDENT_FILE, f"{key}: {name} is {path.stat().st_size} bytes"
 

@@ -1,0 +1,64 @@
+"""Matplotlib, set up once for pages: a Korean font when one is installed, PNG data URIs.
+
+Pictures are drawn in the trusted process from plain arrays (never by student code).
+Korean labels are used only when a font that has Hangul is installed (Noto CJK, Nanum,
+...); otherwise :func:`label` falls back to the English term, so no box glyphs appear.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import warnings
+
+KOREAN_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGothic", "Malgun Gothic",
+                "Apple SD Gothic Neo", "UnDotum", "Baekmuk Gulim")
+
+
+@functools.lru_cache(maxsize=None)
+def pyplot():
+    """matplotlib.pyplot on the Agg backend, with a Korean font if one is installed."""
+    import matplotlib
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    font = korean_font()
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.spines.top": False,
+                         "axes.spines.right": False, "axes.unicode_minus": False,
+                         "font.size": 10})
+    if font:
+        plt.rcParams["font.family"] = [font, "DejaVu Sans"]
+    return plt
+
+
+@functools.lru_cache(maxsize=None)
+def korean_font() -> str | None:
+    """The name of an installed font with Hangul, or None."""
+    from matplotlib import font_manager
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = next((name for name in KOREAN_FONTS if name in installed), None)
+    if found is None:   # matplotlib's font cache may predate the font: look on disk once
+        for path in font_manager.findSystemFonts():
+            if any(key in path for key in ("Nanum", "NotoSansCJK", "NotoSansKR", "UnDotum")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except Exception:
+                    continue
+        installed = {entry.name for entry in font_manager.fontManager.ttflist}
+        found = next((name for name in KOREAN_FONTS if name in installed), None)
+    return found
+
+
+def label(korean: str, english: str) -> str:
+    """``"한국어 (English)"`` where a Korean font is installed, else ``"English"``."""
+    return f"{korean} ({english})" if korean_font() else english
+
+
+def to_data_uri(figure) -> str:
+    """Render a matplotlib figure as a PNG ``data:`` URI and close it."""
+    plt = pyplot()
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # e.g. a missing glyph: the picture is still useful
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
