@@ -15,3 +15,11 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Training cells (Keras on CPU) need time; a runaway loop is still stopped.
 c.ExecutePreprocessor.timeout = 600
 c.ExecutePreprocessor.interrupt_on_timeout = True
+
+# Feedback keeps each test cell's output (the engine's report and the points) but not its
+# hidden tests: autograde puts them back, and nbgrader renders them by default. nbgrader's own
+# ClearHiddenTests (the one generate_assignment uses) strips them again, after GetGrades.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

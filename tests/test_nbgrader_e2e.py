@@ -1,8 +1,50 @@
 """nbgrader end to end in a temporary course: generate, zip_collect, autograde, feedback."""
+import html
+import re
+from pathlib import Path
+
 import pytest
 
 from grader.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
 from grader.release import ASSIGNMENT
+from grader.report import FAIL, HIDDEN_NOTE, PASS
+
+CHECKS_LINE = re.compile(r"^\S+ \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
+SCORE = re.compile(r"Score: ([\d.]+) / ([\d.]+)")
+
+
+def feedback_text(path: Path) -> str:
+    """What a student reads in a feedback page: tags stripped, entities decoded, no blank lines."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def assert_feedback_hides_tests_and_matches(text: str, score: float, possible: float) -> None:
+    """No hidden test code or detail in ``text``; its scores are the gradebook's and the engine's."""
+    for secret in ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden=True"):
+        assert secret not in text, f"feedback shows hidden test code ({secret!r})"
+    lines = text.splitlines()
+    for i, line in enumerate(lines):                    # a hidden result: a note and a hint, nothing else
+        if line.startswith((f"{PASS} [hidden]", f"{FAIL} [hidden]")):
+            for detail in lines[i + 1:]:
+                if detail.startswith((PASS, FAIL)) or CHECKS_LINE.match(detail):
+                    break
+                assert detail == f"({HIDDEN_NOTE})" or detail.startswith("hint: "), \
+                    f"feedback shows details of a hidden check: {line!r} -> {detail!r}"
+
+    header, *cells = text.split("Grade cell: ")
+    assert tuple(map(float, SCORE.search(header).groups())) == (score, possible)
+    cell_scores = []
+    for cell in cells:                                  # nbgrader's score of a test cell = the engine's report
+        grade_id, shown = cell.split()[0], tuple(map(float, SCORE.search(cell).groups()))
+        reported = [CHECKS_LINE.match(line) for line in cell.splitlines()]
+        reported = [m for m in reported if m]
+        assert {m.group(1) for m in reported} == {"public", "hidden"}, grade_id
+        assert shown == (sum(float(m.group(2)) for m in reported), sum(float(m.group(3)) for m in reported)), grade_id
+        cell_scores.append(shown)
+    assert cell_scores and tuple(map(sum, zip(*cell_scores))) == (score, possible)
 
 
 @pytest.mark.slow
@@ -32,6 +74,10 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     feedback = (course / "feedback" / "partial" / ASSIGNMENT / "01_perceptron.html").read_text(encoding="utf-8")
     assert "details of hidden checks are not shown" in feedback
     assert "not implemented yet" in feedback
+    # every student's feedback: hidden tests' points only, and the gradebook's scores
+    for student, notebook, score, possible in gradebook_rows(course):
+        text = feedback_text(course / "feedback" / student / ASSIGNMENT / f"{notebook}.html")
+        assert_feedback_hides_tests_and_matches(text, float(score), float(possible))
 
     # the same submissions through `grader grade` (sandboxed, in parallel): the same scores
     from grader.demo import compare_with_grader
