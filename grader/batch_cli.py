@@ -1,5 +1,8 @@
 """``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class.
 
+``grader report RESULTS -o report.html``: the class report (HTML) and a CSV of every test (see
+:mod:`grader.pages.class_report`).
+
 Public and hidden specs, each notebook in a sandbox, in parallel (see :mod:`grader.batch`).
 Writes ``RESULTS/<student>/<notebook>/results.json`` (Gradescope's schema), ``feedback.txt``
 and ``RESULTS/grades.csv``; a second run grades only what is missing. Exit code 0 when the
@@ -37,6 +40,38 @@ def add_grade_command(commands) -> None:
     grade.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
     grade.add_argument("--assignment", default="week3", help="the nbgrader assignment for --gradebook (default week3)")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def add_report_command(commands) -> None:
+    report = commands.add_parser("report", help="a class report (HTML) and a CSV of every test, from graded results")
+    report.add_argument("results", type=Path, help="the folder `grader grade --out` wrote")
+    report.add_argument("-o", "--out", type=Path, default=None,
+                        help="the HTML report to write (default: RESULTS/report.html)")
+    report.add_argument("--csv", type=Path, default=None,
+                        help="the CSV to write (default: the report's path with .csv)")
+    report.add_argument("--roster", type=Path, default=None,
+                        help="a file of student ids, one a line: who should have handed in")
+
+
+def report_command(args) -> int:
+    from grader.pages.class_report import write_report
+
+    if not args.results.is_dir():
+        print(f"grader: {args.results} is not a folder of results", file=sys.stderr)
+        return EXIT_UNREADABLE
+    roster = None
+    if args.roster is not None:
+        try:
+            lines = args.roster.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"grader: cannot read the roster {args.roster}: {error}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        roster = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    html_path = args.out or args.results / "report.html"
+    csv_path = args.csv or html_path.with_suffix(".csv")
+    write_report(args.results, html_path, csv_path, roster=roster)
+    print(f"class report: {html_path}\nCSV: {csv_path}")
+    return EXIT_PASS
 
 
 def grade_command(args) -> int:

@@ -5,7 +5,8 @@ with expected and received values and a hint, then ``score: X / Y``. Exit code 0
 every test passes, 1 when any fails, 2 when the notebook cannot be read.
 
 ``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class (see
-:mod:`grader.batch_cli`; not in the student package).
+:mod:`grader.batch_cli`; not in the student package), and ``grader report RESULTS -o report.html``,
+the class report.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     instructor = _instructor_commands()
     if instructor:
         instructor.add_grade_command(commands)
+        instructor.add_report_command(commands)
     return parser
 
 
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "grade":
         return _instructor_commands().grade_command(args)
+    if args.command == "report":
+        return _instructor_commands().report_command(args)
     return check_command(args)
 
 

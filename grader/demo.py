@@ -2,7 +2,8 @@
 
 release (nbgrader generate_assignment) -> a simulated class hands in files through an
 LMS-style download (nbgrader zip_collect) -> nbgrader autograde -> nbgrader
-generate_feedback -> the gradebook, printed as a table.
+generate_feedback -> the gradebook, printed as a table -> ``grader grade`` on the same
+submissions (the same scores) -> the class report and a feedback page per student.
 """
 from __future__ import annotations
 
@@ -112,6 +113,19 @@ def main(argv: list[str] | None = None) -> None:
     print_table(nbgrader_rows)
     print(f"\nfeedback for each student: {course / 'feedback'}/<student>/{ASSIGNMENT}/<notebook>.html")
     compare_with_grader(course, nbgrader_rows, args.workers)
+    show_pages(course / "grader-results")
+
+
+def show_pages(results: Path) -> None:
+    """Write the class report from ``grader grade``'s results; say where it and the feedback pages are."""
+    from grader.pages.class_report import write_report
+
+    report = write_report(results, results / "class-report.html")
+    pages = sorted(results.glob("*/*/feedback.html"))
+    print(f"\n[grader report] class report: {report} (and {report.with_suffix('.csv').name} for spreadsheets)")
+    print(f"  feedback pages ({len(pages)}): {results}/<student>/<notebook>/feedback.html")
+    for page in pages[:3]:
+        print(f"    {page}")
 
 
 def compare_with_grader(course: Path, nbgrader_rows, workers: int | None) -> bool:
