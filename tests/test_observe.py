@@ -47,6 +47,12 @@ def test_a_gate_that_fails_is_an_error_and_the_others_still_show(body, says):
     assert "errors" in found["perceptron_training"]
 
 
+def test_gates_not_written_yet_say_so_once():
+    stub = "def {0}(x1, x2):\n    raise NotImplementedError()\n"
+    found = observed("perceptron", *(stub.format(name) for name in ("and_gate", "or_gate", "nand_gate", "xor_gate")))
+    assert found["gates"] == {"error": "not implemented yet"}
+
+
 def test_perceptron_training_keeps_the_line_and_the_errors():
     training = observed("perceptron")["perceptron_training"]
     X, y, w, b = np.array(training["X"]), np.array(training["y"]), np.array(training["w"]), training["b"]
