@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 GRID = 41                      # points per axis of a decision-region grid
-AXIS = np.linspace(-0.5, 1.5, GRID)
+AXIS = np.linspace(-0.5, 1.5, GRID).round(5)
 SECONDS = 10.0                 # per observation
 MAX_NUMBERS = 200_000          # the most numbers one observation may keep
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -38,7 +38,7 @@ def numbers(value, shape: tuple | None = None, name: str = "the result") -> np.n
         raise Unusable(f"{name} has shape {array.shape}, expected {tuple(shape)}")
     if not np.all(np.isfinite(array)):
         raise Unusable(f"{name} contains nan or inf")
-    return array.round(5)      # enough for a picture; keeps observations.json small
+    return array
 
 
 def _grid() -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +77,7 @@ def xor_region(sub) -> dict:
     x1, x2 = _grid()
     points = np.column_stack([x1.ravel(), x2.ravel()])
     output = numbers(sub.mlp_forward(points, **arrays), (len(points), 1), "mlp_forward(...)")
-    return {"axis": AXIS.tolist(), "output": output.reshape(x1.shape).tolist(),
+    return {"axis": AXIS.tolist(), "output": output.reshape(x1.shape).round(5).tolist(),
             "X": XOR_X.tolist(), "y": XOR_Y.tolist()}
 
 
@@ -101,7 +101,7 @@ def augmented(sub) -> dict:
         raise Unusable("augment did not return (X_aug, y_aug)")
     shape = (len(X) * (copies + 1), *X.shape[1:])
     out = numbers(result[0], shape, "X_aug")
-    return {"images": out.reshape(copies + 1, len(X), *X.shape[1:]).tolist(), "labels": y.tolist()}
+    return {"images": out.reshape(copies + 1, len(X), *X.shape[1:]).round(4).tolist(), "labels": y.tolist()}
 
 
 def letters(sub) -> dict:
