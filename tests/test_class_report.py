@@ -243,7 +243,8 @@ def test_the_page_is_self_contained_with_png_histograms(report):
     images = pictures(html)
     assert len(images) == 3 and all(image.startswith(b"\x89PNG\r\n\x1a\n") for image in images)
     assert len(pictures(section(html, "scores"))) == 1 and len(pictures(section(html, "time"))) == 1
-    assert not re.search(r'(src|href)="(?!data:)', html)
+    assert not re.search(r'src="(?!data:)', html)
+    assert not re.search(r'href="(?![\w./-]+/feedback\.html")', html)      # only links to the feedback pages
     slowest = section(html, "time").split("<tbody>")[1]
     assert [float(s) for s in re.findall(r'<td class="num">([\d.]+)</td><td class="num">[\d.]+</td>', slowest)] \
         == [90.0, 88.0, 85.0, 80.0, 75.0]
@@ -305,3 +306,17 @@ def test_an_empty_or_damaged_folder_gives_a_report(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "No graded notebook" in write_report(empty, tmp_path / "e.html").read_text(encoding="utf-8")
+
+
+def test_scores_per_student_link_to_their_feedback_pages(report):
+    root, html, _ = report
+    students = section(html, "students")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', students)
+    assert links, "no links to feedback pages"
+    page_dir = root.parent / f"{root.name}-out"
+    for href, text in links:
+        target = (page_dir / href).resolve()
+        assert target.name == "feedback.html" and target.is_file(), href
+        document = json.loads((target.parent / "results.json").read_text(encoding="utf-8"))
+        assert text.strip() == f"{document['score']:g} / {document['max_score']:g}"
+    assert "김민준" in students

@@ -18,18 +18,18 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.gradescope import INSTRUCTOR, RESULTS, read_results, write_atomically
+from grader.gradescope import FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
 from grader.results import TestResult
 
-OBSERVATIONS = "observations.json"
 HOMEWORK_SPEC = "mnist_homework"
 NOT_IMPLEMENTED = "not implemented yet"
 TOP_GROUPS = 3
@@ -56,6 +56,7 @@ class GradedNotebook:
     notes: list[str]
     tests: list[TestResult]       # with hidden tests' real messages when instructor.json was readable
     accuracy: dict | None = None  # the homework's {"validation", "test", "seconds"} or {"error"}
+    folder: Path | None = None    # where its files (results.json, feedback.html) are
 
     @property
     def key(self) -> str:
@@ -154,7 +155,7 @@ def _read_notebook(folder: Path, root: Path, broken: list[BrokenFile]) -> Graded
             spec=extra.get("spec") or None, status=str(extra.get("status") or "unknown"),
             score=_number(document.get("score")), max_score=_number(document.get("max_score")),
             seconds=_number(extra.get("seconds")), cell_seconds=_number(extra.get("cell_seconds")),
-            notes=[str(n) for n in extra.get("notes") or []], tests=_tests_of(document))
+            notes=[str(n) for n in extra.get("notes") or []], tests=_tests_of(document), folder=folder)
     except (TypeError, KeyError, AttributeError, ValueError):
         problem(results, "results.json is unreadable or not grader's results", fatal=True)
         return None
@@ -626,8 +627,32 @@ def _accuracy_section(results: ClassResults) -> str:
     return "\n".join(parts)
 
 
-def render(results: ClassResults, roster: list[str] | None = None) -> str:
-    """The report's HTML."""
+def _students_section(results: ClassResults, names: dict[str, str], page_dir: Path | None) -> str:
+    """Every student's score per notebook, each linked to the feedback page beside its results."""
+    keys = results.course_notebooks()
+    by_student: dict[str, dict[str, GradedNotebook]] = {}
+    for item in results.notebooks:
+        by_student.setdefault(item.student, {})[item.key] = item
+
+    def cell(item: GradedNotebook | None) -> str:
+        if item is None:
+            return '<span class="muted">-</span>'
+        text = f"{_points(item.score, 3)} / {_points(item.max_score, 3)}"
+        if not item.graded:
+            text += f' <span class="tag">{escape(item.status)}</span>'
+        page_file = item.folder / FEEDBACK_PAGE if item.folder else None
+        if page_dir is not None and page_file is not None and page_file.exists():
+            return f'<a href="{escape(Path(os.path.relpath(page_file, page_dir)).as_posix())}">{text}</a>'
+        return text
+
+    rows = [[escape(student), *(cell(by_student[student].get(key)) for key in keys)]
+            for student in sorted(by_student)]
+    return table(["student", *(names.get(k, k) for k in keys)], rows, numeric=set(range(1, len(keys) + 1)),
+                 css_class="students") if rows else ""
+
+
+def render(results: ClassResults, roster: list[str] | None = None, page_dir: Path | None = None) -> str:
+    """The report's HTML (``page_dir``: where it will be written, for links to the feedback pages)."""
     names = results.names()
     scores = notebook_scores(results)
     stats = pass_rates(results)
@@ -651,6 +676,8 @@ def render(results: ClassResults, roster: list[str] | None = None) -> str:
         f'<h2 id="time">{label_html("채점 시간", "grading time per submission")}</h2>',
         _time_section(results),
         _accuracy_section(results),
+        f'<h2 id="students">{label_html("학생별 점수", "scores per student")}</h2>',
+        _students_section(results, names, page_dir),
     ]
     return page("class report", "\n".join(s for s in sections if s))
 
@@ -711,6 +738,6 @@ def write_report(results_dir: Path, html_path: Path, csv_path: Path | None = Non
     """Write the class report (HTML) and its CSV (default: beside it, ``.csv``); return the HTML's path."""
     results = collect(Path(results_dir))
     html_path = Path(html_path)
-    write_atomically(html_path, render(results, roster))
+    write_atomically(html_path, render(results, roster, page_dir=html_path.resolve().parent))
     write_csv(results, Path(csv_path) if csv_path else html_path.with_suffix(".csv"), roster)
     return html_path
