@@ -24,3 +24,18 @@ def namespace_with(spec: str, *overrides: str) -> dict:
     for code in overrides:
         exec(compile(textwrap.dedent(code), "<override>", "exec"), namespace)
     return namespace
+
+
+def hand_in(folder: Path, students, notebook: str) -> Path:
+    """nbgrader's ``submitted/<student>/week3/<notebook>.ipynb`` for simulated ``students``
+    (see :data:`grader.classroom.STUDENTS`) under ``folder``; returns ``folder``."""
+    import nbformat
+
+    from grader.classroom import submission_bytes
+    release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
+    source = nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4)
+    for student in students:
+        path = folder / "submitted" / student / "week3" / f"{notebook}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(submission_bytes(student, release, source))
+    return folder

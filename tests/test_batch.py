@@ -9,14 +9,13 @@ import sys
 import time
 import zipfile
 
-import nbformat
 import pytest
 
 from grader.batch import Options, run_batch
-from grader.classroom import submission_bytes
 from grader.engine import available_specs
 from grader.submissions import find_units
-from tests.helpers import RELEASE, ROOT, SOURCE
+from tests import helpers
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.xdist_group("batch")
 NOTEBOOK = "01_perceptron"
@@ -25,13 +24,7 @@ QUICK = Options(test_timeout=5, cell_timeout=30, submission_timeout=120)
 
 
 def hand_in(folder, students=CLASS, notebook=NOTEBOOK):
-    release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
-    source = nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4)
-    for student in students:
-        path = folder / "submitted" / student / "week3" / f"{notebook}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(submission_bytes(student, release, source))
-    return folder
+    return helpers.hand_in(folder, students, notebook)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,11 @@ stay in ``tests-output/browser/`` for a person to look at. One Chromium serves t
 """
 import json
 import re
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from grader.batch import Options, run_batch
-from grader.classroom import submission_bytes
-from tests.helpers import RELEASE, ROOT, SOURCE
+from tests.helpers import ROOT, hand_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 SCREENSHOTS = ROOT / "tests-output" / "browser"
@@ -81,13 +78,7 @@ def test_a_self_contained_page_passes_and_a_leaky_one_is_caught(browser, tmp_pat
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A small class graded by `grader grade`: (results folder, {student: results.json})."""
-    course = tmp_path_factory.mktemp("course")
-    release = nbformat.read(RELEASE / f"{NOTEBOOK}.ipynb", as_version=4)
-    source = nbformat.read(SOURCE / f"{NOTEBOOK}.ipynb", as_version=4)
-    for student in STUDENTS:
-        path = course / "submitted" / student / "week3" / f"{NOTEBOOK}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(submission_bytes(student, release, source))
+    course = hand_in(tmp_path_factory.mktemp("course"), STUDENTS, NOTEBOOK)
     out = tmp_path_factory.mktemp("results")
     run_batch(course, out, QUICK, workers=2, progress=False)
     results = {s: json.loads((out / s / NOTEBOOK / "results.json").read_text(encoding="utf-8")) for s in STUDENTS}

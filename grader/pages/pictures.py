@@ -99,6 +99,17 @@ def _grid(value, axis: np.ndarray, name: str) -> np.ndarray:
     return grid
 
 
+def _binary_points(obs) -> tuple[np.ndarray, np.ndarray]:
+    """``obs["X"]`` (n x 2 points) and ``obs["y"]`` (their 0/1 labels), checked."""
+    X = numbers(obs.get("X"), 2, "X")
+    if X.shape[1] != 2 or len(X) > MAX_POINTS:
+        raise Undrawable("X must be n x 2")
+    y = _labels(obs.get("y"), len(X), "y")
+    if not np.isin(y, (0, 1)).all():
+        raise Undrawable("y must be 0/1")
+    return X, y
+
+
 def _labels(value, count: int, name: str = "labels") -> np.ndarray:
     labels = numbers(value, 1, name)
     if len(labels) != count or not np.all(labels == np.round(labels)):
@@ -239,12 +250,7 @@ def perceptron_training(obs) -> Picture:
     """``{"X": n x 2, "y": n of 0/1, "w": [w1, w2], "b": float, "errors": [per epoch]}``: the data
     with the learned line ``w1*x1 + w2*x2 + b = 0``, and the errors per epoch."""
     obs = _mapping(obs)
-    X = numbers(obs.get("X"), 2, "X")
-    if X.shape[1] != 2 or len(X) > MAX_POINTS:
-        raise Undrawable("X must be n x 2")
-    y = _labels(obs.get("y"), len(X), "y")
-    if not np.isin(y, (0, 1)).all():
-        raise Undrawable("y must be 0/1")
+    X, y = _binary_points(obs)
     w = numbers(obs.get("w"), 1, "w")
     if w.shape != (2,):
         raise Undrawable("w must hold two numbers")
@@ -312,12 +318,7 @@ def xor_region(obs) -> Picture:
     obs = _mapping(obs)
     axis = _axis(obs.get("axis"))
     output = _grid(obs.get("output"), axis, "output")
-    X = numbers(obs.get("X"), 2, "X")
-    if X.shape[1] != 2 or len(X) > MAX_POINTS:
-        raise Undrawable("X must be n x 2")
-    y = _labels(obs.get("y"), len(X), "y")
-    if not np.isin(y, (0, 1)).all():
-        raise Undrawable("y must be 0/1")
+    X, y = _binary_points(obs)
 
     figure = new_figure(4.3, 4.0)
     ax = figure.subplots()
