@@ -59,6 +59,7 @@ def to_data_uri(figure) -> str:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # e.g. a missing glyph: the picture is still useful
-        figure.savefig(buffer, format="png", bbox_inches="tight")
+        # a figure with a layout engine already fits its canvas: "tight" would only draw it twice
+        figure.savefig(buffer, format="png", bbox_inches=None if figure.get_layout_engine() else "tight")
     plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
