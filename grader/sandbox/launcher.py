@@ -145,14 +145,16 @@ class PidsGroup:
     def remove(self) -> None:
         if self.path is None:
             return
+        import time
         self.kill_all()
-        for _ in range(50):
+        pause = 0.001
+        for _ in range(40):            # the kernel drains a killed cgroup in a few milliseconds
             try:
                 self.path.rmdir()
                 break
             except OSError:
-                import time
-                time.sleep(0.05)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
         self.path = None
 
 
@@ -266,9 +268,10 @@ class Launched:
             os.killpg(self.process.pid, signal.SIGKILL)
         except OSError:
             pass
-        self.group.remove()
+        self.group.kill_all()          # what left the process group, too
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self.group.remove()            # empty by now: no waiting for the cgroup to drain
         shutil.rmtree(self.workdir, ignore_errors=True)
