@@ -108,13 +108,10 @@ def letters(sub) -> dict:
     from grader.data.sign_mnist import standin_arrays
     images, labels, _, _ = standin_arrays()
     picked = [int(np.flatnonzero(labels == label)[0]) for label in np.unique(labels)[:8]]
-    said = []
-    for label in labels[picked]:
-        try:
-            text = sub.letter(int(label))
-            said.append(text[:8] if isinstance(text, str) else None)
-        except Exception:
-            said.append(None)
+    said = [_attempt(lambda: sub.letter(int(label))) for label in labels[picked]]
+    if all(isinstance(text, dict) for text in said):
+        raise Unusable(said[0]["error"])
+    said = [text[:8] if isinstance(text, str) else None for text in said]
     return {"images": images[picked].astype(int).tolist(), "labels": labels[picked].astype(int).tolist(),
             "letters": said}
 

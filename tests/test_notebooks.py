@@ -14,6 +14,7 @@ from nbclient import NotebookClient
 
 from grader.cells import kind
 from grader.batch import run_batch
+from grader.pages.pictures import pictures
 from tests.helpers import RELEASE, source_notebooks
 
 NOTEBOOKS = source_notebooks()
@@ -72,6 +73,16 @@ def test_sandboxed_batch_path(path, tmp_path):
         [t for t in solved["tests"] if t["status"] != "passed"]
     assert solved["extra_data"]["notes"] == []
     assert (rows["untouched"]["score"], rows["untouched"]["max_score"]) == (0.0, rows["solved"]["max_score"])
+    # the reference draws every picture of its feedback page; the untouched release draws none
+    for student, drawn in (("solved", True), ("untouched", False)):
+        folder = tmp_path / "out" / student / path.stem
+        observations = json.loads((folder / "observations.json").read_text())
+        assert observations, "no observation for the feedback pictures"
+        failed = {name: value["error"] for name, value in observations.items() if "error" in value}
+        assert (not failed) if drawn else failed, failed
+        page = (folder / "feedback.html").read_text(encoding="utf-8")
+        assert page.count('<img src="data:image/png;base64,') == (len(pictures(path.stem[3:], observations))
+                                                                  if drawn else 0)
 
 
 @pytest.mark.slow

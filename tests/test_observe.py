@@ -94,6 +94,10 @@ def test_letters_are_the_students_letter_function():
     found = observed("sign_language_mnist", "def letter(label):\n    return 'Q'\n")["letters"]
     assert found["letters"] == ["Q"] * len(found["labels"])
     assert observed("sign_language_mnist")["letters"]["letters"][:3] == ["A", "B", "C"]
+    odd = observed("sign_language_mnist", "def letter(label):\n    return 7 if label else 'A'\n")["letters"]
+    assert odd["letters"][:2] == ["A", None]
+    stub = observed("sign_language_mnist", "def letter(label):\n    raise NotImplementedError()\n")
+    assert stub["letters"] == {"error": "not implemented yet"}
 
 
 def test_mnist_pictures_use_only_this_submissions_training(monkeypatch):
