@@ -95,4 +95,5 @@ def grade_command(args) -> int:
     broken = [r for r in rows if r["status"] != "graded"]
     print(f"graded {len(rows)} notebooks of {len({r['student'] for r in rows})} students into {args.out} "
           f"({CSV_NAME})" + (f"; {len(broken)} could not be graded normally (see status)" if broken else ""))
+    print(f"feedback pages: {args.out}/<student>/<notebook>/feedback.html; class report: grader report {args.out}")
     return EXIT_PASS

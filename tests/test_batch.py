@@ -136,6 +136,8 @@ def test_command_line_reports_and_exits_zero(tmp_path):
                            "--workers", "1", "--no-progress"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "graded 2 notebooks of 2 students" in done.stdout
+    assert (tmp_path / "out" / "untouched" / NOTEBOOK / "feedback.html").is_file()
+    assert f"{tmp_path / 'out'}/<student>/<notebook>/feedback.html" in done.stdout
     missing = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "nope"), "--out",
                               str(tmp_path / "out2")], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
