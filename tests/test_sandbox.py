@@ -201,3 +201,25 @@ def test_memory_is_limited():
     with SandboxedSubmission(cells, Limits(memory_mb=1024), cell_timeout=30, deadline_seconds=60) as submission:
         pass
     assert any("MemoryError" in note for note in submission.notes)
+
+
+def test_functions_are_looked_up_once_per_test_values_every_time_and_rebinding_is_seen():
+    cells = [(1, "import numpy as np\nW = np.zeros(2)\ndef f():\n    return 1\n"
+                 "def rebind():\n    global f\n    f = lambda: 2\n")]
+    with SandboxedSubmission(cells, cell_timeout=30, deadline_seconds=120) as submission:
+        lookups = []
+        request = submission.peer.request
+        submission.peer.request = lambda op, **fields: (lookups.append(fields.get("name")) if op == "lookup"
+                                                        else None, request(op, **fields))[1]
+        with submission.time_limit(10):
+            assert [submission.f() for _ in range(5)] == [1] * 5
+            submission.W[0] = 5.0                     # a spec's own copy: the next lookup is fresh
+            assert submission.W[0] == 0.0
+            submission.rebind()
+        assert lookups.count("f") == 1 and lookups.count("W") == 2
+        with submission.time_limit(10):               # the next test sees what a call rebound
+            assert submission.f() == 2
+        with submission.time_limit(10):               # and a spec's monkeypatching at once
+            assert submission.f() == 2
+            submission._namespace["f"] = submission.rebind
+            assert submission.f() is None

@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
-from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, RemoteError
+from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError
 from grader.submission import MissingDefinition
 
 STARTUP_SECONDS = 60.0
+CALLABLE_TYPES = {"function", "builtin_function_or_method", "type", "partial"}   # cached per test by name
 MAX_RESTARTS = 8
 
 
@@ -62,6 +63,7 @@ class SandboxedSubmission:
         self.isolated = False
         self.generation = 0
         self.cell_seconds = 0.0      # time the notebook's own cells took (the first run)
+        self._handles: dict[str, Remote] | None = {}   # functions looked up in this test (None: off)
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -140,12 +142,19 @@ class SandboxedSubmission:
         if name.startswith("__"):
             raise AttributeError(name)
         self._ensure_running()
+        handles = self.__dict__.get("_handles")
+        known = handles.get(name) if handles is not None else None
+        if known is not None and known._generation == self.generation:
+            return known            # the same function, without a round trip (specs call in loops)
         try:
-            return self._request_until(self._left(), "lookup", name=name)
+            value = self._request_until(self._left(), "lookup", name=name)
         except RemoteError as error:
             if error.remote_type == "NameError":
                 raise MissingDefinition(name) from None
             raise
+        if handles is not None and type(value) is Remote and value._type in CALLABLE_TYPES:
+            handles[name] = value   # values (arrays, dicts) are fetched afresh: a spec may change its copy
+        return value
 
     def shared_folder(self) -> Path:
         """A new empty folder that the child sees at the same path (a spec's ``tmp_path``)."""
@@ -158,6 +167,7 @@ class SandboxedSubmission:
     def _namespace(self):
         """The notebook's globals, as a dict-like view into the child (for monkeypatching)."""
         self._ensure_running()
+        self._handles = None        # names may be rebound from here on: look each one up again
         return self._request_until(self._left(), "namespace")
 
     @contextlib.contextmanager
@@ -165,6 +175,7 @@ class SandboxedSubmission:
         """Bound everything the child does during one test; on timeout or crash, fail the test
         and restart the child for the next one."""
         self._ensure_running()
+        self._handles = {}          # each test looks its functions up afresh
         if self.peer is not None:
             self.peer.deadline = time.monotonic() + min(seconds, max(self._left(), 0.0))
         try:
