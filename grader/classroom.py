@@ -47,10 +47,11 @@ def _syntax_error(grade_id: str, code: str) -> str:
 
 
 def _infinite_loop(grade_id: str, code: str) -> str:
-    """Turn every training loop body into a loop that never ends."""
-    if "def train" not in code:
+    """``train_perceptron`` (01) loops forever. One such function is enough to show a runaway
+    loop stopped; every training function of the week made nbgrader's autograde take an hour."""
+    if "def train_perceptron" not in code:
         return code
-    return re.sub(r"(def train\w*\(.*\):\n)", r"\1    while True:\n        pass\n", code, count=1)
+    return re.sub(r"(def train_perceptron\(.*\):\n)", r"\1    while True:\n        pass\n", code, count=1)
 
 
 def _in_last_cell(edit, source):
@@ -69,7 +70,7 @@ STUDENTS = {
                     release, source, keep=max(1, sum(kind(c) == "solution" for c in source.cells) // 2))),
     "syntaxerror": ("complete, but the last solution cell has a syntax error",
                     lambda release, source: filled(release, source, edit=_in_last_cell(_syntax_error, source))),
-    "infiniteloop": ("complete, but a training function never returns",
+    "infiniteloop": ("complete, but train_perceptron never returns",
                      lambda release, source: filled(release, source, edit=_infinite_loop)),
     "brokenfile": ("a file cut off halfway through upload (not valid JSON)",
                    lambda release, source: nbformat.writes(release)[:200].encode()),

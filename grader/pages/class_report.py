@@ -492,6 +492,10 @@ def _test_label(stats: Tally) -> str:
             f'<br><span class="muted" style="font-size: 0.85em">{escape(stats.name)}</span>')
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def label_html(korean: str, english: str) -> str:
     """Korean with the English beside it (browsers have Hangul fonts; matplotlib may not)."""
     return f"{escape(korean)} ({escape(english)})"
@@ -502,7 +506,7 @@ def _summary(results: ClassResults, scores: list[NotebookScores], follow: list[F
     lines = (f'<p><span class="score">{students}</span> {label_html("학생", "students")} · '
              f'<span class="score">{len(scores)}</span> {label_html("노트북", "notebooks")} · '
              f'{graded} of {len(results.notebooks)} handed-in notebooks graded · '
-             f'{len({f.student for f in follow})} students to follow up</p>')
+             f'{_count(len({f.student for f in follow}), "student")} to follow up</p>')
     rows = [[escape(s.name), str(s.handed_in), str(len(s.scores)), _points(s.mean), _points(s.median),
              _points(s.max_score), progress_bar((s.mean or 0.0) / s.max_score if s.max_score else 0.0)]
             for s in scores]
