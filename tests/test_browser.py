@@ -13,6 +13,7 @@ import re
 import pytest
 
 from grader.batch import Options, run_batch
+from grader.pages.class_report import write_report
 from tests.helpers import ROOT, hand_in
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -87,18 +88,19 @@ def graded(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def feedback_pages(request):
-    feedback = pytest.importorskip("grader.pages.feedback")
-    out, _ = request.getfixturevalue("graded")
-    return {path.parent.parent.name: path for path in feedback.write_feedback_pages(out)}
+def feedback_pages(graded):
+    """The pages `grader grade` wrote beside each results.json (what students are sent)."""
+    out, _ = graded
+    pages = {student: out / student / NOTEBOOK / "feedback.html" for student in STUDENTS}
+    assert all(page.is_file() for page in pages.values()), pages
+    return pages
 
 
 @pytest.fixture(scope="module")
-def class_report(request, tmp_path_factory):
-    report = pytest.importorskip("grader.pages.class_report")
-    out, _ = request.getfixturevalue("graded")
+def class_report(graded, tmp_path_factory):
+    out, _ = graded
     folder = tmp_path_factory.mktemp("report")
-    return report.write_report(out, folder / "report.html", folder / "report.csv")
+    return write_report(out, folder / "report.html", folder / "report.csv")
 
 
 @pytest.mark.slow

@@ -21,11 +21,11 @@ from typing import Callable
 
 import numpy as np
 
+from grader.observe import MAX_NUMBERS   # an observation array with more numbers is not drawn
 from grader.pages import figures
 
 log = logging.getLogger(__name__)
 
-MAX_NUMBERS = 200_000          # an observation array with more numbers is not drawn
 MAX_GRID = 400                 # points per axis of a decision-region grid
 MAX_POINTS = 5_000             # scattered samples
 MAX_EPOCHS = 100_000

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -145,7 +146,6 @@ class PidsGroup:
     def remove(self) -> None:
         if self.path is None:
             return
-        import time
         self.kill_all()
         pause = 0.001
         for _ in range(40):            # the kernel drains a killed cgroup in a few milliseconds
