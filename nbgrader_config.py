@@ -12,9 +12,22 @@ c.CourseDirectory.feedback_directory = "feedback"
 # Students see this stub where the solution was.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# Training cells (Keras on CPU) need time; a runaway loop is still stopped.
-c.ExecutePreprocessor.timeout = 600
-c.ExecutePreprocessor.interrupt_on_timeout = True
+# autograde runs the student's code in the grader's sandbox, not in a Jupyter kernel: the first
+# step of nbgrader's pipeline (Execute) is replaced by grader.nbgrader_executor.SandboxedExecute,
+# which grades exactly as `grader grade` does and writes each test cell's report and points.
+# The rest of the pipeline is nbgrader's own.
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+from grader.nbgrader_executor import SandboxedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step
+                                       for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+c.SandboxedExecute.cell_timeout = 120        # seconds per notebook cell (a runaway loop is stopped)
+c.SandboxedExecute.test_timeout = 10         # seconds per check, unless its spec allows more
+c.SandboxedExecute.submission_timeout = 600  # seconds per notebook, everything included
+# A test cell a student deleted is put back (from the gradebook) and graded.
+c.OverwriteCells.add_missing_cells = True
 
 # Feedback keeps each test cell's output (the engine's report and the points) but not its
 # hidden tests: autograde puts them back, and nbgrader renders them by default. nbgrader's own

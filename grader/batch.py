@@ -11,37 +11,21 @@ from __future__ import annotations
 import concurrent.futures as futures
 import csv
 import dataclasses
-import functools
 import hashlib
 import io
 import multiprocessing
 import os
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.gradescope import RESULTS, read_results, results_document, write_atomically, write_graded
-from grader.results import TestResult
-from grader.sandbox.launcher import Limits
+from grader.grading import Graded, Options, expected_tests, explain_unrun, grade_cells, runnable_cells
 from grader.submissions import Unit, find_units
 
 CSV_NAME = "grades.csv"
 CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds")
-_ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to grade: time limits (seconds), resources and whether to regrade."""
-
-    test_timeout: float = 10.0
-    cell_timeout: float = 120.0
-    submission_timeout: float = 600.0
-    limits: Limits = field(default_factory=Limits)
-    force: bool = False
 
 
 def _sha256(path: Path | None) -> str:
@@ -57,100 +41,33 @@ def _sha256(path: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _cells(path: Path):
-    """The setup and solution cells of the notebook at ``path`` (IPython syntax turned into
-    Python), or raise NotebookError."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    from grader.cells import kind
-    from grader.notebook_file import load
-
-    notebook = load(path)
-    transform = TransformerManager().transform_cell
-    cells = []
-    for number, cell in enumerate(notebook["cells"], start=1):
-        if kind(cell) in ("setup", "solution"):
-            try:
-                cells.append((number, transform(cell["source"])))
-            except Exception:   # leave it as it is: the sandbox will report the syntax error
-                cells.append((number, cell["source"]))
-    return cells
-
-
-def _expected(spec: str) -> list[TestResult]:
-    """Every test of ``spec`` (all failed, unrun): the trusted list a result must cover."""
-    return [TestResult.from_dict(d) for d in _collected(spec)]
-
-
-@functools.lru_cache(maxsize=None)
-def _collected(spec: str) -> tuple[dict, ...]:
-    from grader.engine import run_specs
-    return tuple(r.to_dict() for r in run_specs(spec, {}, scope="all", collect_only=True))
-
-
 def grade_unit(unit: Unit, out: str, options: Options) -> dict:
     """Grade one notebook in a sandbox and write its results under ``out``; return its CSV row."""
-    with _ONE_AT_A_TIME:
-        return _grade_unit(unit, Path(out), options)
-
-
-def _grade_unit(unit: Unit, out: Path, options: Options) -> dict:
-    from grader.engine import available_specs, run_specs
-    from grader.model_eval import forget
-    from grader.notebook_file import NotebookError
-    from grader.observe import observe
-    from grader.sandbox.session import SandboxedSubmission
+    from grader.engine import available_specs
+    from grader.notebook_file import NotebookError, load
 
     started = time.monotonic()
-    cell_seconds = 0.0
-    observations: dict = {}
-    notes: list[str] = []
-    results: list[TestResult] = []
+    graded = Graded("graded", [])
     if unit.notebook is None:
-        status = "empty"
-        notes.append("no notebook was handed in")
+        graded.status = "empty"
+        graded.notes.append("no notebook was handed in")
     elif unit.spec not in available_specs():
-        status = "unknown"
-        notes.append(f"{unit.notebook.name} is not one of this course's notebooks ({', '.join(available_specs())})")
+        graded.status = "unknown"
+        graded.notes.append(f"{unit.notebook.name} is not one of this course's notebooks "
+                            f"({', '.join(available_specs())})")
     else:
-        results = _expected(unit.spec)
         try:
-            cells = _cells(unit.notebook)
+            cells = runnable_cells(load(unit.notebook))
         except NotebookError as error:
-            status = "unreadable"
-            notes.append(str(error))
+            graded = Graded("unreadable", expected_tests(unit.spec), [str(error)])
+            explain_unrun(graded.results, graded.notes)
         else:
-            status = "graded"
-            sandbox = SandboxedSubmission(cells, options.limits, cell_timeout=options.cell_timeout,
-                                          deadline_seconds=options.submission_timeout)
-            forget()
-            try:
-                with sandbox:
-                    graded = run_specs(unit.spec, sandbox, scope="all", timeout=options.test_timeout)
-                    observations = observe(unit.spec, sandbox)
-                results = _merge(results, graded)
-            except Exception as error:  # the grader itself failed: say so, keep the batch going
-                status = "error"
-                notes.append(f"grading failed: {type(error).__name__}: {error}")
-            finally:
-                notes[:0] = sandbox.notes
-                cell_seconds = sandbox.cell_seconds
-                sandbox.close()
-    for result in results:
-        if not result.passed and not result.message:
-            result.message = "not run: " + (notes[0] if notes else "the notebook could not be graded")
-    seconds = time.monotonic() - started
-    document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status=status,
-                                notes=notes, seconds=seconds, sha256=_sha256(unit.notebook),
-                                cell_seconds=cell_seconds)
-    write_graded(out / unit.key, document, results, observations)
+            graded = grade_cells(unit.spec, cells, options, observe_work=True)
+    document = results_document(graded.results, student=unit.student, notebook=unit.stem, spec=unit.spec,
+                                status=graded.status, notes=graded.notes, seconds=time.monotonic() - started,
+                                sha256=_sha256(unit.notebook), cell_seconds=graded.cell_seconds)
+    write_graded(Path(out) / unit.key, document, graded.results, graded.observations)
     return _row(document)
-
-
-def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:
-    """The trusted list of tests, with the outcome of each from ``graded`` (missing = failed)."""
-    by_key = {(r.target, r.name): r for r in graded}
-    return [by_key.get((t.target, t.name), t) for t in expected]
 
 
 def _row(document: dict) -> dict:
@@ -251,7 +168,7 @@ def _run(todo: list[Unit], out: Path, options: Options, workers: int, scheduler:
 
 def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
     from grader.engine import available_specs
-    results = _expected(unit.spec) if unit.spec in available_specs() else []
+    results = expected_tests(unit.spec) if unit.spec in available_specs() else []
     for result in results:
         result.message = "not run: the grading process failed"
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status="error",

@@ -12,6 +12,11 @@ def parse_selector(selector: str) -> tuple[str, str | None]:
     return spec, target or None
 
 
+def report_title(spec: str, target: str | None, hidden: bool) -> str:
+    """The last line's label of one check's report, e.g. ``step (public checks)``."""
+    return f"{target or spec} ({'hidden' if hidden else 'public'} checks)"
+
+
 def check(selector: str, namespace: dict, hidden: bool = False,
           timeout: float = DEFAULT_TIMEOUT) -> float:
     """Run the checks of one graded item against a notebook's namespace.
@@ -24,6 +29,5 @@ def check(selector: str, namespace: dict, hidden: bool = False,
     spec, target = parse_selector(selector)
     results = run_specs(spec, namespace, target=target, scope="hidden" if hidden else "public",
                         timeout=timeout)
-    title = f"{target or spec} ({'hidden' if hidden else 'public'} checks)"
-    print(format_report(results, title=title))
+    print(format_report(results, title=report_title(spec, target, hidden)))
     return total(results)[0]

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--notebooks", nargs="+", metavar="PREFIX",
                         help="only these notebooks, e.g. 01 03 (default: all)")
     parser.add_argument("--cell-timeout", type=int, default=120,
-                        help="seconds nbgrader lets one cell run during autograde")
+                        help="seconds one notebook cell may run during autograde (in the sandbox)")
     parser.add_argument("--workers", type=int, default=None, help="parallel submissions for grader grade")
     args = parser.parse_args(argv)
     course = args.course.resolve()
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     run("zip_collect", "zip_collect", ASSIGNMENT, "--force",
         f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}", course=course)
     run("autograde", "autograde", ASSIGNMENT, "--create", "--force",
-        f"--ExecutePreprocessor.timeout={args.cell_timeout}", course=course)
+        f"--SandboxedExecute.cell_timeout={args.cell_timeout}", course=course)
     run("generate_feedback", "generate_feedback", ASSIGNMENT, "--force", course=course)
     print("\ngradebook:")
     nbgrader_rows = gradebook_rows(course)

@@ -8,11 +8,14 @@ pipe descriptors it is given (stdout and stderr go to a capped file).
 from __future__ import annotations
 
 import builtins
+import contextlib
+import io
 import json
 import linecache
 import resource
 import signal
 import sys
+import traceback
 
 LIMITS = {"memory_mb": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
           "file_mb": resource.RLIMIT_FSIZE, "processes": resource.RLIMIT_NPROC,
@@ -27,6 +30,41 @@ def apply_limits(limits: dict) -> None:
             value = int(value) * (2 ** 20 if key.endswith("_mb") else 1)
             resource.setrlimit(which, (value, value))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # too much output: an error, not a kill
+
+
+class CappedText(io.TextIOBase):
+    """A cell's printed text, kept up to ``limit`` characters (the rest is counted, not kept)."""
+
+    def __init__(self, limit: int = 20_000):
+        self.parts, self.kept, self.dropped, self.limit = [], 0, 0, limit
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.limit - self.kept
+        self.parts.append(text[:max(room, 0)])
+        self.kept += min(len(text), max(room, 0))
+        self.dropped += max(len(text) - max(room, 0), 0)
+        return len(text)
+
+    def text(self) -> str:
+        tail = f"\n... ({self.dropped} more characters not shown)\n" if self.dropped else ""
+        return "".join(self.parts) + tail
+
+
+def cell_error(error: BaseException) -> dict:
+    """An exception as a notebook's error output shows it: name, value, the cell's frames."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
+    lines = [f"{f.filename}, line {f.lineno}, in {f.name}" + (f"\n    {f.line}" if f.line else "") for f in frames]
+    if isinstance(error, SyntaxError):
+        lines.append(f"<cell>, line {error.lineno}\n    {(error.text or '').rstrip()}")
+    try:
+        message = str(error)[:2000]
+    except Exception:
+        message = "(an exception that cannot be shown)"
+    return {"ename": type(error).__name__, "evalue": message, "traceback": lines[-20:]}
 
 
 class _NoIPython:
@@ -58,11 +96,18 @@ def main() -> None:
             return super().op_call(message)
 
         def op_run_cell(self, message):
+            """Run one cell; return what it printed and, if it raised, the error (as Jupyter shows it)."""
             number, source = int(message["number"]), str(message["source"])
             filename = f"<cell {number}>"
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            exec(compile(source, filename, "exec"), namespace)
-            return None, None
+            stdout, stderr = CappedText(), CappedText()
+            error = None
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    exec(compile(source, filename, "exec"), namespace)
+                except BaseException as raised:   # SystemExit too: Jupyter reports it and goes on
+                    error = cell_error(raised)
+            return self.encode({"stdout": stdout.text(), "stderr": stderr.text(), "error": error}), None
 
         def op_lookup(self, message):
             name = str(message["name"])

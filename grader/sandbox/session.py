@@ -63,6 +63,7 @@ class SandboxedSubmission:
         self.isolated = False
         self.generation = 0
         self.cell_seconds = 0.0      # time the notebook's own cells took (the first run)
+        self.cell_outputs: dict[int, list[dict]] = {}   # what each cell printed or raised (first time it ran)
         self._handles: dict[str, Remote] | None = {}   # functions looked up in this test (None: off)
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -77,19 +78,22 @@ class SandboxedSubmission:
                 if number in self.skipped:
                     continue
                 try:
-                    self._request_until(min(self.cell_timeout, self._left()), "run_cell", number=number, source=source)
-                except RemoteError as error:
-                    self._note(f"cell {number} raised {error.remote_type}: {error}".rstrip(": "))
+                    ran = self._request_until(min(self.cell_timeout, self._left()), "run_cell",
+                                              number=number, source=source)
+                except RemoteError as error:     # the child could not even report the cell
+                    ran = {"error": {"ename": error.remote_type, "evalue": str(error)}}
                 except DeadlineExceeded:
-                    self._note(f"cell {number} did not finish within {self.cell_timeout:g} s and was stopped "
-                               f"(an infinite loop?)" if self._left() > 0 else
-                               f"cell {number} was stopped: the submission ran out of time")
+                    self._cell_failed(number, "TimeoutError",
+                                      f"did not finish within {self.cell_timeout:g} s and was stopped "
+                                      f"(an infinite loop?)" if self._left() > 0 else
+                                      "was stopped: the submission ran out of time")
                     crashed = number
                     break
                 except ProtocolError:
-                    self._note(f"cell {number} ended the Python process ({self._death()})")
+                    self._cell_failed(number, "ProcessExit", f"ended the Python process ({self._death()})")
                     crashed = number
                     break
+                self._cell_ran(number, ran if isinstance(ran, dict) else {})
             if first_run:
                 self.cell_seconds = time.monotonic() - started
             if crashed is None:
@@ -241,6 +245,26 @@ class SandboxedSubmission:
                     "SIGXCPU": "out of CPU time", "SIGABRT": "aborted, perhaps out of memory"}.get(name, name)
             return hint
         return f"exit code {code}"
+
+    def _cell_ran(self, number: int, ran: dict) -> None:
+        """Keep what a cell printed the first time it ran, and note its error, if it raised one."""
+        error = ran.get("error") if isinstance(ran.get("error"), dict) else None
+        if number not in self.cell_outputs:
+            outputs = [{"output_type": "stream", "name": name, "text": str(ran[name])}
+                       for name in ("stdout", "stderr") if ran.get(name)]
+            if error:
+                outputs.append({"output_type": "error", "ename": str(error.get("ename", "Error")),
+                                "evalue": str(error.get("evalue", "")),
+                                "traceback": [str(line) for line in error.get("traceback") or []]})
+            self.cell_outputs[number] = outputs
+        if error:
+            self._note(f"cell {number} raised {error.get('ename')}: {error.get('evalue')}".rstrip(": "))
+
+    def _cell_failed(self, number: int, ename: str, text: str) -> None:
+        """A cell that hung or ended the process: noted, and shown as the cell's error."""
+        if number not in self.cell_outputs:
+            self.cell_outputs[number] = [{"output_type": "error", "ename": ename, "evalue": text, "traceback": []}]
+        self._note(f"cell {number} {text}")
 
     def _note(self, text: str) -> None:
         if text not in self.notes:
