@@ -3,11 +3,15 @@ import html
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from grader.cells import kind
+from grader.classroom import filled
 from grader.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
 from grader.release import ASSIGNMENT
 from grader.report import FAIL, HIDDEN_NOTE, PASS
+from tests.helpers import RELEASE, SOURCE
 
 CHECKS_LINE = re.compile(r"^\S+ \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
 SCORE = re.compile(r"Score: ([\d.]+) / ([\d.]+)")
@@ -47,6 +51,31 @@ def assert_feedback_hides_tests_and_matches(text: str, score: float, possible: f
     assert cell_scores and tuple(map(sum, zip(*cell_scores))) == (score, possible)
 
 
+def hand_in_directly(course: Path, student: str, notebook) -> None:
+    """A student's notebook put straight into nbgrader's ``submitted/`` folder."""
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / "01_perceptron.ipynb")
+
+
+def checker_patched():
+    """The release, plus a cell that makes every check in the student's kernel say -1 (nbgrader
+    gives full credit to a test cell whose value is negative): 22 / 22 under nbgrader's Execute."""
+    notebook = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    setup = next(i for i, c in enumerate(notebook.cells) if kind(c) == "setup")
+    notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell("import grader\ngrader.check = lambda *a, **k: -1.0\n"))
+    return notebook
+
+
+def without_test_cells():
+    """Full marks, every test cell deleted (nbgrader puts them back from the gradebook)."""
+    notebook = filled(nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4),
+                      nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4))
+    notebook.cells = [c for c in notebook.cells if kind(c) != "test"]
+    next(c for c in notebook.cells if kind(c) == "solution").source += "\nprint('step is done')\n"
+    return notebook
+
+
 @pytest.mark.slow
 def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     course = tmp_path / "course"
@@ -56,6 +85,9 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     hand_in(course, students)
     run("zip_collect", "zip_collect", ASSIGNMENT, "--force",
         f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}", course=course)
+    hand_in_directly(course, "checkpatch", checker_patched())
+    hand_in_directly(course, "notests", without_test_cells())
+    students += ["checkpatch", "notests"]
     run("autograde", "autograde", ASSIGNMENT, "--create", "--force", course=course)
     run("generate_feedback", "generate_feedback", ASSIGNMENT, "--force", course=course)
     log = capsys.readouterr().out
@@ -70,6 +102,11 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     assert scores["untouched"][0] == 0
     assert 0 < scores["partial"][0] < possible
     assert 0 < scores["syntaxerror"][0] < possible
+    assert scores["checkpatch"][0] == 0, "patching grader.check in the notebook earned points"
+    assert scores["notests"][0] == possible, "deleted test cells were not restored and graded"
+    autograded = nbformat.read(course / "autograded" / "notests" / ASSIGNMENT / "01_perceptron.ipynb", as_version=4)
+    printed = [o.text for c in autograded.cells if kind(c) == "solution" for o in c.outputs]
+    assert printed == ["step is done\n"], "the student's printed output is not in the autograded notebook"
 
     feedback = (course / "feedback" / "partial" / ASSIGNMENT / "01_perceptron.html").read_text(encoding="utf-8")
     assert "details of hidden checks are not shown" in feedback

@@ -1,0 +1,123 @@
+"""nbgrader's autograde step, sandboxed: which checks a test cell runs, and what each cell gets.
+
+The preprocessor is driven directly here (no gradebook: test cells are read from the notebook
+itself); tests/test_nbgrader_e2e.py runs it inside ``nbgrader autograde``.
+"""
+import copy
+
+import nbformat
+import pytest
+
+from grader.cells import kind
+from grader.classroom import filled
+from grader.engine import run_specs
+from grader.nbgrader_executor import Check, NotATestCell, SandboxedExecute, checks_of
+from tests.helpers import RELEASE, SOURCE, source_notebooks
+
+
+def test_every_source_test_cell_names_its_public_then_hidden_checks():
+    for path in source_notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        tests = [c for c in notebook.cells if kind(c) == "test"]
+        assert tests, path.name
+        targets = {r.target for r in run_specs(path.stem.split("_", 1)[1], {}, scope="all", collect_only=True)}
+        for cell in tests:
+            checks = checks_of(cell.source)
+            assert [c.hidden for c in checks] == [False, True], cell.source
+            assert len({(c.spec, c.target) for c in checks}) == 1
+            assert checks[0].target in targets
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("x = 1\nx", "calls no check"),
+    ("name = 'perceptron:step'\ncheck(name, globals())", "string literal"),
+    ("check('perceptron:step', globals(), hidden=flag)", "hidden="),
+    ("check('perceptron:step', globals(),", "not valid Python"),
+])
+def test_a_test_cell_that_is_not_a_list_of_checks_is_refused(source, problem):
+    with pytest.raises(NotATestCell, match=problem):
+        checks_of(source)
+
+
+def test_checks_come_in_source_order_with_or_without_the_module_name():
+    source = ("import grader\n_p = grader.check('backprop:softmax', globals())\n"
+              "_p += check('backprop:softmax', globals(), hidden=True)\n_p")
+    assert checks_of(source) == [Check("backprop", "softmax", False), Check("backprop", "softmax", True)]
+
+
+def _execute(notebook):
+    notebook = copy.deepcopy(notebook)
+    executor = SandboxedExecute(cell_timeout=20, test_timeout=10, submission_timeout=120)
+    executor.preprocess(notebook, {})
+    return notebook
+
+
+def _points(cell) -> float:
+    results = [o for o in cell.outputs if o.output_type == "execute_result"]
+    assert len(results) == 1, cell.outputs
+    return float(results[0].data["text/plain"])
+
+
+def _text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+@pytest.mark.slow
+def test_each_test_cell_gets_its_report_and_points_and_student_cells_keep_their_output():
+    source = nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4)
+    release = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    student = filled(release, source)
+    solutions = [c for c in student.cells if kind(c) == "solution"]
+    solutions[0].source += "\nprint('my step works')\n"
+    solutions[-1].source += "\nimport sys\nprint('a note on stderr', file=sys.stderr)\n"
+    for cell, test in zip([c for c in student.cells if kind(c) == "test"],
+                          [c for c in source.cells if kind(c) == "test"]):
+        cell.source = test.source              # as nbgrader restores them: hidden tests included
+    graded = _execute(student)
+
+    tests = [c for c in graded.cells if kind(c) == "test"]
+    for cell in tests:
+        points = cell.metadata.nbgrader.points
+        assert _points(cell) == points
+        assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+        assert "(public checks)" in _text(cell) and "(hidden checks)" in _text(cell)
+    printed = {o.name: o.text for c in graded.cells if kind(c) == "solution" for o in c.outputs}
+    assert printed == {"stdout": "my step works\n", "stderr": "a note on stderr\n"}
+    counts = [c.execution_count for c in graded.cells if kind(c) in ("setup", "solution")]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.slow
+def test_the_release_earns_nothing_and_says_why_and_a_raising_cell_shows_its_error():
+    source = nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4)
+    student = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    for cell, test in zip([c for c in student.cells if kind(c) == "test"],
+                          [c for c in source.cells if kind(c) == "test"]):
+        cell.source = test.source
+    # a student who patches the checker in their own process: the sandbox never sees the grader
+    first = next(i for i, c in enumerate(student.cells) if kind(c) == "setup")
+    student.cells.insert(first + 1, nbformat.v4.new_code_cell(
+        "import grader\ngrader.check = lambda *a, **k: -1.0\ncheck = grader.check\n"))
+    student.cells.insert(first + 2, nbformat.v4.new_code_cell("print('before')\nratio = 1 / 0\n"))
+    graded = _execute(student)
+
+    for cell in (c for c in graded.cells if kind(c) == "test"):
+        assert _points(cell) == 0.0
+        assert "not implemented yet" in _text(cell)
+    raising = graded.cells[first + 2]
+    assert [o.output_type for o in raising.outputs] == ["stream", "error"]
+    assert raising.outputs[0].text == "before\n"
+    error = raising.outputs[1]
+    assert (error.ename, error.evalue) == ("ZeroDivisionError", "division by zero")
+    assert "ratio = 1 / 0" in "\n".join(error.traceback)
+
+
+@pytest.mark.slow
+def test_a_test_cell_it_cannot_read_earns_nothing_and_says_so():
+    notebook = nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4)
+    test = next(c for c in notebook.cells if kind(c) == "test")
+    test.source = "_points = 2.0\n_points"
+    graded = _execute(notebook)
+    cell = next(c for c in graded.cells if kind(c) == "test")
+    assert _points(cell) == 0.0
+    assert "could not be graded: the test cell calls no check" in _text(cell)
