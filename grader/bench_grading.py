@@ -1,12 +1,17 @@
-"""``make bench`` (part 2): ``grader grade`` against ``nbgrader autograde`` on the same class.
+"""``make bench`` (part 2): ``grader grade`` and ``nbgrader autograde`` on the same class.
 
 A generated class of ``--submissions`` numpy notebooks (01 perceptron and 04 training
 skills; full marks, untouched, partial, a syntax error, a broken file, and a hostile one that
-tries to read the reference solutions and patch the grader) is graded once by nbgrader
-(one kernel per notebook, one after another) and once by ``grader grade`` (sandboxed, on
-``--workers`` processes). Prints seconds per submission for each, their ratio, the grader's
-peak memory (the whole process tree), and its overhead per notebook beyond the student's
-own code (the time the sandbox spent running the notebook's cells).
+tries to read the reference solutions and patch the grader) is graded three times:
+
+- by ``nbgrader autograde`` with nbgrader's own ``Execute`` (one Jupyter kernel per notebook,
+  unsandboxed: the baseline an nbgrader course starts from);
+- by ``nbgrader autograde`` with this course's config (the sandboxed ``SandboxedExecute``);
+- by ``grader grade`` (sandboxed, on ``--workers`` processes).
+
+Prints seconds per submission for each, the ratios, the points the hostile notebooks got on
+each path, the grader's peak memory (the whole process tree), and its overhead per notebook
+beyond the student's own code (the time the sandbox spent running the notebook's cells).
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.classroom import STUDENTS, submission_bytes
+from grader.classroom import submission_bytes
 from grader.demo import make_course
 from grader.release import ASSIGNMENT, ROOT, nbgrader
 
@@ -105,10 +110,12 @@ def main(argv: list[str] | None = None) -> None:
         made = write_class(course, args.submissions)
         print(f"class: {args.submissions} submissions of {', '.join(NOTEBOOKS)} ({', '.join(KINDS)})")
 
-        started = time.monotonic()
-        nbgrader("autograde", ASSIGNMENT, "--create", "--force", "--ExecutePreprocessor.timeout=60", root=course,
-                 check=False)
-        nbgrader_seconds = time.monotonic() - started
+        baseline = course.with_name(course.name + "-nbgrader-kernel")
+        shutil.copytree(course, baseline)
+        with open(baseline / "nbgrader_config.py", "a", encoding="utf-8") as config:
+            config.write(UNSANDBOXED)
+        kernel_seconds = timed_autograde(baseline)
+        nbgrader_seconds = timed_autograde(course, "--SandboxedExecute.cell_timeout=60")
 
         out = course / "grader-results"
         command = [sys.executable, "-m", "grader.cli", "grade", str(course / "submitted"), "--out", str(out),
@@ -125,19 +132,29 @@ def main(argv: list[str] | None = None) -> None:
         from grader.gradescope import read_results
         documents = [read_results(p) for p in out.glob("*/*/results.json")]
         cell_seconds = cell_time(documents)
-        per_nbgrader, per_grader = nbgrader_seconds / args.submissions, grader_seconds / args.submissions
+        per = {name: seconds / args.submissions for name, seconds in
+               [("kernel", kernel_seconds), ("nbgrader", nbgrader_seconds), ("grader", grader_seconds)]}
         from grader.sandbox.launcher import isolation_note
         print(f"sandbox: {isolation_note() or 'bwrap and a pids cgroup'}; {args.workers} workers, "
               f"{os.cpu_count()} cores")
-        print(f"nbgrader autograde: {nbgrader_seconds:7.1f} s  ({per_nbgrader:.2f} s per submission)")
-        print(f"grader grade:       {grader_seconds:7.1f} s  ({per_grader:.2f} s per submission)")
-        print(f"speed-up:           {per_nbgrader / per_grader:7.1f}x  (target: at least 5x)")
+        print(f"nbgrader autograde, nbgrader's kernel (unsandboxed baseline): {kernel_seconds:7.1f} s  "
+              f"({per['kernel']:.2f} s per submission)")
+        print(f"nbgrader autograde, sandboxed (this course):                  {nbgrader_seconds:7.1f} s  "
+              f"({per['nbgrader']:.2f} s per submission, {per['kernel'] / per['nbgrader']:.1f}x the baseline)")
+        print(f"grader grade, sandboxed, {args.workers} workers:                       {grader_seconds:7.1f} s  "
+              f"({per['grader']:.2f} s per submission, {per['kernel'] / per['grader']:.1f}x the baseline; "
+              f"target: at least 5x)")
         print(f"grader peak memory: {peak / 2**20:7.0f} MB  (all processes)")
         hostile_students = [student for student, kind in made if kind == "hostile"]
         ours = {d["extra_data"]["student"]: d["score"] for d in documents if d}
-        theirs = nbgrader_scores(course, hostile_students)
-        print(f"hostile notebooks (exec the solutions, patch the grader): nbgrader gave "
-              f"{sum(theirs.values()):g} points in all, grader grade {sum(ours.get(s, 0) for s in hostile_students):g}")
+        print(f"hostile notebooks (exec the solutions, patch the grader), points in all: "
+              f"nbgrader's kernel {sum(nbgrader_scores(baseline, hostile_students).values()):g}, "
+              f"sandboxed nbgrader {sum(nbgrader_scores(course, hostile_students).values()):g}, "
+              f"grader grade {sum(ours.get(s, 0) for s in hostile_students):g}")
+        ours_all = {(d["extra_data"]["student"]): d["score"] for d in documents if d}
+        theirs_all = nbgrader_scores(course, [student for student, _ in made])
+        differ = sorted(s for s in theirs_all if theirs_all[s] != ours_all.get(s, 0.0))
+        print(f"sandboxed nbgrader and grader grade: {'the same score for every submission' if not differ else 'different scores for ' + ', '.join(differ)}")
         graded = [d for d in documents if d and d["extra_data"]["status"] == "graded"]
         if graded:
             busy = sum(d["extra_data"]["seconds"] for d in graded) / len(graded)
@@ -146,6 +163,21 @@ def main(argv: list[str] | None = None) -> None:
                   f"cells; overhead {busy - own:.2f} s (target: under 0.5 s)")
     finally:
         shutil.rmtree(course, ignore_errors=True)
+        shutil.rmtree(course.with_name(course.name + "-nbgrader-kernel"), ignore_errors=True)
+
+
+UNSANDBOXED = """
+# the baseline: nbgrader's own Execute, student code in a Jupyter kernel (no sandbox)
+from nbgrader.converters import Autograde
+c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+c.Execute.timeout = 60
+"""
+
+
+def timed_autograde(course: Path, *options: str) -> float:
+    started = time.monotonic()
+    nbgrader("autograde", ASSIGNMENT, "--create", "--force", *options, root=course, check=False)
+    return time.monotonic() - started
 
 
 def nbgrader_scores(course: Path, students: list[str]) -> dict[str, float]:
