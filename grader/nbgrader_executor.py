@@ -81,6 +81,12 @@ def checks_of(source: str) -> list[Check]:
     return checks
 
 
+def is_test_cell(cell) -> bool:
+    """A code cell that nbgrader scores from its output, whatever its tags say (a student may tag
+    a test cell ``demo``; nbgrader gives an output-less test cell full marks)."""
+    return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
 def _called_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
@@ -103,17 +109,14 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         self._say_isolation_once()
-        tests = self._test_cells(nb, resources)
         try:
-            graded = self._grade(nb, tests)
+            answers = self._grade(nb, self._test_cells(nb, resources))
         except Exception as error:      # the grader itself failed: 0 with the reason, never a crash
             self.log.error("grading %s failed: %s: %s", resources.get("unique_key", "a notebook"),
                            type(error).__name__, error)
-            message = f"grading failed: {type(error).__name__}: {error}"
-            for index in tests:
-                nb.cells[index].outputs = [_stream(f"! {message}\n"), _points(0.0)]
-            return nb, resources
-        self._write_outputs(nb, tests, graded)
+            failure = (f"! grading failed: {type(error).__name__}: {error}\n", 0.0)
+            answers = {index: failure for index, cell in enumerate(nb.cells) if is_test_cell(cell)}
+        self._write_outputs(nb, answers)
         return nb, resources
 
     # ---- which cells are tests, and what they check ---------------------------------------------
@@ -124,7 +127,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         known = _gradebook_tests(resources)
         tests = {}
         for index, cell in enumerate(nb.cells):
-            if kind(cell) != "test":
+            if not is_test_cell(cell):
                 continue
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if known is None:
@@ -186,7 +189,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         outputs = next((g.cell_outputs for g in by_spec.values() if g.cell_outputs), {})
         count = 0
         for number, cell in enumerate(nb.cells, start=1):
-            if cell.cell_type != "code" or kind(cell) == "test":
+            if cell.cell_type != "code" or is_test_cell(cell):
                 continue
             cell.outputs = [from_dict(o) for o in outputs.get(number, [])]
             if kind(cell) in ("setup", "solution"):
@@ -196,10 +199,11 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.execution_count = None
 
     @staticmethod
-    def _write_outputs(nb: NotebookNode, tests: dict[int, tuple[str, float]],
-                       answers: dict[int, tuple[str, float]]) -> None:
+    def _write_outputs(nb: NotebookNode, answers: dict[int, tuple[str, float]]) -> None:
+        """Every test cell: the report as its text, the points as its value (0 for a cell that is
+        none of this notebook's tests: nbgrader would give a cell without a value full marks)."""
         for index, cell in enumerate(nb.cells):
-            if kind(cell) != "test":
+            if not is_test_cell(cell):
                 continue
             if index not in answers:    # a cell that claims to be a test but is none of this notebook's
                 cell.outputs = [_stream("! not a test cell of this notebook: no points\n"), _points(0.0)]

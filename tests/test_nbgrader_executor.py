@@ -121,3 +121,28 @@ def test_a_test_cell_it_cannot_read_earns_nothing_and_says_so():
     cell = next(c for c in graded.cells if kind(c) == "test")
     assert _points(cell) == 0.0
     assert "could not be graded: the test cell calls no check" in _text(cell)
+
+
+@pytest.mark.slow
+def test_a_test_cell_tagged_demo_or_bootstrap_is_still_graded():
+    """nbgrader gives a test cell with no value full marks: every one must get its points."""
+    notebook = nbformat.read(RELEASE / "01_perceptron.ipynb", as_version=4)
+    tests = [c for c in notebook.cells if kind(c) == "test"]
+    tests[0].metadata["tags"] = ["demo"]
+    tests[1].metadata["tags"] = ["bootstrap"]
+    graded = _execute(notebook)
+    for index in (notebook.cells.index(tests[0]), notebook.cells.index(tests[1])):
+        assert _points(graded.cells[index]) == 0.0
+
+
+def test_when_the_grader_itself_fails_every_test_cell_gets_zero_and_the_reason(monkeypatch):
+    import grader.nbgrader_executor as executor
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(executor, "grade_cells", broken)
+    graded = _execute(nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4))
+    tests = [c for c in graded.cells if kind(c) == "test"]
+    assert tests and all(_points(c) == 0.0 for c in tests)
+    assert all("grading failed: OSError: disk full" in _text(c) for c in tests)
