@@ -2,7 +2,8 @@
 
 A generated class of ``--submissions`` numpy notebooks (01 perceptron and 04 training
 skills; full marks, untouched, partial, a syntax error, a broken file, and a hostile one that
-tries to read the reference solutions and patch the grader) is graded three times:
+patches ``grader.check`` before the test cells, then reads the reference solutions and patches
+the grader after them) is graded three times:
 
 - by ``nbgrader autograde`` with nbgrader's own ``Execute`` (one Jupyter kernel per notebook,
   unsandboxed: the baseline an nbgrader course starts from);
@@ -28,13 +29,18 @@ from pathlib import Path
 
 import nbformat
 
+from grader.cells import kind
 from grader.classroom import submission_bytes
 from grader.demo import make_course
 from grader.release import ASSIGNMENT, ROOT, nbgrader
 
 NOTEBOOKS = ("01_perceptron", "04_training_skills")
 KINDS = ("fullmarks", "untouched", "partial", "syntaxerror", "brokenfile", "hostile")
-HOSTILE = f"""
+HOSTILE_TOP = """
+import grader   # in a Jupyter kernel, every test cell's check() now says -1 (nbgrader: full marks)
+grader.check = lambda *args, **kwargs: -1.0
+"""
+HOSTILE_END = f"""
 import glob
 for path in glob.glob({str(ROOT / "solutions" / "week3" / "*.py")!r}):   # the grader's own solutions
     try:
@@ -50,8 +56,12 @@ except Exception:
 
 
 def hostile(release, source):
+    """The release with the checker patched before the first test cell and the reference
+    solutions read (and the grader patched) after the last one."""
     notebook = nbformat.from_dict(nbformat.reads(nbformat.writes(release), as_version=4))
-    notebook.cells.append(nbformat.v4.new_code_cell(HOSTILE))
+    setup = next(i for i, cell in enumerate(notebook.cells) if kind(cell) == "setup")
+    notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(HOSTILE_TOP))
+    notebook.cells.append(nbformat.v4.new_code_cell(HOSTILE_END))
     return nbformat.writes(notebook).encode()
 
 
@@ -147,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"grader peak memory: {peak / 2**20:7.0f} MB  (all processes)")
         hostile_students = [student for student, kind in made if kind == "hostile"]
         ours = {d["extra_data"]["student"]: d["score"] for d in documents if d}
-        print(f"hostile notebooks (exec the solutions, patch the grader), points in all: "
+        print(f"hostile notebooks (patch grader.check, exec the solutions), points in all: "
               f"nbgrader's kernel {sum(nbgrader_scores(baseline, hostile_students).values()):g}, "
               f"sandboxed nbgrader {sum(nbgrader_scores(course, hostile_students).values()):g}, "
               f"grader grade {sum(ours.get(s, 0) for s in hostile_students):g}")
