@@ -14,6 +14,7 @@ case they are graded and their checks fail.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import os
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import FORK_NAME, HIDDEN_CODE, KINDS, Context, Kind, build_corpus
+from tests.hostile import ASSIGNMENT, FORK_NAME, HIDDEN_CODE, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 
 pytestmark = pytest.mark.xdist_group("corpus")
 
@@ -84,6 +85,8 @@ class Batch:
     seconds: float
     connections: list[bytes] = field(default_factory=list)
     survivors: list[int] = field(default_factory=list)
+    course_before: dict[str, str] = field(default_factory=dict)
+    course_after: dict[str, str] = field(default_factory=dict)
     documents: dict[tuple[str, str], dict] = field(default_factory=dict)   # (student, notebook) -> results.json
     folders: dict[tuple[str, str], Path] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
@@ -96,6 +99,24 @@ class Batch:
 
     def summary(self) -> str:
         return f"$ {' '.join(self.command)}\nexit {self.returncode}\n{self.stdout[-3000:]}\n{self.stderr[-3000:]}"
+
+
+def stand_in_course(course: Path) -> None:
+    """The files of an nbgrader course next to the submissions (the course-writing kinds' targets)."""
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy(ROOT / "source" / ASSIGNMENT / f"{PERCEPTRON}.ipynb", course / "source" / ASSIGNMENT)
+    import sqlite3
+    with sqlite3.connect(course / "gradebook.db") as db:
+        db.execute("CREATE TABLE grade (id INTEGER PRIMARY KEY, manual_score FLOAT)")
+
+
+def course_digest(course: Path) -> dict[str, str]:
+    """sha256 of the stand-in course's files (and of every handed-in file)."""
+    paths = [course / "nbgrader_config.py", course / "gradebook.db", *(course / "source").rglob("*"),
+             *(course / "submitted").rglob("*")]
+    return {str(p.relative_to(course)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in paths if p.is_file() and not p.is_symlink()}
 
 
 def _accepted(listener: socket.socket) -> list[bytes]:
@@ -121,9 +142,11 @@ def batch(tmp_path_factory) -> Batch:
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     ctx = Context(submissions=base / "submitted", results=base / "results", outside=base / "outside",
-                  token=uuid.uuid4().hex[:12], port=listener.getsockname()[1])
+                  token=uuid.uuid4().hex[:12], port=listener.getsockname()[1], course=base)
     kinds = graded_kinds()
+    stand_in_course(base)
     build_corpus(ctx, kinds)
+    course_before = course_digest(base)
     command = [str(GRADER), "grade", str(ctx.submissions), "--out", str(ctx.results), *GRADE_OPTIONS]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
@@ -132,7 +155,8 @@ def batch(tmp_path_factory) -> Batch:
         returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired as expired:
         returncode, stdout, stderr = -1, str(expired.stdout or ""), f"the batch did not finish in {BATCH_TIMEOUT} s"
-    result = Batch(ctx, kinds, command, returncode, stdout, stderr, time.monotonic() - started)
+    result = Batch(ctx, kinds, command, returncode, stdout, stderr, time.monotonic() - started,
+                   course_before=course_before, course_after=course_digest(base))
     result.connections = _accepted(listener)
     listener.close()
     result.survivors = processes_named(FORK_NAME)
@@ -260,6 +284,17 @@ def test_nothing_written_outside_the_sandbox(batch: Batch):
     require_isolation("writing outside the working folder")
     written = [str(p) for p in batch.ctx.sentinels if p.exists()]
     assert not written, f"a submission wrote {written}"
+
+
+def test_course_folder_untouched(batch: Batch):
+    """The config, source notebook and gradebook beside the submissions, and the submissions
+    themselves, are as they were; nothing was planted in the course's folders."""
+    require_isolation("writing into the course folder")
+    before, after = batch.course_before, batch.course_after
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"changed, added or removed: {changed}"
+    planted = [str(p) for p in batch.ctx.course_sentinels if p.exists()]
+    assert not planted, f"a submission wrote {planted}"
 
 
 def test_host_files_survive_the_transfer_folder_trick(batch: Batch):

@@ -58,6 +58,20 @@ class Context:
     outside: Path       # a folder the test owns, outside the submissions and results
     token: str          # unique per run: sentinel names
     port: int           # a socket listening on 127.0.0.1, that nothing may connect to
+    course: Path | None = None   # the nbgrader course folder (or a stand-in with its files)
+
+    @property
+    def course_folder(self) -> Path:
+        return self.course if self.course is not None else self.submissions.parent
+
+    @property
+    def course_sentinels(self) -> list[Path]:
+        """Files the course-writing kinds try to create in the course folder; none may exist afterwards."""
+        name = f"hostile-sentinel-{self.token}"
+        course = self.course_folder
+        return [course / name, course / "source" / ASSIGNMENT / name,
+                course / "autograded" / "control_fullmarks" / ASSIGNMENT / name,
+                course / "submitted" / "control_fullmarks" / ASSIGNMENT / name]
 
     @property
     def sentinels(self) -> list[Path]:
@@ -186,10 +200,51 @@ def _writer(make) -> Callable[[Path, Context], None]:
 def _hostile(code: str, where: str = "end") -> Callable[[Path, Context], None]:
     """The untouched release plus one cell of ``code`` (formatted with the context's fields)."""
     def build(folder: Path, ctx: Context) -> None:
-        text = textwrap.dedent(code).format(root=str(ROOT), outside=str(ctx.outside), token=ctx.token,
-                                            port=ctx.port, submissions=str(ctx.submissions),
-                                            results=str(ctx.results), fork=FORK_NAME)
-        write(folder, add_cell(release(), text, where))
+        write(folder, add_cell(release(), _formatted(code, ctx, folder), where))
+    return build
+
+
+def _formatted(code: str, ctx: Context, folder: Path) -> str:
+    return textwrap.dedent(code).format(root=str(ROOT), outside=str(ctx.outside), token=ctx.token,
+                                        port=ctx.port, submissions=str(ctx.submissions),
+                                        results=str(ctx.results), fork=FORK_NAME,
+                                        course=str(ctx.course_folder), assignment=ASSIGNMENT,
+                                        notebook=PERCEPTRON + ".ipynb", student=folder.parent.name)
+
+
+def _full_plus(code: str, where: str = "after_setup") -> Callable[[Path, Context], None]:
+    """Full marks plus one cell of ``code`` (formatted with the context's fields)."""
+    return lambda folder, ctx: write(folder, add_cell(full(), _formatted(code, ctx, folder), where))
+
+
+def _appended(base: Callable, **tails: str) -> Callable[[Path, Context], None]:
+    """``base()`` (the release or full marks) with code appended to solution cells (by grade id);
+    an empty grade id key means: the cell's code is replaced by the tail."""
+    def build(folder: Path, ctx: Context) -> None:
+        notebook = base()
+        for gid, tail in tails.items():
+            cell = cell_of(notebook, gid)
+            cell.source = cell.source.rstrip("\n") + "\n" + textwrap.dedent(tail).strip() + "\n"
+        write(folder, notebook)
+    return build
+
+
+def _replaced(base: Callable, **cells: str) -> Callable[[Path, Context], None]:
+    """``base()`` with solution cells (by grade id) replaced by code."""
+    def build(folder: Path, ctx: Context) -> None:
+        notebook = base()
+        for gid, code in cells.items():
+            replace_cell(notebook, gid, code)
+        write(folder, notebook)
+    return build
+
+
+def _without_cell(gid: str) -> Callable[[Path, Context], None]:
+    """Full marks with one solution cell deleted."""
+    def build(folder: Path, ctx: Context) -> None:
+        notebook = full()
+        notebook.cells = [c for c in notebook.cells if grade_id(c) != gid]
+        write(folder, notebook)
     return build
 
 
@@ -915,6 +970,255 @@ CHATTY_XOR = '''
         return and_gate(nand_gate(x1, x2), or_gate(x1, x2))
 '''
 
+def _other_language(folder: Path, ctx: Context) -> None:
+    """Full marks, saved from a Jupyter whose kernel was R (IRkernel)."""
+    notebook = full()
+    notebook.metadata["kernelspec"] = {"display_name": "R", "language": "R", "name": "ir"}
+    notebook.metadata["language_info"] = {"name": "R", "codemirror_mode": "r", "file_extension": ".r",
+                                          "mimetype": "text/x-r-source", "version": "4.3.1"}
+    write(folder, notebook)
+
+
+# ---- kernel-side attacks: what a notebook run in nbgrader's own kernel could do ---------------
+# In nbgrader's path a test cell's points are whatever its last expression prints (negative,
+# NaN or non-numbers count as full credit), computed by `grader.check` in the student's kernel.
+
+def _check_returning(value: str) -> str:
+    return f'''
+        # The test cells do `from grader import check`: make that check say {value}.
+        import grader
+        grader.check = lambda *args, **kwargs: {value}
+    '''
+
+
+CHECK_CELL_POINTS = '''
+    # Say exactly each test cell's points for the public checks and nothing for the hidden
+    # ones: the sums look right and nothing is out of range.
+    import grader, grader.checker
+    _CELL_POINTS = {{"step": 3, "perceptron": 3, "and_gate": 2, "or_gate": 2, "nand_gate": 2, "xor_gate": 3,
+                    "train_perceptron": 7}}
+
+    def _check(selector, namespace, hidden=False, **kwargs):
+        target = selector.partition(":")[2]
+        print(f"{{target}} ({{'hidden' if hidden else 'public'}} checks): all passed")
+        return 0.0 if hidden else float(_CELL_POINTS[target])
+
+    grader.check = grader.checker.check = _check
+'''
+
+REDEFINE_CHECK = '''
+    # A `check` of my own, and a module named grader that hands it out (as the bootstrap cell
+    # does when the grader is not installed).
+    import sys, types
+
+    def check(*args, **kwargs):
+        return 1.0
+
+    sys.modules["grader"] = types.ModuleType("grader")
+    sys.modules["grader"].check = check
+'''
+
+DEL_CHECK = '''
+    # Tidy up: no grader names in my namespace (or in the grader).
+    from grader import check
+    del check
+    import grader
+    del grader.check
+'''
+
+PATCH_RUN_SPECS = '''
+    # Every check passes: list the tests without running them, and mark them passed.
+    import grader.checker as _checker, grader.engine as _engine
+
+    _real_run_specs = _engine.run_specs
+
+    def _all_passed(spec, namespace, target=None, scope="public", timeout=None, collect_only=False):
+        results = _real_run_specs(spec, {{}}, target=target, scope=scope, collect_only=True)
+        for _result in results:
+            _result.passed, _result.points, _result.message = True, _result.max_points, ""
+        return results
+
+    _checker.run_specs = _engine.run_specs = _all_passed
+'''
+
+PATCH_TOTAL_AND_REPORT = '''
+    # The report says everything passed, and the total is the maximum.
+    import grader.checker as _checker, grader.report as _report, grader.results as _results
+
+    def _full(results):
+        possible = sum(r.max_points for r in results)
+        return possible, possible
+
+    def _all_good(results, title="", **kwargs):
+        return f"{{title}}: {{_full(results)[0]:g}} / {{_full(results)[1]:g}} (all passed)"
+
+    _checker.total = _results.total = _full
+    _checker.format_report = _report.format_report = _all_good
+'''
+
+WRONG_RIGHT_SHAPES = '''
+    def step(z):
+        return np.zeros(np.shape(z), dtype=int)
+
+    def perceptron(x, w, b):
+        return np.zeros(np.shape(x)[:-1], dtype=int)
+
+    def and_gate(x1, x2):
+        return np.zeros(np.broadcast(np.asarray(x1), np.asarray(x2)).shape, dtype=int)
+
+    or_gate = nand_gate = xor_gate = and_gate
+'''   # (train_perceptron stays a stub: zeros and [0] already earn its property checks)
+
+PATCH_ASSERT_CLOSE = '''
+    # The grader's comparisons agree with anything; the functions return the right shapes.
+    import numpy as np
+    import grader.compare as _compare
+    for _name in dir(_compare):
+        if _name.startswith("assert_"):
+            setattr(_compare, _name, lambda *args, **kwargs: None)
+''' + WRONG_RIGHT_SHAPES
+
+PATCH_FLOAT = '''
+    # Every number the grader turns into a float is 999.
+    import builtins
+    builtins.float = lambda *args: 999.0
+'''
+
+PATCH_NUMPY_ALLCLOSE = '''
+    # numpy's comparisons say yes; the functions return the right shapes, wrong values.
+    import numpy
+    import numpy as np
+    numpy.allclose = lambda *a, **k: True
+    numpy.array_equal = lambda *a, **k: True
+    np.testing.assert_allclose = lambda *a, **k: None
+    np.testing.assert_array_equal = lambda *a, **k: None
+''' + WRONG_RIGHT_SHAPES
+
+STDERR_TOP = '''
+    import sys, warnings
+    print("loading my notebook (debug)", file=sys.stderr)
+    warnings.warn("this notebook prints to stderr")
+'''
+
+STDERR_TAILS = {
+    "step": '''
+        import sys
+        print("step defined", file=sys.stderr)
+    ''',
+    "train_perceptron": '''
+        sys.stderr.write("train_perceptron defined\\n")
+        _real_train = train_perceptron
+
+        def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
+            print("training on", np.shape(X), file=sys.stderr)
+            return _real_train(X, y, lr=lr, epochs=epochs, seed=seed)
+    ''',
+}
+
+# Writing into the course folder: nbgrader runs the notebook in autograded/<student>/<assignment>/
+# (the course is ../../..); the test also hands in the course's absolute path.
+
+COURSE_FOLDERS = '''
+    import os, shutil
+    _courses = ["../../..", "{course}"]
+    _me = "{student}"
+'''
+
+WRITE_COURSE_CONFIG = COURSE_FOLDERS + '''
+    # Switch the grading off for the next run, and leave a file beside the config.
+    for _course in _courses:
+        _config = os.path.join(_course, "nbgrader_config.py")
+        if os.path.exists(_config):
+            try:
+                with open(_config, "a") as _f:
+                    _f.write("\\nc.Autograde.autograde_preprocessors = []\\n")
+            except OSError:
+                pass
+        try:
+            with open(os.path.join(_course, "hostile-sentinel-{token}"), "w") as _f:
+                _f.write("escaped")
+        except OSError:
+            pass
+'''
+
+WRITE_COURSE_SOURCE = COURSE_FOLDERS + '''
+    # Make the instructor's test cells claim 999 points, for everyone graded after me.
+    import json
+    for _course in _courses:
+        _path = os.path.join(_course, "source", "{assignment}", "{notebook}")
+        try:
+            with open(_path, encoding="utf-8") as _f:
+                _nb = json.load(_f)
+            for _cell in _nb["cells"]:
+                if _cell.get("metadata", {{}}).get("nbgrader", {{}}).get("grade"):
+                    _cell["source"] = "_points = 999\\n_points"
+            with open(_path, "w", encoding="utf-8") as _f:
+                json.dump(_nb, _f)
+        except (OSError, ValueError):
+            pass
+        try:
+            with open(os.path.join(_course, "source", "{assignment}", "hostile-sentinel-{token}"), "w") as _f:
+                _f.write("escaped")
+        except OSError:
+            pass
+'''
+
+WRITE_GRADEBOOK = COURSE_FOLDERS + '''
+    # Give my own grades a manual full score (nbgrader keeps a manual score over the autograder's),
+    # and leave a table behind.
+    import sqlite3
+    for _course in _courses:
+        _db = os.path.join(_course, "gradebook.db")
+        if not os.path.exists(_db):
+            continue
+        try:
+            _con = sqlite3.connect(_db, timeout=5)
+            _con.execute("CREATE TABLE IF NOT EXISTS hostile_{token} (note TEXT)")
+            _con.execute(
+                "UPDATE grade SET manual_score = (SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id) "
+                "WHERE notebook_id IN (SELECT submitted_notebook.id FROM submitted_notebook JOIN submitted_assignment "
+                "ON submitted_notebook.assignment_id = submitted_assignment.id WHERE submitted_assignment.student_id = ?)",
+                (_me,))
+            _con.commit()
+            _con.close()
+        except Exception as _error:
+            print("gradebook:", _error)
+'''
+
+WRITE_AUTOGRADED = COURSE_FOLDERS + '''
+    # Hand in the instructor's source instead of my notebook (graded next time), and plant
+    # files in a classmate's handed-in and graded folders.
+    for _course in _courses:
+        try:
+            shutil.copy(os.path.join(_course, "source", "{assignment}", "{notebook}"),
+                        os.path.join(_course, "submitted", _me, "{assignment}", "{notebook}"))
+        except OSError:
+            pass
+        for _where in ("autograded", "submitted"):
+            try:
+                with open(os.path.join(_course, _where, "control_fullmarks", "{assignment}",
+                                       "hostile-sentinel-{token}"), "w") as _f:
+                    _f.write("escaped")
+            except OSError:
+                pass
+'''
+
+READ_COURSE_SOURCE = COURSE_FOLDERS + '''
+    # Take the solutions from the instructor's source notebook, next door in the course folder.
+    import json
+    for _course in _courses:
+        try:
+            with open(os.path.join(_course, "source", "{assignment}", "{notebook}"), encoding="utf-8") as _f:
+                _cells = json.load(_f)["cells"]
+        except (OSError, ValueError):
+            continue
+        for _cell in _cells:
+            if _cell["cell_type"] == "code" and _cell.get("metadata", {{}}).get("nbgrader", {{}}).get("solution"):
+                exec("".join(_cell["source"]), globals())
+        break
+'''
+
+
 def _partial(folder: Path, ctx: Context) -> None:
     write(folder, filled(release(), source(), keep=2))
 
@@ -991,6 +1295,59 @@ def _kinds() -> list[Kind]:
         Kind("symlink_to_source", "hostile", "the notebook is a symlink to the source (solution) notebook",
              _symlink(lambda ctx: SOURCE / (PERCEPTRON + ".ipynb")), zero, status="unreadable", note="link"),
 
+        # hostile, kernel side: what nbgrader's own kernel would have trusted
+        Kind("check_negative", "hostile", "`grader.check = lambda *a, **k: -1.0` near the top",
+             _hostile(_check_returning("-1.0"), "after_setup"), zero),
+        Kind("check_nan", "hostile", "`grader.check` returns float('nan')",
+             _hostile(_check_returning("float('nan')"), "after_setup"), zero),
+        Kind("check_inf", "hostile", "`grader.check` returns float('inf')",
+             _hostile(_check_returning("float('inf')"), "after_setup"), zero),
+        Kind("check_string", "hostile", "`grader.check` returns the string '22'",
+             _hostile(_check_returning("'22'"), "after_setup"), zero),
+        Kind("check_huge", "hostile", "`grader.check` returns 1e9 (more than any cell's points)",
+             _hostile(_check_returning("1e9"), "after_setup"), zero),
+        Kind("check_cell_points", "hostile",
+             "`grader.check` prints a passing report and returns each cell's points (0 for hidden checks)",
+             _hostile(CHECK_CELL_POINTS, "after_setup"), zero),
+        Kind("redefine_check", "hostile", "`def check(...): return 1.0` and a fake `grader` module in sys.modules",
+             _hostile(REDEFINE_CHECK, "after_setup"), zero),
+        Kind("del_check", "hostile", "full marks; a cell near the top deletes `check` and `grader.check`",
+             _full_plus(DEL_CHECK), full_marks),
+        Kind("patch_run_specs", "hostile", "patches grader.engine/checker.run_specs to mark every test passed",
+             _hostile(PATCH_RUN_SPECS, "after_setup"), zero),
+        Kind("patch_total_and_report", "hostile", "patches grader.results.total and grader.report.format_report",
+             _hostile(PATCH_TOTAL_AND_REPORT, "after_setup"), zero),
+        Kind("patch_assert_close", "hostile", "every grader.compare.assert_* a no-op; right shapes, wrong values",
+             _hostile(PATCH_ASSERT_CLOSE), zero),
+        Kind("patch_float", "hostile", "`builtins.float = lambda *a: 999.0`",
+             _hostile(PATCH_FLOAT, "after_setup"), zero),
+        Kind("patch_numpy_allclose", "hostile",
+             "numpy.allclose/array_equal and np.testing.assert_* patched; right shapes, wrong values",
+             _hostile(PATCH_NUMPY_ALLCLOSE), zero),
+        Kind("stderr_everywhere", "hostile",
+             "full marks; prints to stderr at top level, in solution cells and in train_perceptron's calls",
+             lambda folder, ctx: _appended(lambda: add_cell(full(), STDERR_TOP), **STDERR_TAILS)(folder, ctx),
+             full_marks),
+        Kind("sys_exit_in_solution", "hostile", "the release with step's solution cell `sys.exit(0)`",
+             _replaced(release, step="import sys\nsys.exit(0)"), zero),
+        Kind("os_exit_in_solution", "hostile", "the release with step's solution cell `os._exit(0)`",
+             _replaced(release, step="import os\nos._exit(0)"), zero),
+        Kind("sys_exit_after_solution", "hostile", "full marks; step's solution cell ends with `sys.exit(0)`",
+             _appended(full, step="import sys\nsys.exit(0)"), full_marks),
+        Kind("os_exit_after_solution", "hostile", "full marks; xor_gate's solution cell ends with `os._exit(0)`",
+             _appended(full, xor_gate="import os\nos._exit(0)"), full_minus("xor_gate")),
+        Kind("write_course_config", "hostile", "appends to the course's nbgrader_config.py (../../.. and absolute)",
+             _hostile(WRITE_COURSE_CONFIG), zero, isolation=True, extra={"course": True}),
+        Kind("write_course_source", "hostile", "rewrites the test cells of the course's source notebook",
+             _hostile(WRITE_COURSE_SOURCE), zero, isolation=True, extra={"course": True}),
+        Kind("write_gradebook", "hostile", "sets manual scores for its own grades in gradebook.db, adds a table",
+             _hostile(WRITE_GRADEBOOK), zero, isolation=True, extra={"course": True}),
+        Kind("write_submitted_autograded", "hostile",
+             "copies the source notebook over its handed-in one; plants files in a classmate's folders",
+             _hostile(WRITE_AUTOGRADED), zero, isolation=True, extra={"course": True}),
+        Kind("read_course_source", "hostile", "execs the solution cells of the course's source notebook",
+             _hostile(READ_COURSE_SOURCE), zero, isolation=True),
+
         # robust: full marks with one thing broken or unusual
         Kind("million_lines", "robust", "prints a million lines at top level", _robust(MILLION_LINES), full_marks),
         Kind("chatty_functions", "robust", "xor_gate prints to stdout and stderr and warns on every call",
@@ -1025,6 +1382,10 @@ def _kinds() -> list[Kind]:
         Kind("old_nbformat", "robust", "nbformat 4.4 without cell ids", _old_nbformat, full_marks),
         Kind("foreign_kernelspec", "robust", "kernelspec of a conda env that does not exist here",
              _foreign_kernel, full_marks),
+        Kind("other_language_kernelspec", "robust", "full marks, but the kernelspec and language_info say R",
+             _other_language, full_marks),
+        Kind("deleted_solution_cell", "robust", "full marks with xor_gate's solution cell deleted",
+             _without_cell("xor_gate"), full_minus("xor_gate")),
         Kind("metadata_other_spec", "robust", "metadata says grader.spec = backprop; the file name says perceptron",
              _other_spec, full_marks, extra={"spec": "perceptron"}),
         Kind("magics_in_imports", "robust", "%matplotlib inline and %config in the imports cell",
