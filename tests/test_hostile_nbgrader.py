@@ -57,9 +57,13 @@ INSTRUCTOR_TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "solu
                      "task_cells", "course")
 
 
+# GRADER_HOSTILE_KINDS=name,name,... grades only those kinds (while working on one of them)
+ONLY = set(filter(None, os.environ.get("GRADER_HOSTILE_KINDS", "").split(",")))
+GRADED = [k for k in KINDS if k.name not in EXCLUDED and (not ONLY or k.name in ONLY)]
+
+
 def nbgrader_kinds() -> list[Kind]:
-    return [k for k in KINDS if k.name not in EXCLUDED
-            and (not k.isolation or bwrap_available() or isolation_required())]
+    return [k for k in GRADED if not k.isolation or bwrap_available() or isolation_required()]
 
 
 def executor() -> str:
@@ -86,7 +90,7 @@ def tables_digest(database: Path) -> dict[str, str]:
     return digest
 
 
-@dataclass
+@dataclass(repr=False)
 class Autograde:
     ctx: Context
     course: Path
@@ -137,7 +141,7 @@ class Autograde:
 
 def _gradebook_extras(database: Path) -> list[tuple]:
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        return db.execute("SELECT g.name, sa.student_id, g.manual_score, g.extra_credit FROM grade g "
+        return db.execute("SELECT g.id, g.cell_id, sa.student_id, g.manual_score, g.extra_credit FROM grade g "
                           "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
                           "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
                           "WHERE g.manual_score IS NOT NULL OR COALESCE(g.extra_credit, 0) != 0").fetchall()
@@ -146,7 +150,7 @@ def _gradebook_extras(database: Path) -> list[tuple]:
 def nbgrader(*args: str, course: Path, timeout: float) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, text=True,
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, text=True, errors="replace",
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
 
 
@@ -165,6 +169,20 @@ def autograde(tmp_path_factory) -> Autograde:
                   token=uuid.uuid4().hex[:12], port=listener.getsockname()[1], course=course)
     ctx.results.mkdir()
     kinds = nbgrader_kinds()
+    try:
+        yield _autograde(ctx, course, kinds, listener)
+    finally:
+        listener.close()
+        for pid in processes_named(FORK_NAME):      # started by this test's corpus
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for sentinel in ctx.sentinels:        # the repo's and /tmp's, should a kernel leak
+            sentinel.unlink(missing_ok=True)
+
+
+def _autograde(ctx: Context, course: Path, kinds: list[Kind], listener: socket.socket) -> Autograde:
     build_corpus(ctx, kinds)
     files_before, tables_before = files_digest(course), tables_digest(course / "gradebook.db")
 
@@ -181,7 +199,6 @@ def autograde(tmp_path_factory) -> Autograde:
     result = Autograde(ctx, course, kinds, command, returncode, output, time.monotonic() - started,
                        files_before=files_before, tables_before=tables_before)
     result.connections = _accepted(listener)
-    listener.close()
     result.survivors = processes_named(FORK_NAME)
     result.files_after = files_digest(course)
     result.tables_after = tables_digest(course / "gradebook.db")
@@ -195,22 +212,10 @@ def autograde(tmp_path_factory) -> Autograde:
         flag = "" if score == f"{kind.score():g}" or (kind.status != "graded" and score in ("0", "not graded")) \
             else "  <-- differs"
         print(f"  {kind.name:<32} {score:>10} expected {kind.score():g}{flag}")
-    try:
-        yield result
-    finally:
-        for pid in result.survivors + processes_named(FORK_NAME):   # started by this test's corpus
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for sentinel in ctx.sentinels:        # the repo's and /tmp's, should a kernel leak
-            sentinel.unlink(missing_ok=True)
+    return result
 
 
 # ---- one test per kind ------------------------------------------------------------------------
-
-GRADED = [k for k in KINDS if k.name not in EXCLUDED]
-
 
 @pytest.mark.parametrize("kind", GRADED, ids=[k.name for k in GRADED])
 def test_kind_scores_as_grader_grade(autograde: Autograde, kind: Kind):
@@ -290,6 +295,8 @@ def test_nothing_written_outside(autograde: Autograde):
 
 def test_host_files_survive_the_transfer_folder_trick(autograde: Autograde):
     require_isolation("the transfer-folder symlink")
+    if "transfer_symlink_escape" not in {k.name for k in autograde.kinds}:
+        pytest.skip("transfer_symlink_escape is not in this run")
     gone = [str(p) for p in autograde.ctx.victims if not p.exists()]
     assert not gone, f"host files deleted: {gone}"
 

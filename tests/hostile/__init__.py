@@ -239,6 +239,18 @@ def _replaced(base: Callable, **cells: str) -> Callable[[Path, Context], None]:
     return build
 
 
+def _every_solution(code: str) -> Callable[[Path, Context], None]:
+    """The release with every solution cell replaced by ``code`` (formatted with the context's
+    fields): the code runs before each test cell, in nbgrader's kernel as in the sandbox."""
+    def build(folder: Path, ctx: Context) -> None:
+        notebook = release()
+        for cell in notebook.cells:
+            if cell_kind(cell) == "solution":
+                cell.source = _formatted(code, ctx, folder).strip() + "\n"
+        write(folder, notebook)
+    return build
+
+
 def _without_cell(gid: str) -> Callable[[Path, Context], None]:
     """Full marks with one solution cell deleted."""
     def build(folder: Path, ctx: Context) -> None:
@@ -1345,8 +1357,12 @@ def _kinds() -> list[Kind]:
         Kind("write_submitted_autograded", "hostile",
              "copies the source notebook over its handed-in one; plants files in a classmate's folders",
              _hostile(WRITE_AUTOGRADED), zero, isolation=True, extra={"course": True}),
-        Kind("read_course_source", "hostile", "execs the solution cells of the course's source notebook",
-             _hostile(READ_COURSE_SOURCE), zero, isolation=True),
+        Kind("read_course_source", "hostile",
+             "every solution cell execs the solution cells of the course's source notebook (../../.., absolute)",
+             _every_solution(READ_COURSE_SOURCE), zero, isolation=True),
+        Kind("read_solutions_in_cells", "hostile",
+             "every solution cell execs solutions/week3/perceptron.py (read_solutions, before each test cell)",
+             _every_solution(READ_SOLUTIONS), zero, isolation=True),
 
         # robust: full marks with one thing broken or unusual
         Kind("million_lines", "robust", "prints a million lines at top level", _robust(MILLION_LINES), full_marks),
