@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -43,6 +42,9 @@ EXCLUDED = {
     "symlink_to_passwd": "a symlink cannot reach submitted/ (see symlink_to_source)",
     "solutions_symlink": "a symlink cannot reach submitted/ (see symlink_to_source)",
 }
+
+# Kinds whose grader-grade note comes from a hidden check (feedback shows no details of those).
+NOTE_FROM_HIDDEN_CHECK = {"infinite_loop_in_function"}
 
 SECONDS = 5                     # per cell, per test
 SUBMISSION_SECONDS = 60
@@ -242,6 +244,22 @@ def test_secrets_stay_out_of_the_autograded_notebook(autograde: Autograde, kind:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     for secret in kind.absent:
         assert secret not in text, f"{secret!r} is in {path}"
+
+
+NOTED = [k for k in GRADED if k.note and k.status == "graded" and k.name not in NOTE_FROM_HIDDEN_CHECK]
+
+
+@pytest.mark.parametrize("kind", NOTED, ids=[k.name for k in NOTED])
+def test_what_went_wrong_is_in_the_autograded_notebook(autograde: Autograde, kind: Kind):
+    """The problem ``grader grade`` notes (a hung or crashed cell, an exception) is said in the
+    autograded notebook's outputs, which the instructor and the feedback show."""
+    if kind.isolation:
+        require_isolation(kind.name)
+    path = autograde.autograded(kind)
+    assert path.exists(), autograde.describe(kind)
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    outputs = json.dumps([c.get("outputs", []) for c in notebook["cells"]], ensure_ascii=False)
+    assert kind.note.lower() in outputs.lower(), autograde.describe(kind)
 
 
 # ---- the batch as a whole ---------------------------------------------------------------------

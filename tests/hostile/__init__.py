@@ -1187,9 +1187,11 @@ WRITE_GRADEBOOK = COURSE_FOLDERS + '''
             _con = sqlite3.connect(_db, timeout=5)
             _con.execute("CREATE TABLE IF NOT EXISTS hostile_{token} (note TEXT)")
             _con.execute(
-                "UPDATE grade SET manual_score = (SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id) "
-                "WHERE notebook_id IN (SELECT submitted_notebook.id FROM submitted_notebook JOIN submitted_assignment "
-                "ON submitted_notebook.assignment_id = submitted_assignment.id WHERE submitted_assignment.student_id = ?)",
+                "UPDATE grade SET manual_score = "
+                "(SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id) "
+                "WHERE notebook_id IN (SELECT submitted_notebook.id FROM submitted_notebook "
+                "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id "
+                "WHERE submitted_assignment.student_id = ?)",
                 (_me,))
             _con.commit()
             _con.close()
