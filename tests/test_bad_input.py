@@ -43,6 +43,15 @@ def test_not_a_notebook(tmp_path):
         read_notebook(path)
 
 
+def test_a_file_beyond_any_notebooks_size_is_refused_before_it_is_parsed(tmp_path):
+    from grader.notebook_file import read_text
+    path = tmp_path / "huge.ipynb"
+    path.write_text("{" + " " * 4096 + "}", encoding="utf-8")
+    with pytest.raises(NotebookError, match="larger than"):
+        read_text(path, max_bytes=1024)
+    assert read_text(path, max_bytes=1 << 20).startswith("{")
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(NotebookError, match="cannot read"):
         read_notebook(tmp_path / "absent.ipynb")

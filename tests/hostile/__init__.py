@@ -1427,8 +1427,8 @@ def _kinds() -> list[Kind]:
              status="unreadable"),
         Kind("non_utf8", "broken", "full marks saved in CP949 (not UTF-8)", _raw(_cp949), zero,
              status="unreadable", note="utf-8"),
-        Kind("enormous_notebook", "broken", f"full marks plus about {ENORMOUS_MB} MB of saved output",
-             _enormous, zero, status="unreadable", note="larger than"),
+        Kind("enormous_notebook", "robust", f"full marks plus about {ENORMOUS_MB} MB of saved output "
+             "(outputs are not graded; nbgrader clears them before grading)", _enormous, full_minus()),
         Kind("symlink_to_passwd", "broken", "the notebook is a symlink to /etc/passwd",
              _symlink(lambda ctx: Path("/etc/passwd")), zero, status="unreadable", note="link",
              absent=("root:x:0:0",)),
