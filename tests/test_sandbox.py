@@ -1,14 +1,18 @@
 """The sandbox wire: values keep their meaning across processes, and the child gets no further.
 
-Each test starts a real sandboxed child (bwrap when installed) with a few cells of code.
+Each test starts a real sandboxed child (bwrap when installed) with a few cells of code. Tests
+parametrized with ``ns`` run the same code in-process too: both paths must agree.
 """
 import textwrap
+import types
+import warnings
 
 import numpy as np
 import pytest
 
 from grader.sandbox.launcher import Limits
-from grader.sandbox.protocol import RemoteError
+from grader.compare import Mismatch
+from grader.sandbox.protocol import ProtocolError, RemoteError
 from grader.sandbox.session import SandboxedSubmission, SandboxFailure
 from grader.submission import MissingDefinition, explain_error
 
@@ -73,7 +77,72 @@ CODE = textwrap.dedent('''
             return repr(eval(what, {"obj": obj}))
         except Exception as error:
             return "refused: " + type(error).__name__ + str(error)
+
+    def rebind(params, lr):
+        for key in params:
+            params[key] = params[key] - lr
+
+    def in_place(params, lr):
+        for key in params:
+            params[key] -= lr
+
+    def copy_entries(params):
+        for key in params:
+            params[key] = params[key].copy()
+
+    def rebind_first(arrays):
+        arrays[0] = arrays[0] * 2
+        arrays[1] *= 2
+
+    def swap(params):
+        params["W"], params["b"] = params["b"], params["W"]
+
+    def alias(params, grads):
+        params["g"] = grads["W"]
+
+    def nested(state):
+        state["layers"][0]["W"] *= 2
+        state["layers"][1]["W"] = state["layers"][1]["W"] + 1
+        state["history"].append(1.0)
+        state["layers"].append({"W": np.zeros(1)})
+        state["short"].pop()
+        del state["gone"]
+        state["seen"].add(5)
+        state["rng"].random()
+
+    def bump_and_return(x):
+        x += 1
+        return x
+
+    def touch_cache(dout, cache):
+        x, W, b = cache
+        x *= 0
+        return dout
+
+    def grader_rebinds(f):
+        params = {"W": np.zeros(2), "b": np.zeros(2)}
+        W, b = params["W"], params["b"]
+        f(params)
+        return params["W"] is W, params["b"] is b, float(W[0]), float(b[0])
+
+    def naive_sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def overflowing():
+        yield np.exp(np.array([1000.0]))
+
+    class StudentWarning(RuntimeWarning):
+        pass
+
+    def warns():
+        import warnings
+        warnings.warn("careful", UserWarning)
+        warnings.warn("own kind", StudentWarning)
+        return 1
 ''')
+
+LOCAL = {}
+exec(compile(CODE, "<in-process>", "exec"), LOCAL)
 
 
 class Net:
@@ -91,6 +160,12 @@ class Net:
 def sub():
     with SandboxedSubmission([(1, CODE)], Limits(), cell_timeout=30, deadline_seconds=300) as submission:
         yield submission
+
+
+@pytest.fixture(params=["in-process", "sandbox"])
+def ns(request, sub):
+    """The same code, called in-process or through the sandbox."""
+    return types.SimpleNamespace(**LOCAL) if request.param == "in-process" else sub
 
 
 @pytest.mark.parametrize("value", [
@@ -223,3 +298,147 @@ def test_functions_are_looked_up_once_per_test_values_every_time_and_rebinding_i
             assert submission.f() == 2
             submission._namespace["f"] = submission.rebind
             assert submission.f() is None
+
+
+# ---- one answer per check: identity and floating-point state as in-process ------------------
+
+def test_rebinding_dict_entries_leaves_the_old_arrays_alone(ns):
+    W, b = np.ones(2), np.zeros(2)
+    params = {"W": W, "b": b}
+    ns.rebind(params, 1.0)
+    assert params["W"] is not W and params["b"] is not b
+    np.testing.assert_array_equal(W, [1, 1])
+    np.testing.assert_array_equal(params["W"], [0, 0])
+    np.testing.assert_array_equal(params["b"], [-1, -1])
+
+
+def test_changing_dict_entries_in_place_keeps_the_arrays(ns):
+    W, b = np.ones(2), np.zeros(2)
+    params = {"W": W, "b": b}
+    ns.in_place(params, 1.0)
+    assert params["W"] is W and params["b"] is b
+    np.testing.assert_array_equal(W, [0, 0])
+
+
+def test_an_equal_copy_is_a_rebinding(ns):
+    W = np.ones(2)
+    params = {"W": W}
+    ns.copy_entries(params)
+    assert params["W"] is not W
+    np.testing.assert_array_equal(params["W"], W)
+
+
+def test_rebinding_and_in_place_in_a_list(ns):
+    first, second = np.ones(2), np.ones(2)
+    arrays = [first, second]
+    ns.rebind_first(arrays)
+    assert arrays[0] is not first and arrays[1] is second
+    np.testing.assert_array_equal(first, [1, 1])
+    np.testing.assert_array_equal(arrays[0], [2, 2])
+    np.testing.assert_array_equal(second, [2, 2])
+
+
+def test_objects_moved_between_keys_and_arguments_stay_the_same_objects(ns):
+    W, b, g = np.ones(2), np.zeros(2), np.full(2, 3.0)
+    params, grads = {"W": W, "b": b}, {"W": g}
+    ns.swap(params)
+    assert params["W"] is b and params["b"] is W
+    ns.alias(params, grads)
+    assert params["g"] is g and grads["W"] is g
+
+
+def test_nested_containers_keep_identity_at_every_depth(ns):
+    W0, W1 = np.ones(2), np.ones(2)
+    first, second = {"W": W0}, {"W": W1}
+    layers, history, short, seen = [first, second], [], [1, 2, 3], {1}
+    rng, local = np.random.default_rng(4), np.random.default_rng(4)
+    state = {"layers": layers, "history": history, "short": short, "gone": 0, "seen": seen, "rng": rng}
+    ns.nested(state)
+    assert state["layers"] is layers and layers[0] is first and layers[1] is second and first["W"] is W0
+    np.testing.assert_array_equal(W0, [2, 2])
+    assert second["W"] is not W1
+    np.testing.assert_array_equal(W1, [1, 1])
+    np.testing.assert_array_equal(second["W"], [2, 2])
+    assert len(layers) == 3 and state["history"] is history and history == [1.0]
+    assert state["short"] is short and short == [1, 2] and "gone" not in state
+    assert state["seen"] is seen and seen == {1, 5}
+    assert state["rng"] is rng
+    local.random()
+    assert rng.random() == local.random()
+
+
+def test_a_returned_argument_is_the_callers_object(ns):
+    x = np.zeros(2)
+    out = ns.bump_and_return(x)
+    assert out is x
+    np.testing.assert_array_equal(x, [1, 1])
+
+
+def test_arrays_in_a_tuple_changed_in_place_are_written_back(ns):
+    x, W, b = np.ones(2), np.ones(2), np.ones(2)
+    ns.touch_cache(np.ones(2), (x, W, b))
+    np.testing.assert_array_equal(x, [0, 0])
+
+
+def test_a_grader_callback_that_rebinds_is_seen_by_student_code(ns):
+    def callback(params):
+        params["W"] = params["W"] + 1
+        params["b"] += 1
+
+    assert ns.grader_rebinds(callback) == (False, True, 0.0, 1.0)
+
+
+def test_a_marker_outside_a_write_back_or_out_of_range_is_refused(sub):
+    with pytest.raises(ProtocolError):
+        sub.peer.decode({"__same__": ["0", 0], "value": 1})
+    with pytest.raises(ProtocolError):
+        sub.peer.decode({"__same__": ["0", 5], "value": 1}, originals={"0": [np.zeros(1)]})
+
+
+BIG = np.array([-1000.0, 1000.0])
+
+
+def test_overflow_raises_under_the_callers_errstate(ns):
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        ns.naive_sigmoid(BIG)
+    steps = ns.overflowing()
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        next(steps)                               # a generator runs under the state of each step
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(ns.naive_sigmoid(BIG), [0, 1])
+
+
+def test_the_xor_spec_rejects_a_naive_sigmoid(ns):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)   # (markers of the grader's plugin)
+        from grader.specs.xor_mlp_public import guarded_sigmoid
+    with pytest.raises(Mismatch, match="overflowed"):
+        guarded_sigmoid(ns.naive_sigmoid, BIG)
+
+
+def test_warnings_are_recorded_by_the_callers_filters(ns):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn"):
+        warnings.simplefilter("always")
+        ns.naive_sigmoid(BIG)
+        ns.warns()
+    assert [w.category for w in caught[:2]] == [RuntimeWarning, UserWarning]
+    assert "overflow" in str(caught[0].message) and str(caught[1].message) == "careful"
+    assert issubclass(caught[2].category, RuntimeWarning) and str(caught[2].message) == "own kind"
+
+
+def test_warnings_ignored_by_the_caller_are_ignored(ns):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn"):
+        warnings.simplefilter("ignore")
+        assert ns.warns() == 1
+        ns.naive_sigmoid(BIG)
+    assert caught == []
+
+
+def test_warnings_are_errors_when_the_caller_says_so(ns):
+    with warnings.catch_warnings(), np.errstate(over="warn"):
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning, match="overflow"):
+            ns.naive_sigmoid(BIG)
+        with pytest.raises(UserWarning, match="careful"):
+            ns.warns()

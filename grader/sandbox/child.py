@@ -79,14 +79,29 @@ class _NoIPython:
 def main() -> None:
     rfd, wfd, xfer_dir, limits = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
     apply_limits(limits)
-    from protocol import Peer
+    from protocol import Peer, errstate_of, warning_records
 
     namespace = {"__name__": "__main__", "__builtins__": builtins,
                  "get_ipython": _NoIPython, "display": lambda *args, **kwargs: None}
 
     import os
+    import warnings
+
+    import numpy as np
 
     class Child(Peer):
+        def answer(self, message):
+            """A request that carries the caller's ``errstate`` runs under it, and the warnings
+            it raises go back with the reply (``warnings``) for the caller's filters to judge."""
+            if "errstate" not in message:
+                return super().answer(message)
+            with np.errstate(**errstate_of(message["errstate"])), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                reply = super().answer(message)
+            if caught:
+                reply["warnings"] = warning_records(caught)
+            return reply
+
         def op_call(self, message):
             for name, value in (message.get("env") or {}).items():
                 if value is None:

@@ -14,10 +14,18 @@ requests back to the owner. Both sides serve requests while they wait for an ans
 student's ``train(net, ...)`` can call the grader's ``net.loss`` and the grader's spec can
 call the student's ``net.loss``.
 
-In-place semantics survive the boundary: after a call, arguments that the callee changed
-(arrays, lists, dicts, random generators, Keras weights) are sent back and written into the
-caller's objects; arrays fetched through a handle (``net.params["W1"]``) and changed in
-place are written back to their owner before the next message leaves.
+Identity survives a call: after it, each argument the callee changed is sent back, and every
+array, list, dict, set, random generator or Keras model that the call was given is marked where
+it still is (``{"__same__": [argument, n], "value": ...}``, in the return value too). The
+caller puts its own object there, changed in place; an entry the callee rebound to a new
+object (even an equal one) is rebound on the caller's side to a new object, leaving the old
+one alone, as in one process. Arrays fetched through a handle (``net.params["W1"]``) and
+changed in place are written back to their owner before the next message leaves.
+
+A request may carry the caller's floating-point error state (``errstate``, from
+``np.geterr()``); the grader sends it with every call into the sandbox, the child runs the
+call under it and sends back the warnings raised (``warnings``), which the caller issues
+again under its own filters (:func:`reissue_warnings`).
 
 A trusted peer (the grader) lets the other side reach only what it was handed: registered
 objects, their public instance attributes and methods, and the items of its containers.
@@ -37,6 +45,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
 
 import numpy as np
@@ -46,6 +55,9 @@ MAX_MESSAGE = 1 << 30
 INLINE_BYTES = 1 << 20
 MAX_DEPTH = 100
 ARRAY_KINDS = "biufcU"
+MAX_WARNINGS = 100
+MAX_WARNING_TEXT = 1000
+ERRSTATE_MODES = ("ignore", "warn", "raise", "print")
 
 
 class ProtocolError(Exception):
@@ -149,6 +161,7 @@ class Peer:
         self.on_deadline = None
         self.generation = 0
         self.call_arguments: dict = {}
+        self.warning_registry: dict = {}     # like a module's __warningregistry__, for "default" filters
 
     # ---- framing -------------------------------------------------------------------------
 
@@ -209,6 +222,8 @@ class Peer:
             if "op" in message:
                 self.serve(message)
             elif message.get("reply") == number:
+                if message.get("warnings"):
+                    reissue_warnings(message["warnings"], self.warning_registry)
                 if "error" in message:
                     error = message["error"] if isinstance(message["error"], dict) else {}
                     raise remote_error(str(error.get("type", "Error")), str(error.get("message", "")),
@@ -218,13 +233,16 @@ class Peer:
                 raise ProtocolError("an answer to a question that was not asked")
 
     def call(self, target, *args, **kwargs):
+        """Call ``target`` on the other side, then write back what the call changed: objects it
+        changed in place are changed in place here, entries it rebound are rebound here."""
         encoded_args = [self.encode(a) for a in args]
         encoded_kwargs = {str(k): self.encode(v) for k, v in kwargs.items()}
+        given = {str(key): _walk(value) for key, value in [*enumerate(args), *kwargs.items()]}  # as sent
         reply = self.request("call", target=target, args=encoded_args, kwargs=encoded_kwargs)
-        for index, value in (reply.get("mutated") or {}).items():
-            where = args[int(index)] if index.isdigit() else kwargs.get(index)
-            update_in_place(where, self.decode(value))
-        value = self.decode(reply.get("value"))
+        for key, value in (reply.get("mutated") or {}).items():
+            if key in given:
+                self.decode(value, originals=given)     # decoding the marks refills our own objects
+        value = self.decode(reply.get("value"), originals=given)
         trained = getattr(value, "model_argument", None)
         if _keras_kind(value) == "history" and trained:   # model.fit's History points at the model it trained
             value.set_model(args[int(trained)] if trained.isdigit() else kwargs.get(trained))
@@ -233,6 +251,10 @@ class Peer:
     # ---- serving -------------------------------------------------------------------------
 
     def serve(self, message: dict) -> None:
+        self.send(self.answer(message))
+
+    def answer(self, message: dict) -> dict:
+        """The reply to a request: its ``value`` (and ``mutated``), or the ``error`` it raised."""
         number = message.get("id")
         try:
             value, mutated = self._perform(message)
@@ -246,7 +268,7 @@ class Peer:
         except (KeyboardInterrupt, SystemExit) as error:
             reply = {"reply": number, "error": {"type": type(error).__name__,
                                                 "message": f"raised {type(error).__name__}", "where": student_frame(error)}}
-        self.send(reply)
+        return reply
 
     def _perform(self, message: dict):
         op = message.get("op")
@@ -262,26 +284,39 @@ class Peer:
         return self.objects[target]
 
     def op_call(self, message):
+        """Call a function handed over. Returns the encoded value and ``mutated``: each argument
+        (by position, or keyword name) that the call changed, rebound an entry of, or whose
+        objects it moved. Both mark the objects the call was given (see :meth:`encode`)."""
         target = self._target(message)
         if self.trusted and (isinstance(target, type) or not callable(target)):
             raise Refused("only functions handed over may be called")
         raw_args, raw_kwargs = message.get("args") or [], message.get("kwargs") or {}
         args = [self.decode(a) for a in raw_args]
         kwargs = {str(k): self.decode(v) for k, v in raw_kwargs.items()}
+        arguments = {**{str(i): a for i, a in enumerate(args)}, **kwargs}
+        raw = {**{str(i): a for i, a in enumerate(raw_args)}, **{str(k): v for k, v in raw_kwargs.items()}}
+        # the objects given, kept alive until the reply is encoded, so that no new object takes an id
+        given = {key: _walk(argument, self._handed_out) for key, argument in arguments.items()}
+        same = {id(obj): [key, n] for key, objects in given.items() for n, obj in enumerate(objects)}
         value = target(*args, **kwargs)
-        self.call_arguments = {**{str(i): a for i, a in enumerate(args)}, **kwargs}
+        self.call_arguments = arguments
         try:
-            encoded_value = self.encode(value)
+            encoded_value = self.encode(value, same=same)
         finally:
             self.call_arguments = {}
         mutated = {}
-        for key, raw, now in [*zip(map(str, range(len(args))), raw_args, args),
-                              *((k, raw_kwargs[k], kwargs[k]) for k in kwargs)]:
-            if _mutable(now):
-                encoded = self.encode(now)
-                if encoded != raw:
+        for key, argument in arguments.items():
+            if given[key]:
+                encoded = self.encode(argument, same=same)
+                moved = [id(o) for o in _walk(argument, self._handed_out)] != [id(o) for o in given[key]]
+                if moved or _unmarked(encoded) != raw[key]:
                     mutated[key] = encoded
         return encoded_value, mutated
+
+    def _handed_out(self, value) -> bool:
+        """Is ``value`` one of this side's objects that the other side holds a handle to? (It
+        came back as ``__back__``: the caller sent a proxy, not one of its objects.)"""
+        return self.objects.get(self.handle_of.get(id(value))) is value
 
     def op_getattr(self, message):
         target, name = self._target(message), str(message.get("name"))
@@ -394,7 +429,16 @@ class Peer:
 
     # ---- encoding ------------------------------------------------------------------------
 
-    def encode(self, value, containers_by_ref: bool = False, force_handle: bool = False, depth: int = 0):
+    def encode(self, value, containers_by_ref: bool = False, force_handle: bool = False, depth: int = 0,
+               same: dict | None = None):
+        """``value`` as JSON-ready data. ``same`` (``id -> [argument, n]``, for a call's reply)
+        marks the objects a call was given: ``{"__same__": [argument, n], "value": ...}``."""
+        if same and id(value) in same and _is_node(value):
+            return {"__same__": same[id(value)],
+                    "value": self._encode(value, containers_by_ref, force_handle, depth, same)}
+        return self._encode(value, containers_by_ref, force_handle, depth, same)
+
+    def _encode(self, value, containers_by_ref: bool, force_handle: bool, depth: int, same: dict | None):
         if depth > MAX_DEPTH:
             raise ValueError("the value is nested too deeply to send")
         if isinstance(value, Remote) and value._peer is self:
@@ -410,7 +454,7 @@ class Peer:
             return value
         if type(value) is float:
             return value if math.isfinite(value) else {"__float__": repr(value)}
-        encode = lambda v: self.encode(v, depth=depth + 1)  # noqa: E731
+        encode = lambda v: self.encode(v, depth=depth + 1, same=same)  # noqa: E731
         if isinstance(value, np.ndarray) and not isinstance(value, np.ma.MaskedArray):
             return self._encode_array(value, depth)
         if isinstance(value, np.generic):
@@ -500,12 +544,15 @@ class Peer:
         return {"__ref__": handle, "kind": kind, "type": type(value).__name__,
                 "name": str(getattr(value, "__name__", ""))[:100] if callable(value) else ""}
 
-    def decode(self, data, depth: int = 0):
+    def decode(self, data, depth: int = 0, originals: dict | None = None):
+        """The value ``data`` stands for. ``originals`` (a call's arguments, each walked by
+        :func:`_walk` before it was sent) resolves the ``__same__`` marks of its reply; they are
+        refused anywhere else."""
         if depth > MAX_DEPTH:
             raise ProtocolError("nested too deeply")
         if data is None or isinstance(data, (bool, int, float, str)):
             return data
-        decode = lambda v: self.decode(v, depth + 1)  # noqa: E731
+        decode = lambda v: self.decode(v, depth + 1, originals)  # noqa: E731
         if isinstance(data, list):
             return [decode(v) for v in data]
         if not isinstance(data, dict) or len(data) == 0:
@@ -574,6 +621,10 @@ class Peer:
             history.history, history.params, history.epoch = fields["history"], fields["params"], fields["epoch"]
             history.model_argument = data.get("model_argument")   # which argument it trained, if any
             return history
+        if tag == "__same__":
+            if originals is None:
+                raise ProtocolError("a mark of the same object outside a call's reply")
+            return _refill(_original(originals, body), decode(data.get("value")))
         if tag == "__back__":
             if body not in self.objects:
                 raise ProtocolError("no such object")
@@ -640,48 +691,141 @@ def _is_method(target, name: str) -> bool:
     return inspect.isfunction(getattr(type(target), name, None))
 
 
-def _mutable(value) -> bool:
-    return isinstance(value, (np.ndarray, list, dict, set, np.random.Generator)) or _keras_kind(value) == "model"
+# ---- identity across a call -----------------------------------------------------------------
+
+def _is_node(value) -> bool:
+    """Can a call change ``value`` in place? (Then it has an identity to keep across the wire.)
+    Each kind here is sent by value as the same kind, so both sides find the same ones."""
+    return (isinstance(value, (list, dict, set, np.random.Generator))
+            or (isinstance(value, np.ndarray) and not isinstance(value, np.ma.MaskedArray))
+            or _keras_kind(value) == "model")
 
 
-def update_in_place(target, new) -> None:
-    """Make ``target`` equal to ``new`` without replacing it (arrays, lists, dicts, sets, rngs, models)."""
+def _walk(value, skip=lambda value: False, found: list | None = None, depth: int = 0) -> list:
+    """The objects in ``value`` that a call can change in place, outermost first, in the order
+    :meth:`Peer.encode` meets them (into lists, dict values and tuples; not into sets, which hold
+    only hashable things, or arrays). ``[argument, n]`` names the n-th of them in an argument."""
+    found = [] if found is None else found
+    if depth > MAX_DEPTH or skip(value):
+        return found
+    if type(value) is tuple:
+        inside = value
+    elif _is_node(value):
+        found.append(value)
+        inside = value if isinstance(value, list) else value.values() if isinstance(value, dict) else ()
+    else:
+        return found
+    for item in inside:
+        _walk(item, skip, found, depth + 1)
+    return found
+
+
+def _original(originals: dict, where):
+    """The caller's object that a ``__same__`` mark names (only ever one it gave the call)."""
+    try:
+        key, n = where
+        objects = originals[key]
+        if type(n) is int and 0 <= n < len(objects):
+            return objects[n]
+    except (TypeError, ValueError, KeyError):
+        pass
+    raise ProtocolError("a mark names no object given to the call")
+
+
+def _refill(target, new):
+    """``target``, given the contents of ``new`` (the callee's copy of it, changed in place or
+    not at all); its items are already the caller's objects or new ones. Returns ``new`` itself
+    where that cannot be done in place (a kind, shape or dtype that in-place changes cannot make)."""
     if isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
-        if target.shape == new.shape:
-            np.copyto(target, new, casting="unsafe")
+        if target.shape != new.shape or target.dtype != new.dtype:
+            return new
+        if target.dtype.kind == "O" or target.tobytes() != new.tobytes():  # unchanged: leave alone (read-only)
+            np.copyto(target, new)
     elif isinstance(target, dict) and isinstance(new, dict):
         for key in [k for k in target if k not in new]:
             del target[key]
         for key, value in new.items():
-            if key in target and _same_kind(target[key], value):
-                update_in_place(target[key], value)
-            else:
+            if key not in target or not _kept(target[key], value):
                 target[key] = value
+        if list(target) != list(new):       # keys deleted and added again come last, as in the callee
+            target.clear()
+            target.update(new)
     elif isinstance(target, list) and isinstance(new, list):
-        if len(target) == len(new):
-            for i, value in enumerate(new):
-                if _same_kind(target[i], value):
-                    update_in_place(target[i], value)
-                else:
-                    target[i] = value
-        else:
+        if len(target) != len(new) or not all(map(_kept, target, new)):
             target[:] = new
     elif isinstance(target, set) and isinstance(new, (set, frozenset)):
-        target.clear()
-        target.update(new)
+        if target != new:
+            target.clear()
+            target.update(new)
     elif isinstance(target, np.random.Generator) and isinstance(new, np.random.Generator):
-        target.bit_generator.state = new.bit_generator.state
+        try:
+            target.bit_generator.state = new.bit_generator.state
+        except (TypeError, ValueError):
+            return new
     elif _keras_kind(target) == "model" and _keras_kind(new) == "model":
         try:
             target.set_weights(new.get_weights())
         except ValueError:
-            pass
+            pass        # (a model changed in shape keeps its identity, and its old weights)
+    else:
+        return new
+    return target
 
 
-def _same_kind(a, b) -> bool:
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        return a.shape == b.shape
-    return isinstance(a, (dict, list, set, np.random.Generator)) and type(a) is type(b)
+def _kept(old, new) -> bool:
+    """Can ``old`` stay where the callee has ``new``? (The same object, or an equal plain scalar.)"""
+    return old is new or (type(old) is type(new) and isinstance(new, (bool, int, float, complex, str, bytes))
+                          and old == new)
+
+
+def _unmarked(data):
+    """An encoding without its ``__same__`` marks: what it would have been without them."""
+    if isinstance(data, list):
+        return [_unmarked(v) for v in data]
+    if isinstance(data, dict):
+        if "__same__" in data:
+            return _unmarked(data.get("value"))
+        return {k: _unmarked(v) for k, v in data.items()}
+    return data
+
+
+# ---- floating-point state and warnings across a call ----------------------------------------
+
+def errstate_of(sent) -> dict:
+    """The caller's ``np.geterr()`` as sent, ready for ``np.errstate``. Modes that need a
+    callback on the caller's side ("call", "log") become "warn"."""
+    if not isinstance(sent, dict):
+        return {}
+    return {key: mode if mode in ERRSTATE_MODES else "warn" for key, mode in sent.items()
+            if key in ("divide", "over", "under", "invalid")}
+
+
+def warning_records(caught) -> list:
+    """What crosses for each warning a call raised (the first ``MAX_WARNINGS``):
+    ``[names of its category and of the category's ancestors, text, file, line]``."""
+    return [[[c.__name__ for c in w.category.__mro__][:20], _text(w.message)[:MAX_WARNING_TEXT],
+             str(w.filename)[:200], int(w.lineno or 0)] for w in caught[:MAX_WARNINGS]]
+
+
+def reissue_warnings(records, registry: dict) -> None:
+    """Issue here, again, the warnings that a call raised on the other side, so that the filters
+    in force here decide: ignored, recorded (``catch_warnings(record=True)``) or raised. The
+    category is the first built-in warning class in the original's ancestry (else UserWarning).
+
+    Under an "error" filter this raises the warning's exception from the call once the call is
+    over, where in one process it would have stopped the function at the warning: the caller
+    sees the same exception type (changes the call made after that point are not undone)."""
+    builtins = __import__("builtins")
+    for record in records[:MAX_WARNINGS] if isinstance(records, list) else ():
+        try:
+            names, text, filename, lineno = record
+            classes = (getattr(builtins, str(name), None) for name in list(names)[:20])
+            category = next((c for c in classes if isinstance(c, type) and issubclass(c, Warning)), UserWarning)
+            text, filename, lineno = str(text)[:MAX_WARNING_TEXT], str(filename)[:200], int(lineno)
+        except (TypeError, ValueError):
+            continue
+        warnings.warn_explicit(text, category, filename, lineno, registry=registry,
+                               module="__main__" if filename.startswith("<cell") else None)
 
 
 # ---- proxies --------------------------------------------------------------------------------

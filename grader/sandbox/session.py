@@ -16,6 +16,8 @@ import signal
 import time
 from pathlib import Path
 
+import numpy as np
+
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError
 from grader.submission import MissingDefinition
@@ -30,7 +32,10 @@ _folders = itertools.count(1)
 
 class GraderPeer(Peer):
     """The grader's end: each call also carries the environment variables the child follows,
-    so a spec's ``monkeypatch.setenv("MNIST_PATH", ...)`` holds in the child too."""
+    so a spec's ``monkeypatch.setenv("MNIST_PATH", ...)`` holds in the child too, and each call
+    or step of a generator carries NumPy's floating-point error state (``np.geterr()``): a
+    spec's ``np.errstate(over="raise")`` holds for the student's code as in one process. The
+    warnings that code raises come back and are issued again here (see protocol)."""
 
     def __init__(self, *args, child_env: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +46,8 @@ class GraderPeer(Peer):
         if op == "call":
             fields["env"] = {name: os.environ.get(name) if os.environ.get(name) != self.baseline[name]
                              else self.child_env.get(name) for name in FOLLOWED_ENV}
+        if op in ("call", "next"):
+            fields["errstate"] = np.geterr()
         return super().request(op, **fields)
 
 
