@@ -124,6 +124,11 @@ def sigmoid_forward(x):
     out = 1 / (1 + np.exp(x))
     return out, out
 """),
+    Mutant("sigmoid_forward", "naive 1 / (1 + exp(-x)): overflows at x = -1000", """
+def sigmoid_forward(x):
+    out = 1 / (1 + np.exp(-x))
+    return out, out
+"""),
     Mutant("sigmoid_forward", "clips the input to [-10, 10]", """
 def sigmoid_forward(x):
     out = 1 / (1 + np.exp(-np.clip(x, -10, 10)))
