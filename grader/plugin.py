@@ -33,6 +33,13 @@ MARKERS = {
 }
 
 
+class StudentInterrupt(Exception):
+    """A KeyboardInterrupt raised inside a test (by the student's code), as a test failure."""
+
+    def __init__(self, interrupt: KeyboardInterrupt):
+        super().__init__(f"your code raised KeyboardInterrupt{': ' + str(interrupt) if str(interrupt) else ''}")
+
+
 class TestTimeout(Exception):
     """Raised inside a test that ran past its time limit."""
 
@@ -115,7 +122,12 @@ class SpecPlugin:
         seconds = float(marker_arg(item, "timeout", self.timeout))
         own_limit = getattr(type(self.submission), "time_limit", None)
         with own_limit(self.submission, seconds) if own_limit else time_limit(seconds):
-            return (yield)
+            try:
+                return (yield)
+            except KeyboardInterrupt as error:
+                # pytest ends the whole session on a KeyboardInterrupt; one raised by the
+                # student's code fails this test only, as it does in the sandbox
+                raise StudentInterrupt(error) from None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -129,7 +141,7 @@ class SpecPlugin:
         if call.excinfo is None:
             return "skipped"
         error = call.excinfo.value
-        if isinstance(error, (TestTimeout, pytest.fail.Exception)):
+        if isinstance(error, (TestTimeout, StudentInterrupt, pytest.fail.Exception)):
             return str(error)
         return explain_error(error)
 
