@@ -10,6 +10,21 @@ RELEASE = ROOT / "assignments" / "week3"
 SOLUTIONS = ROOT / "solutions" / "week3"
 
 
+_built: dict = {}
+
+
+def built_once(key: str, make):
+    """``make()``, computed once per test process and kept.
+
+    For module fixtures that take minutes (a whole class graded): pytest-xdist tears module
+    fixtures down between two items of one module when a worker's queue runs dry, and the
+    next item would build them again. Cleanup belongs in an ``atexit`` handler, not a teardown.
+    """
+    if key not in _built:
+        _built[key] = make()
+    return _built[key]
+
+
 def source_notebooks() -> list[Path]:
     return sorted(SOURCE.glob("*.ipynb"))
 

@@ -13,6 +13,7 @@ case they are graded and their checks fail.
 """
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import html
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import built_once
 from tests.hostile import ASSIGNMENT, FORK_NAME, HIDDEN_CODE, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 
 pytestmark = pytest.mark.xdist_group("corpus")
@@ -137,6 +139,11 @@ def _accepted(listener: socket.socket) -> list[bytes]:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> Batch:
+    """The corpus graded by one `grader grade` (once per test process, see built_once)."""
+    return built_once("hostile-corpus", lambda: _grade_corpus(tmp_path_factory))
+
+
+def _grade_corpus(tmp_path_factory) -> Batch:
     base = tmp_path_factory.mktemp("corpus")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
@@ -168,16 +175,18 @@ def batch(tmp_path_factory) -> Batch:
     if grades.exists():
         with open(grades, newline="", encoding="utf-8") as handle:
             result.rows = list(csv.DictReader(handle))
-    try:
-        yield result
-    finally:
-        for pid in result.survivors + processes_named(FORK_NAME):   # started by this test's corpus
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for sentinel in ctx.sentinels:        # the repo's and /tmp's, should the sandbox leak
-            sentinel.unlink(missing_ok=True)
+    atexit.register(_clean_up, result)
+    return result
+
+
+def _clean_up(result: Batch) -> None:
+    for pid in result.survivors + processes_named(FORK_NAME):   # started by this test's corpus
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for sentinel in result.ctx.sentinels:        # the repo's and /tmp's, should the sandbox leak
+        sentinel.unlink(missing_ok=True)
 
 
 def student_text(document: dict, folder: Path) -> str:

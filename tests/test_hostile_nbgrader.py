@@ -14,6 +14,7 @@ Isolation kinds need bubblewrap, as in :mod:`tests.test_hostile_corpus`.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from grader.demo import gradebook_rows, make_course
+from tests.helpers import built_once
 from tests.hostile import ASSIGNMENT, FORK_NAME, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 from tests.test_hostile_corpus import _accepted, bwrap_available, isolation_required, processes_named, require_isolation
 
@@ -158,6 +160,11 @@ def nbgrader(*args: str, course: Path, timeout: float) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="module")
 def autograde(tmp_path_factory) -> Autograde:
+    """The corpus graded by one `nbgrader autograde` (once per test process, see built_once)."""
+    return built_once("hostile-nbgrader", lambda: _course_autograded(tmp_path_factory))
+
+
+def _course_autograded(tmp_path_factory) -> Autograde:
     base = tmp_path_factory.mktemp("nbgrader-corpus")
     course = base / "course"
     make_course(course, notebooks=[PERCEPTRON[:2]])
@@ -172,16 +179,20 @@ def autograde(tmp_path_factory) -> Autograde:
     ctx.results.mkdir()
     kinds = nbgrader_kinds()
     try:
-        yield _autograde(ctx, course, kinds, listener)
+        return _autograde(ctx, course, kinds, listener)
     finally:
         listener.close()
-        for pid in processes_named(FORK_NAME):      # started by this test's corpus
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for sentinel in ctx.sentinels:        # the repo's and /tmp's, should a kernel leak
-            sentinel.unlink(missing_ok=True)
+        atexit.register(_clean_up, ctx)
+
+
+def _clean_up(ctx: Context) -> None:
+    for pid in processes_named(FORK_NAME):      # started by this test's corpus
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for sentinel in ctx.sentinels:        # the repo's and /tmp's, should a kernel leak
+        sentinel.unlink(missing_ok=True)
 
 
 def _autograde(ctx: Context, course: Path, kinds: list[Kind], listener: socket.socket) -> Autograde:

@@ -34,7 +34,7 @@ import pytest
 
 from grader.engine import available_specs, run_specs
 from grader.grading import Options, grade_cells, runnable_cells
-from tests.helpers import RELEASE, SOLUTIONS, SOURCE, namespace_with
+from tests.helpers import RELEASE, SOLUTIONS, SOURCE, built_once, namespace_with
 
 KERAS_SPECS = ("xor_mlp", "sign_language_mnist", "mnist_homework")
 
@@ -403,7 +403,12 @@ def kernel_run(path: Path, notebook: str) -> tuple[dict, dict]:
 
 @pytest.fixture(scope="module")
 def demo_class(tmp_path_factory):
-    """The class's notebooks, graded once by `grader grade` and once by nbgrader autograde."""
+    """The class's notebooks, graded once by `grader grade` and once by nbgrader autograde
+    (once per test process, see built_once)."""
+    return built_once("same-paths-demo-class", lambda: _demo_class(tmp_path_factory))
+
+
+def _demo_class(tmp_path_factory):
     from grader.batch import Options as BatchOptions, run_batch
     from grader.demo import gradebook_rows, make_course, run
     from grader.release import ASSIGNMENT
