@@ -5,7 +5,9 @@ expected value and the received value (never swapped), and the tolerance used.
 """
 from __future__ import annotations
 
+import contextlib
 import numbers
+import warnings
 
 import numpy as np
 
@@ -134,3 +136,21 @@ def assert_equal(received, expected, what: str) -> None:
                        expected=expected, received=received)
     if received != expected:
         raise Mismatch(what, "wrong value", expected=expected, received=received)
+
+
+@contextlib.contextmanager
+def without_overflow(what: str):
+    """Run the block with floating-point overflow, division by zero and invalid operations as
+    errors, and fail with a :class:`Mismatch` naming ``what`` if any occurs or a numeric
+    warning is raised (the grading engine silences warnings, so they are recorded here)."""
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("always")
+        try:
+            yield
+        except (FloatingPointError, OverflowError) as error:
+            raise Mismatch(what, f"overflowed ({type(error).__name__}: {error}); exp of a large "
+                           f"positive number does not fit in a float") from None
+    numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    if numeric:
+        raise Mismatch(what, f"raised a warning: {numeric[0].message}")
