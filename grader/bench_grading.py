@@ -161,9 +161,8 @@ def main(argv: list[str] | None = None) -> None:
               f"nbgrader's kernel {sum(nbgrader_scores(baseline, hostile_students).values()):g}, "
               f"sandboxed nbgrader {sum(nbgrader_scores(course, hostile_students).values()):g}, "
               f"grader grade {sum(ours.get(s, 0) for s in hostile_students):g}")
-        ours_all = {(d["extra_data"]["student"]): d["score"] for d in documents if d}
         theirs_all = nbgrader_scores(course, [student for student, _ in made])
-        differ = sorted(s for s in theirs_all if theirs_all[s] != ours_all.get(s, 0.0))
+        differ = sorted(s for s in theirs_all if theirs_all[s] != ours.get(s, 0.0))
         print(f"sandboxed nbgrader and grader grade: {'the same score for every submission' if not differ else 'different scores for ' + ', '.join(differ)}")
         graded = [d for d in documents if d and d["extra_data"]["status"] == "graded"]
         if graded:

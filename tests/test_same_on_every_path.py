@@ -34,6 +34,7 @@ import pytest
 
 from grader.engine import available_specs, run_specs
 from grader.grading import Options, grade_cells, runnable_cells
+from grader.sandbox.child import _NoIPython   # magics and shell lines do nothing, as in the sandbox
 from tests.helpers import RELEASE, SOLUTIONS, SOURCE, built_once, namespace_with
 
 KERAS_SPECS = ("xor_mlp", "sign_language_mnist", "mnist_homework")
@@ -78,15 +79,6 @@ def assert_same(paths: dict[str, dict[tuple[str, str], Outcome]], what: str) -> 
 
 
 # ---------------------------------------------------------------- the two engines
-
-class _NoIPython:
-    """``get_ipython()`` for cells run in this process: magics and shell lines do nothing (as in the sandbox)."""
-
-    def run_line_magic(self, *args, **kwargs):
-        return None
-
-    run_cell_magic = system = getoutput = run_line_magic
-
 
 def in_process_namespace(cells: list[tuple[int, str]]) -> dict:
     """The cells run in order in a fresh dict, as a kernel runs them: a cell that raises (SystemExit
