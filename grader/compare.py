@@ -103,8 +103,15 @@ def assert_integer(received, what: str) -> np.ndarray:
     return array
 
 
-def assert_close(received, expected, what: str, rtol: float = 1e-7, atol: float = 0.0) -> None:
-    """Type, shape, then values within ``|r - e| <= atol + rtol * |e|``."""
+ABSOLUTE_FLOOR = 1e-12   # float64 results near zero differ by rounding of about this size
+
+
+def assert_close(received, expected, what: str, rtol: float = 1e-7, atol: float = ABSOLUTE_FLOOR) -> None:
+    """Type, shape, then values within ``|r - e| <= atol + rtol * |e|``.
+
+    The absolute floor keeps a correct formula from failing on a value such as 1.9e-22 that
+    another correct formula rounds to 0.0; a check where the tiny value itself is what the
+    notebook teaches passes ``atol=0``."""
     expected = np.asarray(expected)
     array = assert_shape(received, expected.shape, what)
     if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
