@@ -37,14 +37,23 @@ def test_random_files(sub, ref, tmp_path):
 @pytest.mark.graded("load_sign_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("Count lines from 1 (the header), including empty ones, and report the first bad line.")
+@pytest.mark.hint("Count lines from 1 (the header), including empty ones, and report the first bad line; on a "
+                  "line with several problems, report the first in the table's order: columns, integer, label, "
+                  "0-255.")
 def test_errors_at_random_lines(sub, tmp_path):
-    """faults at random lines (after an empty line too) are reported with the right line number"""
+    """faults at random lines (after an empty line too) are reported with the right line number, and a line with
+    two faults (a wrong count with a non-integer, a non-integer with label 9 or pixel 300, label 25 with pixel
+    300) reports the first in the table's order"""
     rng = np.random.default_rng(2052)
     faults = [("columns", lambda f: f[:-3]), ("columns", lambda f: f + ["0"]),
               ("integer", lambda f: f[:100] + [""] + f[101:]), ("integer", lambda f: ["A"] + f[1:]),
               ("label", lambda f: ["26"] + f[1:]), ("label", lambda f: ["100"] + f[1:]),
-              ("0-255", lambda f: f[:700] + ["300"] + f[701:])]
+              ("0-255", lambda f: f[:700] + ["300"] + f[701:]),
+              # two faults on one line: the table's order decides which one is reported
+              ("columns", lambda f: f[:50] + ["x"] + f[51:] + ["7"]),
+              ("integer", lambda f: ["9"] + f[1:300] + ["4.5"] + f[301:]),
+              ("integer", lambda f: ["B"] + f[1:600] + ["300"] + f[601:]),
+              ("label", lambda f: ["25"] + f[1:10] + ["256"] + f[11:])]
     for case, (keyword, spoil) in enumerate(faults):
         lines, _, _ = random_rows(rng, int(rng.integers(3, 12)))
         if case % 2:
@@ -58,7 +67,8 @@ def test_errors_at_random_lines(sub, tmp_path):
 
 @pytest.mark.graded("letter")
 @pytest.mark.points(1)
-@pytest.mark.hint('Every label 0-24 but 9 maps to chr(ord("A") + label), for Python and NumPy integers alike.')
+@pytest.mark.hint("Every label 0-24 except 9 names a letter, whether it arrives as a Python int or as a NumPy "
+                  "integer such as np.int32 or np.uint8 (treat it as a plain int).")
 def test_all_letters(sub, ref):
     """all 24 labels, as Python and NumPy integers, match the reference"""
     for label in VALID_LABELS:

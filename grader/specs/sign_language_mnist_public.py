@@ -101,9 +101,8 @@ def ready_images(count: int, seed: int) -> np.ndarray:
 
 
 def one_hot(labels) -> np.ndarray:
-    out = np.zeros((len(labels), NUM_CLASSES), dtype=np.float32)
-    out[np.arange(len(labels)), np.asarray(labels)] = 1.0
-    return out
+    """Targets for the model checks (the grader's own, not a check of preprocess)."""
+    return np.eye(NUM_CLASSES, dtype=np.float32)[np.asarray(labels)]
 
 
 def probabilities(model, images: np.ndarray, what: str, training: bool = False) -> np.ndarray:
@@ -142,14 +141,15 @@ def dropout_layers(model) -> list:
 @pytest.mark.timeout(30)
 class TestLoadSignMnist:
     @pytest.mark.points(2)
-    @pytest.mark.hint("Skip the header, split each line at commas: the first value is the label, the other 784 "
-                      "are the pixels; X = np.array(images, dtype=np.uint8).reshape(-1, 28, 28).")
+    @pytest.mark.hint("The header is not an image. On every other line the first value is the label and the "
+                      "next 784 are the pixels, row after row; collect the images into one uint8 array with an "
+                      "image axis first and 28 x 28 after it.")
     def test_reads_a_small_file(self, sub, tmp_path):
-        """a file of 3 images (labels 3, 10, 24): X uint8 (3, 28, 28) and y integer (3,)"""
-        labels = [3, 10, 24]
+        """a file of 4 images (labels 0, 3, 10, 24): X uint8 (4, 28, 28) and y integer (4,)"""
+        labels = [0, 3, 10, 24]
         path = write_csv(tmp_path, "small.csv", [HEADER, *good_lines(labels)])
         (X, y), what = loaded(sub, path)
-        expected = np.stack([fixed_image(k) for k in range(3)])
+        expected = np.stack([fixed_image(k) for k in range(4)])
         check_arrays(X, y, expected, np.array(labels), what)
 
     @pytest.mark.points(1)
@@ -170,7 +170,7 @@ class TestLoadSignMnist:
     @pytest.mark.hint("Convert every value with int(...) (a failure -> 'integer'); a label must be 0-24 and not 9 "
                       "(-> 'label'); a pixel must be 0-255 (-> '0-255'); say the line number each time.")
     def test_value_errors(self, sub, tmp_path):
-        """a non-integer, labels 9, 25 and -1, and pixels 256 and -3 each raise a clear ValueError"""
+        """the pixels 12.5 and 'abc', labels 9, 25 and -1, and pixels 256, -1 and -3 each raise a clear ValueError"""
         def broken(name, line, label=None, pixel=None):
             rows = good_lines([0, 1, 2, 3])
             fields = rows[line - 2].split(",")
@@ -188,6 +188,7 @@ class TestLoadSignMnist:
         expect_error(sub, broken("label_negative.csv", 2, label=-1), 2, "label", "label -1 on line 2")
         expect_error(sub, broken("bright.csv", 3, pixel=256), 3, "0-255", "the pixel 256 on line 3")
         expect_error(sub, broken("dark.csv", 5, pixel=-3), 5, "0-255", "the pixel -3 on line 5")
+        expect_error(sub, broken("just_below.csv", 4, pixel=-1), 4, "0-255", "the pixel -1 on line 4")
 
 
 # ---------------------------------------------------------------- letter
@@ -195,8 +196,9 @@ class TestLoadSignMnist:
 @pytest.mark.graded("letter")
 class TestLetter:
     @pytest.mark.points(1)
-    @pytest.mark.hint('Labels are positions in A-Z that were not renumbered: letter(label) = chr(ord("A") + label), '
-                      'so 10 is "K".')
+    @pytest.mark.hint('A label is the position of its letter in the whole alphabet A-Z, counted from 0 and not '
+                      'renumbered after the missing J: 0 is "A", 8 is "I", 10 is "K". Letters have consecutive '
+                      'character codes.')
     def test_known_letters(self, sub):
         """0 -> A, 1 -> B, 8 -> I, 10 -> K, 11 -> L, 24 -> Y, and np.int64(13) -> N"""
         for label, expected in [(0, "A"), (1, "B"), (8, "I"), (10, "K"), (11, "L"), (24, "Y"),
@@ -204,7 +206,8 @@ class TestLetter:
             assert_equal(sub.letter(label), expected, call("letter", label))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Raise ValueError for 9 (J), 25 (Z), negative labels and labels above 25.")
+    @pytest.mark.hint("Only 0-24 without 9 are letters here: J (9) and Z (25) never occur, and nothing below 0 "
+                      "or above 25 is a letter at all. Raise ValueError for the others.")
     def test_invalid_labels(self, sub):
         """9 (J), 25 (Z), -1 and 26 raise ValueError"""
         for label in (9, 25, -1, 26):
@@ -222,34 +225,40 @@ class TestLetter:
 
 # ---------------------------------------------------------------- preprocess
 
-TWO_IMAGES = np.stack([fixed_image(0), fixed_image(5)])
+# Pixel values 51 * k (k = 0..5) in a fixed pattern, and what they are on the 0-1 scale (stated, not computed).
+_LEVEL = (np.arange(2 * 28 * 28).reshape(2, 28, 28) * 5) % 6
+SIX_LEVELS = np.array([0, 51, 102, 153, 204, 255], dtype=np.uint8)[_LEVEL]
+SIX_LEVELS_SCALED = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])[_LEVEL][..., None]
 
 
 @pytest.mark.graded("preprocess")
 class TestPreprocess:
     @pytest.mark.points(1)
-    @pytest.mark.hint("X_ready = (X.astype(np.float32) / 255.0)[..., np.newaxis]: float32, shape (n, 28, 28, 1).")
+    @pytest.mark.hint("The largest pixel, 255, must become 1.0 and 0 stay 0.0, in float32; Conv2D also wants a "
+                      "channel axis of length 1 after the two image axes.")
     def test_images(self, sub):
-        """images become float32 (n, 28, 28, 1) with values X / 255"""
-        what = "preprocess(X, y) with X of shape (2, 28, 28)"
-        X_ready, _ = sub.preprocess(TWO_IMAGES.copy(), np.array([3, 10]))
+        """two images of pixels 0, 51, 102, 153, 204, 255 become float32 (2, 28, 28, 1) of 0.0, 0.2, ..., 1.0"""
+        what = "preprocess(X, y) with X of shape (2, 28, 28), pixels 0, 51, ..., 255"
+        X_ready, _ = sub.preprocess(SIX_LEVELS.copy(), np.array([3, 10]))
         X_ready = assert_shape(X_ready, (2, 28, 28, 1), f"X_ready from {what}")
         if X_ready.dtype != np.float32:
             raise Mismatch(f"X_ready from {what}", f"expected dtype float32, got {X_ready.dtype}")
-        assert_close(X_ready, (TWO_IMAGES / 255.0)[..., None], f"X_ready from {what}", rtol=1e-6)
+        assert_close(X_ready, SIX_LEVELS_SCALED, f"X_ready from {what}", rtol=1e-6)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Y_onehot has 25 columns, one per label 0-24 (column 9 stays 0): Y[i, y[i]] = 1, "
-                      "float32.")
+    @pytest.mark.hint("One row per image and one column per label 0-24 (25 columns; the J column 9 stays 0): "
+                      "a row is all 0.0 except 1.0 in the column of its own label, in float32.")
     def test_labels(self, sub):
-        """labels [0, 10, 24] become one-hot rows of width 25"""
+        """labels [0, 10, 24] become float32 one-hot rows of width 25"""
         y = np.array([0, 10, 24])
         what = f"preprocess(X, y) with y = {show(y, details=False)}"
         _, Y = sub.preprocess(np.stack([fixed_image(k) for k in range(3)]), y.copy())
         Y = assert_shape(Y, (3, NUM_CLASSES), f"Y_onehot from {what}")
         if Y.dtype != np.float32:
             raise Mismatch(f"Y_onehot from {what}", f"expected dtype float32, got {Y.dtype}")
-        assert_equal(Y, one_hot(y), f"Y_onehot from {what}")
+        expected = np.zeros((3, NUM_CLASSES))
+        expected[0, 0] = expected[1, 10] = expected[2, 24] = 1.0    # row 0: label 0, row 1: label 10, row 2: label 24
+        assert_equal(Y, expected, f"Y_onehot from {what}")
 
 
 # ---------------------------------------------------------------- build_sign_model
@@ -258,7 +267,8 @@ class TestPreprocess:
 @pytest.mark.timeout(KERAS_TIMEOUT)
 class TestBuildSignModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint('keras.Input(shape=(28, 28, 1)) first, keras.layers.Dense(25, activation="softmax") last.')
+    @pytest.mark.hint("The model takes what preprocess returns, one image of shape (28, 28, 1), and ends with a "
+                      "softmax layer of one unit per one-hot column (25), so each output row is probabilities.")
     def test_shapes(self, sub):
         """takes (28, 28, 1) images, gives 25 probabilities per image"""
         model = built_model(sub.build_sign_model)
@@ -270,17 +280,18 @@ class TestBuildSignModel:
         probabilities(model, images, "build_sign_model() on 6 preprocessed images")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"]): '
-                      'the labels are one-hot.')
+    @pytest.mark.hint("The labels are one-hot rows, so the loss is the cross-entropy for one-hot targets (not the "
+                      "sparse one for integer labels); ask compile for the accuracy metric too.")
     def test_loss(self, sub):
-        """compiled with the categorical cross-entropy of one-hot labels"""
+        """compiled with the categorical cross-entropy of one-hot labels, and the accuracy metric"""
         model = built_model(sub.build_sign_model)
         require_compiled(model)
         images, labels = ready_images(16, seed=2)
         p = probabilities(model, images, "build_sign_model() on 16 preprocessed images")
         expected = cross_entropy(p, labels)
         try:
-            loss = float(model.evaluate(images, one_hot(labels), verbose=0, return_dict=True)["loss"])
+            results = model.evaluate(images, one_hot(labels), verbose=0, return_dict=True)
+            loss = float(results["loss"])
         except Exception as error:
             raise Mismatch("model.evaluate(X_ready, Y_onehot)", f"failed ({type(error).__name__}): the loss must "
                            f"take one-hot labels, use categorical_crossentropy") from None
@@ -288,9 +299,15 @@ class TestBuildSignModel:
             raise Mismatch("the loss that build_sign_model() reports on 16 images", "is not the categorical "
                            "cross-entropy of its outputs", expected=expected, received=loss,
                            tolerance="relative 1e-3 (float32)")
+        reported = sorted(results)
+        if "accuracy" not in reported:
+            raise Mismatch("model.evaluate(X_ready, Y_onehot, return_dict=True)", "reports no accuracy: compile "
+                           "with the accuracy metric (the demo reads history.history[\"accuracy\"])",
+                           expected="'accuracy' among the results", received=reported)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Add keras.layers.Dropout(0.5) (a rate between 0 and 1), e.g. after Flatten().")
+    @pytest.mark.hint("A Dropout layer with a rate strictly between 0 and 1 switches off a random part of its "
+                      "inputs while training and nothing at inference; a rate of 0 drops nothing.")
     def test_dropout(self, sub):
         """has a Dropout layer that changes outputs in training only"""
         model = built_model(sub.build_sign_model)
@@ -310,7 +327,8 @@ class TestBuildSignModel:
             raise Mismatch("model(X, training=True)", "equals the inference output: dropout never drops anything")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("A compiled model with a working optimizer (e.g. \"adam\") lowers its loss in a few epochs.")
+    @pytest.mark.hint("Compile with an optimizer that actually takes steps (a learning rate above 0): then a few "
+                      "epochs on the same images lower the loss.")
     def test_training_lowers_loss(self, sub):
         """5 epochs on 64 stand-in images lower the loss"""
         keras = keras_module()

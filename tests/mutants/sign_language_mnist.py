@@ -115,6 +115,19 @@ MUTANTS = [
     Mutant("load_sign_mnist", "an empty file raises IndexError", loader(EMPTY="", NONE_READ="")),
     Mutant("load_sign_mnist", "a header-only file gives empty arrays", loader(NONE_READ="")),
     Mutant("load_sign_mnist", "does not skip empty lines", loader(SKIP_EMPTY="")),
+    Mutant("load_sign_mnist", "rejects label 0 (A): labels counted from 1",
+           loader(LABEL="\n        label = int(values[0])\n        if label < 1 or label > 24 or label == 9:\n"
+                        "            raise ValueError(f'{csv_path}, line {number}: label {label} is not a letter')")),
+    Mutant("load_sign_mnist", "accepts pixel -1 (uint8 wraps it to 255)",
+           loader(RANGE="\n        if np.any((pixels < -1) | (pixels > 255)):\n"
+                        "            raise ValueError(f'{csv_path}, line {number}: a pixel is outside 0-255')")),
+    Mutant("load_sign_mnist", "checks the values are integers before counting them",
+           loader(COLUMNS="", INTEGERS=INTEGERS + COLUMNS)),
+    Mutant("load_sign_mnist", "checks the label before the values are integers",
+           loader(INTEGERS="""
+        if fields[0].lstrip("-").isdigit() and int(fields[0]) in (9, 25, 26, -1):
+            raise ValueError(f"{csv_path}, line {number}: label {fields[0]} is not a letter")""" + INTEGERS)),
+    Mutant("load_sign_mnist", "checks the pixels before the label", loader(LABEL="", RANGE=RANGE + LABEL)),
     Mutant("load_sign_mnist", "np.loadtxt: no line-aware messages", """
 def load_sign_mnist(csv_path):
     table = np.loadtxt(csv_path, delimiter=",", skiprows=1, dtype=np.int64, ndmin=2)
@@ -186,6 +199,8 @@ def letter(label):
     Mutant("build_sign_model", "sparse categorical cross-entropy: expects integer labels", build(
         compile_line='model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])')),
     Mutant("build_sign_model", "not compiled", build(compile_line="pass")),
+    Mutant("build_sign_model", "compiled without the accuracy metric", build(
+        compile_line='model.compile(optimizer="adam", loss="categorical_crossentropy")')),
     Mutant("build_sign_model", "learning rate 0: training changes nothing", build(
         compile_line='model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), '
                      'loss="categorical_crossentropy", metrics=["accuracy"])')),
