@@ -22,11 +22,14 @@ def _graded(job):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("specs", nargs="*", choices=[[], *NOTEBOOKS], default=list(NOTEBOOKS),
-                        help="notebooks (default: all numpy notebooks)")
+    parser.add_argument("specs", nargs="*", metavar="SPEC",
+                        help=f"notebooks (default: all numpy notebooks: {', '.join(NOTEBOOKS)})")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     specs = args.specs or list(NOTEBOOKS)
+    unknown = sorted(set(specs) - set(NOTEBOOKS))
+    if unknown:
+        parser.error(f"not a numpy notebook: {', '.join(unknown)} (choose from {', '.join(NOTEBOOKS)})")
     jobs = [(spec, m) for spec in specs for m in mutations(spec)]
     outcome = defaultdict(list)           # (spec, function) -> [(mutation, survived)]
     with ProcessPoolExecutor(args.workers) as pool:
