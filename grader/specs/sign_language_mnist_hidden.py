@@ -41,14 +41,17 @@ def test_random_files(sub, ref, tmp_path):
                   "line with several problems, report the first in the table's order: columns, integer, label, "
                   "0-255.")
 def test_errors_at_random_lines(sub, tmp_path):
-    """faults at random lines (after an empty line too) are reported with the right line number, and a line with
-    two faults (a wrong count with a non-integer, a non-integer with label 9 or pixel 300, label 25 with pixel
-    300) reports the first in the table's order"""
+    """faults on random lines (pixel784 = 256 too) and lines with two faults: the line and the first fault reported
+
+    One fault per line: a missing or an extra value, an empty or a non-integer value, labels 26 and 100, pixels
+    300 and 256, some after an empty line. Two faults on one line: a wrong count with a non-integer, a non-integer
+    with label 9 or pixel 300, label 25 with pixel 256; the table's order (columns, integer, label, 0-255) decides.
+    """
     rng = np.random.default_rng(2052)
     faults = [("columns", lambda f: f[:-3]), ("columns", lambda f: f + ["0"]),
               ("integer", lambda f: f[:100] + [""] + f[101:]), ("integer", lambda f: ["A"] + f[1:]),
               ("label", lambda f: ["26"] + f[1:]), ("label", lambda f: ["100"] + f[1:]),
-              ("0-255", lambda f: f[:700] + ["300"] + f[701:]),
+              ("0-255", lambda f: f[:700] + ["300"] + f[701:]), ("0-255", lambda f: f[:-1] + ["256"]),
               # two faults on one line: the table's order decides which one is reported
               ("columns", lambda f: f[:50] + ["x"] + f[51:] + ["7"]),
               ("integer", lambda f: ["9"] + f[1:300] + ["4.5"] + f[301:]),

@@ -121,6 +121,9 @@ MUTANTS = [
     Mutant("load_sign_mnist", "accepts pixel -1 (uint8 wraps it to 255)",
            loader(RANGE="\n        if np.any((pixels < -1) | (pixels > 255)):\n"
                         "            raise ValueError(f'{csv_path}, line {number}: a pixel is outside 0-255')")),
+    Mutant("load_sign_mnist", "checks the range of pixel1..pixel783 only (off by one at the end)",
+           loader(RANGE="\n        if np.any((pixels[:-1] < 0) | (pixels[:-1] > 255)):\n"
+                        "            raise ValueError(f'{csv_path}, line {number}: a pixel is outside 0-255')")),
     Mutant("load_sign_mnist", "checks the values are integers before counting them",
            loader(COLUMNS="", INTEGERS=INTEGERS + COLUMNS)),
     Mutant("load_sign_mnist", "checks the label before the values are integers",
