@@ -157,8 +157,8 @@ def training_summary(graded, data) -> str:
 @pytest.mark.timeout(30)
 class TestLoadMnist:
     @pytest.mark.points(1)
-    @pytest.mark.hint("With no MNIST_PATH and no file at keras_cache_path(), return bundled_training_split() "
-                      "as it is: uint8 images (4000, 28, 28) and integer labels (4000,).")
+    @pytest.mark.hint("When neither MNIST_PATH nor Keras's cache gives a file, the third source in the table is "
+                      "the answer, passed on unchanged: raw uint8 images (4000, 28, 28) and integer labels.")
     def test_bundled_digits(self, sub, monkeypatch, tmp_path):
         """without MNIST_PATH or a Keras cache: the 4,000 bundled training digits, raw"""
         point_data_at(monkeypatch, tmp_path)
@@ -167,8 +167,8 @@ class TestLoadMnist:
         check_loaded(sub, x, y, "load_mnist() without MNIST_PATH and without a Keras cache")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("When MNIST_PATH names a file, x_train, y_train, _, _ = read_mnist_npz(path): "
-                      "return the training split only, unchanged.")
+    @pytest.mark.hint("A file in MNIST_PATH is a Keras mnist.npz; its reader gives four arrays, train before "
+                      "test: return only the training pair, unchanged.")
     def test_npz_file(self, sub, monkeypatch, tmp_path):
         """MNIST_PATH naming an mnist.npz file: its training split (12 images), raw"""
         split = small_split(6, 12, 5)
@@ -177,8 +177,8 @@ class TestLoadMnist:
         check_loaded(sub, split[0], split[1], f"load_mnist() with MNIST_PATH={path.name}")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("When MNIST_PATH names a folder (os.path.isdir), use read_mnist_folder(path) and return "
-                      "its training split.")
+    @pytest.mark.hint("MNIST_PATH may also name a folder of IDX files, which needs the other reader: tell a "
+                      "folder from a file before reading, and return the training pair.")
     def test_idx_folder(self, sub, monkeypatch, tmp_path):
         """MNIST_PATH naming a folder of four gzipped IDX files: its training split (9 images)"""
         split = small_split(7, 9, 4)
@@ -193,7 +193,8 @@ class TestLoadMnist:
 @pytest.mark.timeout(KERAS_TIMEOUT)
 class TestBuildModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Start with keras.Input(shape=(28, 28)) and end with Dense(10, activation=\"softmax\").")
+    @pytest.mark.hint("The model receives the raw images exactly as load_mnist returns them, 28 x 28 with no "
+                      "channel axis, and ends with one softmax unit per digit.")
     def test_raw_images_in_probabilities_out(self, sub):
         """takes raw images of shape (28, 28), gives 10 probabilities per image"""
         model = built_model(sub.build_model)
@@ -206,8 +207,8 @@ class TestBuildModel:
         probabilities(model, x, "build_model() on 8 raw images")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Put keras.layers.Rescaling(1 / 255) right after the input, so the model itself turns "
-                      "0-255 into 0-1.")
+    @pytest.mark.hint("The scaling to 0-1 is a layer of the model, not a step before it: a Rescaling layer "
+                      "whose factor takes 255 to 1.")
     def test_rescaling_inside(self, sub):
         """scales the pixels inside the model: a Rescaling layer taking 0-255 to about 0-1"""
         model = built_model(sub.build_model)
@@ -222,8 +223,8 @@ class TestBuildModel:
                            "(scale=1/255)", expected=1 / 255, received=spans[0] / 255)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", '
-                      'metrics=["accuracy"]): the labels are integers 0-9, not one-hot.')
+    @pytest.mark.hint("The labels are integers 0-9, not one-hot rows: compile with the cross-entropy made for "
+                      "integer labels (its name starts with sparse_).")
     def test_loss(self, sub):
         """compiled with the sparse categorical cross-entropy of integer labels"""
         model = built_model(sub.build_model)
@@ -269,8 +270,8 @@ class TestBuildModel:
 @pytest.mark.timeout(KERAS_TIMEOUT)
 class TestTrainModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint("return model.fit(x_train, y_train, epochs=..., batch_size=..., verbose=0): fit the model "
-                      "you were given, on the raw images you were given.")
+    @pytest.mark.hint("Train the model you were given on the images you were given, raw (the model rescales "
+                      "them itself), and hand back what fit returns: the History.")
     def test_returns_history_of_raw_fit(self, sub):
         """returns the History of fitting the given model, fed the raw 0-255 images"""
         model = tiny_model(watch=True)
