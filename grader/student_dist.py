@@ -11,7 +11,10 @@ itself: the engine modules in :data:`ENGINE`, ``grader/specs/*_public.py`` and t
 files of ``grader/data/``. Nothing from ``solutions/``, no hidden spec, no source notebook,
 no data file and no instructor tool (:data:`INSTRUCTOR_ONLY`) is ever copied. Before
 building, every ``grader`` import of a staged module is checked to resolve to a staged
-module, so a new dependency of the engine fails the build instead of the student's import.
+module, so a new dependency of the engine fails the build instead of the student's import,
+and every shipped module is scanned for lines of the reference solutions
+(:func:`check_no_solution_lines`): a code line equal to one, or a string (a hint, a message,
+a docstring) containing one, fails the build unless the released notebooks show that line.
 The version is ``setup.cfg``'s; timestamps are fixed, so the same files give the same bytes.
 """
 from __future__ import annotations
@@ -21,6 +24,7 @@ import ast
 import configparser
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -34,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "grader"
 RELEASE = ROOT / "assignments" / "week3"
+SOLUTIONS = ROOT / "solutions" / "week3"
 DIST_NAME = "dl-week3-grader"
 ZIP_NAME = "week3-assignments.zip"
 ZIP_FOLDER = "week3"
@@ -53,6 +58,20 @@ RENAMED = {"tensorflow-cpu": "tensorflow"}
 # 1980-01-01, the earliest time a zip entry can hold: the same files give the same bytes.
 EPOCH = 315532800
 SECRET_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
+# A reference line with fewer word characters than this is an idiom (`else:`, `return out`),
+# not something a student could copy.
+MIN_WORD_CHARACTERS = 12
+# Reference lines that shipped modules may hold all the same: idioms any module may have (the
+# engine seeds its own generators), and helpers a public spec holds on purpose. Every entry
+# ships to students: keep this list short and each entry deliberate.
+ALLOWED_SOLUTION_LINES = {
+    "rng = np.random.default_rng(seed)",
+    "keras.utils.set_random_seed(seed)",
+    'given = os.environ.get("MNIST_PATH")',
+    "except ValueError:",   # an exception handler, in 05's solution and its public spec alike
+    # training_skills_public.shift_of recognises which shift the student's augmentation applied.
+    "img[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]",
+}
 
 
 class StudentDistError(RuntimeError):
@@ -141,6 +160,82 @@ def metadata(setup_cfg: Path = ROOT / "setup.cfg") -> tuple[str, str, list[str]]
     return config["metadata"]["version"], config["options"].get("python_requires", ">=3.10"), requires
 
 
+# ---------------------------------------------------------------- no solution line ships
+
+def squeezed(text: str) -> str:
+    """``text`` without any whitespace: lines that differ only in spacing compare equal."""
+    return re.sub(r"\s+", "", text)
+
+
+def released_text(release: Path = RELEASE) -> str:
+    """Every line of every cell of the released notebooks, squeezed, one per line."""
+    lines = []
+    for path in sorted(release.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            lines += [squeezed(line) for line in source.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def solution_secrets(solutions: Path = SOLUTIONS, release: Path = RELEASE,
+                     allowed: set[str] = ALLOWED_SOLUTION_LINES) -> dict[str, str]:
+    """The code lines of the reference solutions that the released notebooks do not show.
+
+    Keyed by the squeezed line without a trailing comma (an item of a list of layers is the
+    same code with or without it); the value names the solution file and the line. A line
+    is shown when a released notebook holds it, in a code cell or quoted in the text."""
+    shown = released_text(release)
+    allowed = {squeezed(line).rstrip(",") for line in allowed}
+    secrets = {}
+    for path in sorted(solutions.glob("*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            key = squeezed(line).rstrip(",")
+            if (not key or key.startswith("#") or key in allowed
+                    or len(re.sub(r"\W", "", key)) < MIN_WORD_CHARACTERS or key in shown):
+                continue
+            secrets.setdefault(key, f"{path.name}: {line}")
+    return secrets
+
+
+def strings_of(text: str, filename: str = "<module>") -> list[str]:
+    """Every string constant of Python source ``text``: hints, messages, docstrings (for an
+    f-string, each of its literal parts)."""
+    return [node.value for node in ast.walk(ast.parse(text, filename))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def leaked_solution_lines(text: str, name: str, secrets: dict[str, str]) -> list[str]:
+    """What of ``secrets`` a shipped Python file holds: a code line equal to a solution line
+    (whitespace and a trailing comma aside), or a string (a hint) containing one."""
+    found = []
+    for line in text.splitlines():
+        key = squeezed(line).rstrip(",")
+        if key in secrets:
+            found.append(f"{name}: the line {line.strip()!r} is {secrets[key]}")
+    for string in strings_of(text, name):
+        flat = squeezed(string)
+        for key, origin in secrets.items():
+            if key in flat and re.search(r"[^\w:]", key):     # code, not a word that prose may hold
+                found.append(f"{name}: the text {' '.join(string.split())[:120]!r} holds {origin}")
+    return found
+
+
+def check_no_solution_lines(files: list[Path], root: Path = ROOT, solutions: Path = SOLUTIONS,
+                            release: Path = RELEASE) -> None:
+    """No shipped ``.py`` file holds a line of a reference solution that the release does not show."""
+    secrets = solution_secrets(solutions, release)
+    problems = []
+    for file in files:
+        if file.suffix == ".py":
+            problems += leaked_solution_lines((root / file).read_text(encoding="utf-8"), file.as_posix(), secrets)
+    if problems:
+        raise StudentDistError("lines of the reference solutions would ship to students (rewrite the hint or "
+                               "the check to teach the idea; see ALLOWED_SOLUTION_LINES for deliberate ones):\n"
+                               + "\n".join(problems))
+
+
 # ---------------------------------------------------------------- building
 
 SETUP_CFG = """\
@@ -221,6 +316,7 @@ def build_wheel(out: Path) -> tuple[Path, list[str]]:
     _check_build_tools()
     files = shipped_modules()
     check_closure(files)
+    check_no_solution_lines(files)
     version, python_requires, requires = metadata()
     wheel = out / _wheel_filename(version)
     with tempfile.TemporaryDirectory(prefix="student-dist-") as temp:

@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from grader import student_dist
+from grader.engine import available_specs, run_specs
 from grader.cells import hidden_test_lines, kind, solution_lines
 from grader.classroom import filled
 from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
@@ -30,20 +31,9 @@ HIDDEN_SPECS = sorted(p.stem for p in (ROOT / "grader" / "specs").glob("*_hidden
 INSTRUCTOR_ONLY = [f"grader.{name}" for name in student_dist.INSTRUCTOR_ONLY]
 
 # A line this short is an idiom (`else:`, `return out`), not something a student could copy.
-MIN_WORD_CHARACTERS = 12
-# Solution lines that are idioms any module may hold (the engine seeds its own generators).
-IDIOMS = {
-    "rng = np.random.default_rng(seed)",
-    "keras.utils.set_random_seed(seed)",
-    'given = os.environ.get("MNIST_PATH")',
-    "except ValueError:",   # an exception handler, in 05's solution and its public spec alike
-}
-# Solution lines that a public spec holds on purpose, as a helper that computes expected
-# values. Every entry ships to students: keep this list short and each entry deliberate.
-IN_PUBLIC_SPECS = {
-    # training_skills_public.shift_of recognises which shift the student's augmentation applied.
-    "img[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]",
-}
+MIN_WORD_CHARACTERS = student_dist.MIN_WORD_CHARACTERS
+# Solution lines that shipped modules may hold (idioms, and helpers a public spec holds on purpose).
+ALLOWED = student_dist.ALLOWED_SOLUTION_LINES
 # Import name -> the distribution in the wheel's Requires-Dist that provides it.
 PROVIDED_BY = {"numpy": "numpy", "pytest": "pytest", "nbformat": "nbformat", "nbclient": "nbclient",
                "traitlets": "nbclient", "IPython": "ipykernel", "ipykernel": "ipykernel",
@@ -96,7 +86,7 @@ def secret_lines() -> dict[str, set[str]]:
         lines = {line for cell in notebook.cells
                  for line in solution_lines(cell.source) + hidden_test_lines(cell.source)}
         assert lines, f"{name} has no solution or hidden-test lines to look for"
-        secrets[name] = distinctive(lines - given - IDIOMS - IN_PUBLIC_SPECS)
+        secrets[name] = distinctive(lines - given - ALLOWED)
     return secrets
 
 
@@ -148,6 +138,52 @@ def test_no_solution_or_hidden_test_line_ships(shipped):
     for notebook, secrets in secret_lines().items():
         leaked = sorted((line, name) for line in secrets for name, present in lines.items() if line in present)
         assert not leaked, f"solution or hidden-test lines of {notebook} ship to students: {leaked[:5]}"
+
+
+@pytest.mark.parametrize("spec", available_specs())
+def test_no_hint_holds_a_solution_line(spec):
+    """Hints reach students, those of hidden checks too (in the feedback): none may hold a line of a
+    reference solution that the released notebooks do not show (whitespace aside)."""
+    secrets = student_dist.solution_secrets()
+    leaked = [problem for result in run_specs(spec, {}, scope="all", collect_only=True)
+              for problem in student_dist.leaked_solution_lines(repr(result.hint), result.name, secrets)]
+    assert not leaked, "\n".join(leaked)
+
+
+PLANTED_SPEC = '''
+import pytest
+
+
+@pytest.mark.points(1)
+@pytest.mark.hint({hint!r})
+def test_planted(sub):
+    """a planted check"""
+    {code}
+'''
+
+
+@pytest.mark.parametrize("hint, code, leaks", [
+    # a hint quoting a reference line (05's compile call), with its own spacing
+    ('Use model.compile(optimizer = "adam", loss="categorical_crossentropy", metrics=["accuracy"]).', "pass", True),
+    # a public-spec code line equal to a reference line but for whitespace
+    ("Scale the pixels.", "X = np.array(images,dtype=np.uint8).reshape(-1, 28, 28)", True),
+    # what the released notebook shows (05's text quotes Dropout(0.5) and the header) may be repeated
+    ("Add keras.layers.Dropout(0.5) after Flatten().", "pass", False),
+    ("The header is label,pixel1,...,pixel784.", 'SIGN_HEADER = "label," + ",".join(f"pixel{i}" for i in range(1, 785))',
+     False),
+    # a hint that teaches the idea
+    ("One-hot labels need the cross-entropy for one-hot targets.", "pass", False),
+])
+def test_a_leaking_hint_or_line_fails_the_build(tmp_path, hint, code, leaks):
+    spec = Path("grader/specs/planted_public.py")
+    (tmp_path / spec).parent.mkdir(parents=True)
+    (tmp_path / spec).write_text(PLANTED_SPEC.format(hint=hint, code=code), encoding="utf-8")
+    if not leaks:
+        student_dist.check_no_solution_lines([spec], root=tmp_path)
+        return
+    with pytest.raises(student_dist.StudentDistError) as error:
+        student_dist.check_no_solution_lines([spec], root=tmp_path)
+    assert "planted_public.py" in str(error.value) and "sign_language_mnist.py" in str(error.value)
 
 
 def test_no_hidden_spec_line_ships(shipped):
