@@ -271,17 +271,22 @@ class TestBuildModel:
 class TestTrainModel:
     @pytest.mark.points(1)
     @pytest.mark.hint("Train the model you were given on the images you were given, raw (the model rescales "
-                      "them itself), and hand back what fit returns: the History.")
+                      "them itself), with the progress display switched off, and hand back what fit returns: "
+                      "the History.")
     def test_returns_history_of_raw_fit(self, sub):
-        """returns the History of fitting the given model, fed the raw 0-255 images"""
+        """returns the History of fitting the given model on 96 raw 0-255 images, with verbose=0"""
         model = tiny_model(watch=True)
         x, y = sample_images(96)
-        history_of(sub, model, x, y, "train_model(model, x_train, y_train) with 96 images")
+        history = history_of(sub, model, x, y, "train_model(model, x_train, y_train) with 96 images")
         largest = model.watch.largest
         if largest != 255.0:
             raise Mismatch("the largest pixel value the model saw while training", "should be 255: pass the raw "
                            "images to model.fit (the model rescales them itself)", expected=255.0,
                            received=largest)
+        verbose = (getattr(history, "params", None) or {}).get("verbose", 0)
+        if verbose != 0:
+            raise Mismatch("the verbose setting of model.fit in train_model", "should be 0: section 3 asks to "
+                           "switch the progress display off", expected=0, received=verbose)
 
     @pytest.mark.points(1)
     @pytest.mark.hint("Train on the x_train and y_train arguments (don't load data inside train_model), "

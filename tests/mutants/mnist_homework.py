@@ -148,6 +148,8 @@ def build_model():
                  "    return model.fit(x_train[:keep], y_train[:keep], epochs=10, batch_size=32, verbose=0)")),
     Mutant("train_model", "does not train: returns an empty History",
            train("    return keras.callbacks.History()")),
+    Mutant("train_model", "shows a progress bar (verbose left at its default)",
+           train("    return model.fit(x_train, y_train, epochs=10, batch_size=32)")),
     Mutant("train_model", "forgets to return the History",
            train("    model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)")),
     Mutant("train_model", "trains a copy instead of the given model",
