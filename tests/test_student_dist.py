@@ -169,8 +169,8 @@ def test_planted(sub):
     ("Scale the pixels.", "X = np.array(images,dtype=np.uint8).reshape(-1, 28, 28)", True),
     # what the released notebook shows (05's text quotes Dropout(0.5) and the header) may be repeated
     ("Add keras.layers.Dropout(0.5) after Flatten().", "pass", False),
-    ("The header is label,pixel1,...,pixel784.", 'SIGN_HEADER = "label," + ",".join(f"pixel{i}" for i in range(1, 785))',
-     False),
+    ("The header is label,pixel1,...,pixel784.",
+     'SIGN_HEADER = "label," + ",".join(f"pixel{i}" for i in range(1, 785))', False),
     # a hint that teaches the idea
     ("One-hot labels need the cross-entropy for one-hot targets.", "pass", False),
 ])

@@ -153,16 +153,20 @@ class TestLoadSignMnist:
         check_arrays(X, y, expected, np.array(labels), what)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Check the file before the lines: empty -> 'empty'; first line not the header -> "
-                      "'line 1' and 'header'; not 785 values -> that line and 'columns'.")
+    @pytest.mark.hint("Check the file before the lines: empty -> 'empty'; first line not exactly the header "
+                      "(label, then pixel1 to pixel784) -> 'line 1' and 'header'; not 785 values -> that line and "
+                      "'columns'.")
     def test_structure_errors(self, sub, tmp_path):
-        """an empty file, a header only, a missing header and a short line each raise a clear ValueError"""
+        """an empty file, a header only, no header, a pixel0..pixel783 header, a short line: each a clear ValueError"""
         empty = tmp_path / "empty.csv"
         empty.write_text("", encoding="utf-8")
         expect_error(sub, empty, None, "empty", "no lines at all")
         expect_error(sub, write_csv(tmp_path, "header_only.csv", [HEADER]), None, "empty", "only the header")
         lines = good_lines([0, 1])
         expect_error(sub, write_csv(tmp_path, "no_header.csv", lines), 1, "header", "no header line")
+        zero_based = "label," + ",".join(f"pixel{i}" for i in range(784))
+        expect_error(sub, write_csv(tmp_path, "pixel0_header.csv", [zero_based, *lines]), 1, "header",
+                     "a header naming pixel0..pixel783 instead of pixel1..pixel784")
         short = [HEADER, *good_lines([4]), lines[1].rsplit(",", 1)[0], *good_lines([5, 6])]
         expect_error(sub, write_csv(tmp_path, "short_line.csv", short), 3, "columns", "784 values on line 3")
 

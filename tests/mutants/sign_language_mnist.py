@@ -96,6 +96,9 @@ MUTANTS = [
     Mutant("load_sign_mnist", "images as int64, not uint8",
            loader(RESULT="\n    return np.array(images).reshape(-1, 28, 28), np.array(labels)")),
     Mutant("load_sign_mnist", "skips the first line without checking it is the header", loader(HEADER_CHECK="")),
+    Mutant("load_sign_mnist", "only checks that the first line starts with 'label,'", loader(
+        HEADER_CHECK="\n    if not lines[0].startswith('label,'):\n"
+                     "        raise ValueError(f'{csv_path}, line 1: expected the header')")),
     Mutant("load_sign_mnist", "reads the header as data", loader(
         HEADER_CHECK="", LOOP="\n    labels, images = [], []\n    for number, line in enumerate(lines, start=1):")),
     Mutant("load_sign_mnist", "line numbers off by one (data lines counted from 1)", loader(
