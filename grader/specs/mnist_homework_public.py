@@ -196,7 +196,7 @@ class TestBuildModel:
     @pytest.mark.hint("The model receives the raw images exactly as load_mnist returns them, 28 x 28 with no "
                       "channel axis, and ends with one softmax unit per digit.")
     def test_raw_images_in_probabilities_out(self, sub):
-        """takes raw images of shape (28, 28), gives 10 probabilities per image"""
+        """takes raw images of shape (28, 28), gives 10 probabilities per image (8 bundled digits)"""
         model = built_model(sub.build_model)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28):
@@ -226,7 +226,7 @@ class TestBuildModel:
     @pytest.mark.hint("The labels are integers 0-9, not one-hot rows: compile with the cross-entropy made for "
                       "integer labels (its name starts with sparse_).")
     def test_loss(self, sub):
-        """compiled with the sparse categorical cross-entropy of integer labels"""
+        """on 16 bundled digits: the sparse categorical cross-entropy of integer labels"""
         model = built_model(sub.build_model)
         if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
             raise Mismatch("build_model()", "the model is not compiled: call model.compile(optimizer=..., "
@@ -249,7 +249,7 @@ class TestBuildModel:
     @pytest.mark.hint("Use built-in layers only (Rescaling, Reshape, Conv2D, Dense, ...): Lambda layers and "
                       "custom classes cannot be loaded in safe mode.")
     def test_loads_in_safe_mode(self, sub, tmp_path):
-        """saved as .keras and loaded with safe_mode=True, it gives the same outputs"""
+        """saved as .keras and loaded with safe_mode=True, it gives the same outputs on 8 bundled digits"""
         from grader.model_eval import SubmissionError, load_trained
         model = built_model(sub.build_model)
         x, _ = sample_images(8)

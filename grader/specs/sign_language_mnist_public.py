@@ -274,7 +274,7 @@ class TestBuildSignModel:
     @pytest.mark.hint("The model takes what preprocess returns, one image of shape (28, 28, 1), and ends with a "
                       "softmax layer of one unit per one-hot column (25), so each output row is probabilities.")
     def test_shapes(self, sub):
-        """takes (28, 28, 1) images, gives 25 probabilities per image"""
+        """takes (28, 28, 1) images, gives 25 probabilities per image (6 stand-in images)"""
         model = built_model(sub.build_sign_model)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28, 1):
@@ -287,7 +287,7 @@ class TestBuildSignModel:
     @pytest.mark.hint("The labels are one-hot rows, so the loss is the cross-entropy for one-hot targets (not the "
                       "sparse one for integer labels); ask compile for the accuracy metric too.")
     def test_loss(self, sub):
-        """compiled with the categorical cross-entropy of one-hot labels, and the accuracy metric"""
+        """on 16 stand-in images: the categorical cross-entropy of one-hot labels, and the accuracy metric"""
         model = built_model(sub.build_sign_model)
         require_compiled(model)
         images, labels = ready_images(16, seed=2)
@@ -313,7 +313,7 @@ class TestBuildSignModel:
     @pytest.mark.hint("A Dropout layer with a rate strictly between 0 and 1 switches off a random part of its "
                       "inputs while training and nothing at inference; a rate of 0 drops nothing.")
     def test_dropout(self, sub):
-        """has a Dropout layer that changes outputs in training only"""
+        """has a Dropout layer that changes the outputs of 8 stand-in images in training only"""
         model = built_model(sub.build_sign_model)
         layers = dropout_layers(model)
         rates = [float(layer.rate) for layer in layers]
