@@ -14,6 +14,7 @@ spec or whose ``grader.spec`` metadata names another one, and everything under t
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import re
 import textwrap
@@ -61,7 +62,9 @@ def course_spec(path: Path) -> str | None:
 
 
 def _under_testpaths(path: Path, config) -> bool:
-    return any(path.is_relative_to(config.rootpath / folder) for folder in config.getini("testpaths"))
+    folders = [Path(found) for pattern in config.getini("testpaths")
+               for found in glob.glob(str(config.rootpath / pattern), recursive=True)]
+    return any(path.is_relative_to(folder) for folder in folders)
 
 
 def pytest_collect_file(file_path: Path, parent):
