@@ -9,7 +9,8 @@ like the test cell's report; the terminal summary gives each graded notebook's p
 
 Left alone: checkpoint copies (``.ipynb_checkpoints/``), notebooks whose file name names no
 spec or whose ``grader.spec`` metadata names another one, and everything under the
-``testpaths`` of the project being tested (this repository's ``tests/``).
+``testpaths`` of the project being tested (this repository's ``tests/``). The engine's own
+pytest runs switch it off (``-p no:grader-notebooks``).
 """
 from __future__ import annotations
 
@@ -26,9 +27,8 @@ from grader.engine import DEFAULT_TIMEOUT, available_specs, run_specs
 from grader.report import format_result
 from grader.results import TestResult, total
 
-PLUGIN_NAME = "grader-notebooks"       # the entry point's name: `pytest -p no:grader-notebooks`
 CELL_TIMEOUT = 120.0                   # as `grader check`
-GRADED = pytest.StashKey[dict]()       # NotebookFile -> its graded outcome, in collection order
+GRADED = pytest.StashKey[dict]()       # NotebookFile -> (results, notes), once it has been graded
 
 
 def pytest_addoption(parser):
