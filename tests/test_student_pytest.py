@@ -4,7 +4,7 @@ One fresh virtual environment for this module: the wheel, and links to the insta
 distributions its `Requires-Dist` pull in (their closure), nothing more: no repository, no
 Dask, no nbgrader. There, every module of the wheel imports, and `pytest` in a folder of
 released notebooks (one completed from the reference, one untouched, one whose cell raises,
-one that is not a notebook, and files it must leave alone) gives one item per public check,
+one that is not a notebook, and files it must leave alone; elsewhere a wrong value and a loop) gives one item per public check,
 honours `-k`, `-x`, `--lf`, `-v`, `-q` and `--junitxml`, explains failures like the test
 cells and ends with the points `grader check` prints. The project's own test runs collect
 no notebook, even with the plugin loaded.
@@ -226,15 +226,19 @@ def test_failures_read_like_the_test_cells(course):
         assert leak not in done.stdout, leak
 
 
-def test_a_wrong_value_shows_expected_received_and_tolerance(lean, tmp_path):
+def test_a_wrong_value_and_a_cell_that_loops(lean, tmp_path):
+    """The failure gives expected, received and tolerance; the loop is stopped and named."""
     wrong = notebook("03_backprop.ipynb", solved=True)
-    cell = next(c for c in wrong.cells if kind(c) == "solution" and "def sigmoid_backward" in c.source)
+    solutions = [c for c in wrong.cells if kind(c) == "solution"]
+    cell = next(c for c in solutions if "def sigmoid_backward" in c.source)
     cell.source += "\ndef sigmoid_backward(dout, cache):\n    return dout * cache * (1 + cache)\n"
+    solutions[-1].source = "while True:\n    pass\n" + solutions[-1].source
     nbformat.write(wrong, tmp_path / "03_backprop.ipynb")
-    done = pytest_in(lean, tmp_path, "-q", "-k", "sigmoid_backward")
+    done = pytest_in(lean, tmp_path, "-q", "-k", "sigmoid_backward", "--grader-cell-timeout=2")
     check = next(c for c in public("backprop") if c.target == "sigmoid_backward")
     assert re.search(r"^1 failed, \d+ deselected", done.stdout.splitlines()[-1]), done.stdout
     text = failure_section(done.stdout, f"03_backprop.ipynb - sigmoid_backward: {check.description}")
+    assert re.match(r"! cell \d+ did not finish within 2 s and was stopped", text), text
     assert re.search(r"^  expected: \S+\n  received: \S+\n  tolerance: relative", text, re.M), text
     assert f"hint: {check.hint}" in text and "Traceback" not in text
 
