@@ -4,10 +4,10 @@ One fresh virtual environment for this module: the wheel, and links to the insta
 distributions its `Requires-Dist` pull in (their closure), nothing more: no repository, no
 Dask, no nbgrader. There, every module of the wheel imports, and `pytest` in a folder of
 released notebooks (one completed from the reference, one untouched, one whose cell raises,
-one that is not a notebook, and files it must leave alone; elsewhere a wrong value and a loop) gives one item per public check,
+one that is not a notebook, and files it must leave alone) gives one item per public check,
 honours `-k`, `-x`, `--lf`, `-v`, `-q` and `--junitxml`, explains failures like the test
-cells and ends with the points `grader check` prints. The project's own test runs collect
-no notebook, even with the plugin loaded.
+cells (a wrong value, a cell that loops) and ends with the points `grader check` prints.
+The project's own test runs collect no notebook, even with the plugin loaded.
 """
 from __future__ import annotations
 
