@@ -35,7 +35,8 @@ from tests.helpers import RELEASE, ROOT, SOURCE
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student_pytest")]
 
-NOT_FOR_STUDENTS = ("distributed", "dask", "nbgrader", "tqdm", "grader.batch", "solutions")
+# Not importable in the student's venv: Dask, nbgrader, the batch grader, the solutions.
+ABSENT = ("distributed", "dask", "nbgrader", "tqdm", "grader.batch", "solutions")
 # The project installs TensorFlow as tensorflow-cpu; the wheel asks for tensorflow.
 INSTALLED_AS = {"tensorflow": "tensorflow-cpu"}
 BROKEN_CELL = 'raise RuntimeError("broken on purpose")\n'
@@ -166,13 +167,13 @@ def test_every_module_of_the_wheel_imports_with_only_its_requirements(lean):
     assert "grader.pytest_notebooks" in modules
     probe = (f"import importlib, importlib.util\n"
              f"for name in {modules!r}: importlib.import_module(name)\n"
-             f"for name in {NOT_FOR_STUDENTS!r}:\n"
+             f"for name in {ABSENT!r}:\n"
              f"    try: found = importlib.util.find_spec(name)\n"
              f"    except ImportError: found = None\n"
              f"    print(name, 'FOUND' if found else 'absent')\n")
     done = run([str(python), "-c", probe], wheel.parent, env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [word for name in NOT_FOR_STUDENTS for word in (name, "absent")]
+    assert done.stdout.split() == [word for name in ABSENT for word in (name, "absent")]
     requires = {_key(Requirement(r).name) for r in requires_dist(wheel)}
     assert not requires & {"distributed", "dask", "nbgrader", "tqdm", "psutil", "pytest-timeout"}
 
