@@ -342,13 +342,16 @@ def test_cross_entropy_gradient_numerical(sub, ref):
 @pytest.mark.hint("Shift each row by its own max (or compute log-softmax row by row) so large scores give finite "
                   "values, even when rows are far apart; equal scores must give exactly ln(C).")
 def test_cross_entropy_large_and_uniform(sub, ref):
-    """finite and right for scores near 1000 and for rows far apart (near 1000, 0 and -1000); equal scores
-    give ln(C)"""
+    """finite and right for scores near 1000, for rows far apart (near 1000, 0 and -1000) and for a row
+    spread from -360 to 360; equal scores give ln(C)"""
     rng = np.random.default_rng(3152)
     scores, y = ce_case(rng, 5, 4, scale=20.0)
     apart, y_apart = ce_case(rng, 3, 4, scale=2.0)
     apart += np.array([[1000.0], [0.0], [-1000.0]])
-    for scores, y, near in [(scores + 1000.0, y, "near 1000"), (apart, y_apart, "in rows near 1000, 0 and -1000")]:
+    # exp(-720) is still a (tiny) float, exp(720) is not: only a shift by the row's max stays finite
+    spread, y_spread = np.array([[360.0, -360.0, 0.0, 2.0], [1.0, -2.0, 0.5, 0.0]]), np.array([0, 2])
+    for scores, y, near in [(scores + 1000.0, y, "near 1000"), (apart, y_apart, "in rows near 1000, 0 and -1000"),
+                            (spread, y_spread, "[[360, -360, 0, 2], [1, -2, 0.5, 0]]")]:
         what = f"softmax_cross_entropy(scores, y) with scores {near}"
         loss, dscores = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
         ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)

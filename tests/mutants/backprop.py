@@ -239,6 +239,16 @@ def softmax_cross_entropy(scores, y):
     dscores[np.arange(n), y] -= 1
     return float(loss), dscores / n
 """),
+    Mutant("softmax_cross_entropy", "shifts by each row's minimum (exp overflows when a row spans more than 709)", """
+def softmax_cross_entropy(scores, y):
+    n = scores.shape[0]
+    shifted = scores - np.min(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -np.mean(log_probs[np.arange(n), y])
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1
+    return float(loss), dscores / n
+"""),
     # numerical gradient
     Mutant("numerical_gradient", "one-sided difference", """
 def numerical_gradient(f, x, h=1e-5):
