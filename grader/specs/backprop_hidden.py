@@ -102,7 +102,7 @@ def test_affine_forward_random(sub, ref):
 
 @pytest.mark.graded("affine_forward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Don't change x, W or b in place.")
+@pytest.mark.hint("Return the right out without changing x, W or b in place.")
 def test_affine_forward_keeps_inputs(sub, ref):
     """leaves x, W and b unchanged (and returns the right out)"""
     x, W, b, _ = affine_case(np.random.default_rng(3102), 4, 3, 2)
@@ -157,7 +157,7 @@ def test_affine_backward_db_numerical(sub, ref):
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Don't change dout (or the cached x, W, b) in place.")
+@pytest.mark.hint("Return the right dx, dW, db without changing dout (or the cached x, W, b) in place.")
 def test_affine_backward_keeps_inputs(sub):
     """leaves dout and the cached inputs unchanged (and returns the right dx, dW, db)"""
     x, W, b, dout = affine_case(np.random.default_rng(3106), 4, 3, 2)
@@ -259,8 +259,8 @@ def test_activation_backward_numerical(sub, ref, layer):
     backward_numerical(sub, ref, layer, 3120 + list(LAYERS).index(layer))
 
 
-@pytest.mark.parametrize("layer", [layer_param("backward", k, "Don't change x or dout in place: "
-                                               "dx = dout * mask makes a new array, dout[mask] = 0 does not.")
+@pytest.mark.parametrize("layer", [layer_param("backward", k, "Return the right dx without changing x or dout in "
+                                               "place: dx = dout * mask makes a new array, dout[mask] = 0 does not.")
                                    for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_keeps_inputs(sub, ref, layer):
@@ -297,7 +297,8 @@ def test_softmax_survives_1e3(sub, ref):
 
 @pytest.mark.graded("softmax")
 @pytest.mark.points(1)
-@pytest.mark.hint("z - z.max(...) makes a new array; z -= z.max(...) changes the caller's z.")
+@pytest.mark.hint("Return the right probabilities without changing z: z - z.max(...) makes a new array, "
+                  "z -= z.max(...) changes the caller's z.")
 def test_softmax_keeps_input(sub, ref):
     """leaves z unchanged (and returns the right probabilities)"""
     z = np.random.default_rng(3142).normal(size=(3, 4)) * 10
@@ -364,7 +365,8 @@ def test_cross_entropy_large_and_uniform(sub, ref):
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("Copy before you subtract 1 at [i, y[i]]: don't change scores or y in place.")
+@pytest.mark.hint("Return the right loss and dscores without changing scores or y in place: copy before you "
+                  "subtract 1 at [i, y[i]].")
 def test_cross_entropy_keeps_inputs(sub, ref):
     """leaves scores and y unchanged (and returns the right loss and dscores)"""
     scores, y = ce_case(np.random.default_rng(3153), 4, 3)
@@ -417,7 +419,8 @@ def test_numerical_gradient_step_size(sub, ref):
 
 @pytest.mark.graded("numerical_gradient")
 @pytest.mark.points(1)
-@pytest.mark.hint("Restore every element (x[ix] = old) before moving on to the next one.")
+@pytest.mark.hint("Return the centred differences and restore every element (x[ix] = old) before moving on "
+                  "to the next one.")
 def test_numerical_gradient_restores_x_3d(sub, ref):
     """leaves a 3-d x as it was (and returns the right gradient)"""
     rng = np.random.default_rng(3162)
@@ -430,7 +433,8 @@ def test_numerical_gradient_restores_x_3d(sub, ref):
 
 @pytest.mark.graded("rel_error")
 @pytest.mark.points(1)
-@pytest.mark.hint("max over elements of |a - b| / np.maximum(1e-8, |a| + |b|), returned as one float.")
+@pytest.mark.hint("max over elements of |a - b| / np.maximum(1e-8, |a| + |b|), returned as one float; "
+                  "a and b must not change.")
 def test_rel_error_random(sub, ref):
     """matches the reference on random arrays with some zeros and tiny entries; a and b unchanged"""
     rng = np.random.default_rng(3170)
@@ -557,7 +561,7 @@ def test_net_initial_loss_is_ln_c(sub):
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("net.loss must not change X or y in place.")
+@pytest.mark.hint("net.loss must return the right loss without changing X or y in place.")
 def test_net_keeps_inputs(sub, ref):
     """loss(X, y) leaves X and y unchanged (and returns the right loss)"""
     rng = np.random.default_rng(3184)
@@ -609,7 +613,7 @@ def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
 @pytest.mark.graded("train")
 @pytest.mark.points(2)
 @pytest.mark.hint("Follow section 11 exactly: one rng = default_rng(seed); each epoch order = rng.permutation(N); "
-                  "batches order[start:start + batch_size] for start in range(0, N, batch_size), the last one smaller; "
+                  "batches order[start:start + batch_size] for start = 0, batch_size, 2*batch_size, ..., the last one smaller; "
                   "epoch loss = np.mean of the batch losses.")
 def test_train_matches_reference(sub, ref):
     """epoch losses and final weights match the reference (N not a multiple of batch_size)"""

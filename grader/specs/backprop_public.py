@@ -537,8 +537,8 @@ def assert_order(sub, net, seed, what):
 @pytest.mark.graded("train")
 class TestTrain:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Loop `for start in range(0, N, batch_size)` and keep the last, smaller batch "
-                      "(10 samples in batches of 4 are 4 + 4 + 2).")
+    @pytest.mark.hint("A batch starts at start = 0, batch_size, 2*batch_size, ... while start < N; keep the last, "
+                      "smaller batch (10 samples in batches of 4 are 4 + 4 + 2) and call sgd_step after each one.")
     def test_train_batches(self, sub):
         """10 samples, batch_size 4: batches of 4, 4 and 2 in each epoch, sgd_step after each"""
         net, _, what = record_training(sub)
