@@ -223,7 +223,7 @@ def rel_error(a, b):
     return (np.abs(a - b) / np.fmax(np.abs(a) + np.abs(b), 1e-8)).max()
 """),
     # TwoLayerNet
-    Variant("TwoLayerNet", "dict literal, rng.normal with scale, loss through softmax and one-hot", """
+    Variant("TwoLayerNet", "dict literal, forward and backward written inline (no layer functions)", """
 class TwoLayerNet:
     def __init__(self, input_dim, hidden_dim, output_dim, weight_scale=1e-2, seed=0):
         rng = np.random.default_rng(seed)
@@ -290,7 +290,7 @@ def sgd_step(params, grads, lr):
     return None
 """),
     # train
-    Variant("train", "while loop over the batches, np.mean of a list built by comprehension", """
+    Variant("train", "while loop over the batch starts, len(X) for N", """
 def train(net, X, y, lr, epochs, batch_size, seed=0):
     rng = np.random.default_rng(seed)
     n = len(X)
