@@ -479,7 +479,8 @@ class TestRandomShift:
         shift, moved = SMALL_SHIFTED[2]
         for dtype, scale in [(np.uint8, 1), (np.float32, 0.5)]:
             img = (SMALL * scale).astype(dtype)
-            name = f"(np.arange(1, 13).reshape(3, 4){' * 0.5' if scale != 1 else ''}).astype(np.{dtype.__name__})"
+            name = (f"(np.arange(1, 13).reshape(3, 4) * {scale})" if scale != 1 else "np.arange(1, 13).reshape(3, 4)") \
+                + f".astype(np.{dtype.__name__})"
             for max_shift, seed, expected, drawn in [(1, 2, (np.asarray(moved) * scale).astype(dtype), shift),
                                                      (0, 0, img.copy(), (0, 0))]:
                 before = img.copy()
