@@ -47,15 +47,21 @@ def test_minibatches_match_reference(sub, ref):
 
 @pytest.mark.graded("leaky_relu")
 @pytest.mark.points(1)
-@pytest.mark.hint("leaky_relu must work elementwise on scalars and arrays of any shape, for any alpha in [0, 1).")
+@pytest.mark.hint("leaky_relu must work elementwise on scalars and arrays of any shape, for any alpha in [0, 1), "
+                  "and return floats even when z and alpha are integers.")
 def test_leaky_relu_random(sub, ref):
-    """matches the reference on random arrays of 0 to 3 axes with alpha 0, 0.01, 0.05, 0.3, and on -4.0 (a float)"""
+    """matches the reference on random arrays (0-3 axes, alpha 0 to 0.3), on -4.0, and on integers with alpha = 0 (floats)"""
     rng = np.random.default_rng(403)
     for shape, alpha in [((), 0.01), ((7,), 0.3), ((3, 4), 0.0), ((2, 3, 5), 0.05)]:
         z = rng.normal(scale=3.0, size=shape)
         expected, what = ref.leaky_relu(z, alpha=alpha), call("leaky_relu", z, alpha=alpha)
         assert_close(sub.leaky_relu(np.copy(z), alpha=alpha), expected, what, rtol=1e-12)
     assert_close(sub.leaky_relu(-4.0), -0.04, call("leaky_relu", -4.0), rtol=1e-12)
+    z = np.array([[-3, 0], [2, 5]])
+    got = sub.leaky_relu(z.copy(), alpha=0)
+    assert_close(got, ref.leaky_relu(z, alpha=0), call("leaky_relu", z, alpha=0), rtol=0.0)
+    if np.asarray(got).dtype.kind != "f":
+        raise Mismatch(call("leaky_relu", z, alpha=0), "should return floats, also for an integer z and alpha")
 
 
 QUIZ_HINTS = {

@@ -483,3 +483,9 @@ def soft_vote(probabilities):
     return mean.shape[1] - 1 - mean[:, ::-1].argmax(axis=1)
 """),
 ]
+MUTANTS += [
+    Mutant("leaky_relu", "np.maximum without converting z: integers back for an integer alpha = 0", """
+def leaky_relu(z, alpha=0.01):
+    return np.maximum(z, alpha * np.asarray(z))
+"""),
+]
