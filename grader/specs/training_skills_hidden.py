@@ -25,8 +25,8 @@ def test_iterations_random(sub, ref):
 
 @pytest.mark.graded("minibatches")
 @pytest.mark.points(2)
-@pytest.mark.hint("order = np.random.default_rng(seed).permutation(n) (or np.arange(n) without shuffle), "
-                  "sliced into order[i:i + batch_size]; works for X with extra axes, e.g. (n, 8, 8).")
+@pytest.mark.hint("order = np.random.default_rng(seed).permutation(n) (or np.arange(n) without shuffle), cut "
+                  "into consecutive pieces of batch_size; works for X with extra axes, e.g. (n, 8, 8).")
 def test_minibatches_match_reference(sub, ref):
     """the same batches as the reference: X (n, d), (n, 8, 8) or (n, 4, 2), n 1-40, batch_size 1-64 (also >= n), shuffle on/off"""
     rng = np.random.default_rng(402)

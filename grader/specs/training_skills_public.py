@@ -403,7 +403,7 @@ class TestDropoutBackward:
     @pytest.mark.hint("Each unit's gradient goes through the same mask value as its forward value: dropped units "
                       "get no gradient, kept units get it scaled by 1/(1-p).")
     def test_uses_mask(self, sub):
-        """dx = dout * mask for a given mask"""
+        """a (2, 3) dout and a given mask of 0 and 2: dropped units get no gradient, kept ones twice theirs"""
         dout = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
         mask = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])
         assert_close(sub.dropout_backward(dout, mask), [[2.0, 0.0, 6.0], [0.0, 8.0, -2.0]],

@@ -73,6 +73,15 @@ def leaky_relu(z, alpha=0.01):
     return np.where(np.asarray(z) > 0, z, np.multiply(alpha, z, dtype=float))
 """),
 
+    Variant("leaky_relu", "a Python float for a scalar, np.maximum for arrays", """
+def leaky_relu(z, alpha=0.01):
+    if np.ndim(z) == 0:
+        z = float(z)
+        return z if z > 0 else alpha * z
+    z = np.asarray(z, dtype=float)
+    return np.maximum(z, alpha * z)
+"""),
+
     # ------------------------------------------------------------------ ACTIVATION_QUIZ
     Variant("ACTIVATION_QUIZ", "one dict literal, capitals, spaces and hyphens", """
 ACTIVATION_QUIZ = {"binary_output": "Sigmoid", "multiclass_output": "SOFTMAX", "multilabel_output": " sigmoid ",
@@ -154,6 +163,16 @@ def dropout_forward(x, p, train=True, seed=None):
     return np.where(keep, x / (1 - p), 0.0), keep / (1 - p)
 """),
 
+    Variant("dropout_forward", "train=False returns a copy and np.ones_like", """
+def dropout_forward(x, p, train=True, seed=None):
+    x = np.array(x, dtype=float)
+    if not train:
+        return x.copy(), np.ones_like(x)
+    rng = np.random.default_rng(seed)
+    mask = (rng.random(size=x.shape) >= p) * (1.0 / (1.0 - p))
+    return mask * x, mask
+"""),
+
     # ------------------------------------------------------------------ dropout_backward
     Variant("dropout_backward", "np.multiply", """
 def dropout_backward(dout, mask):
@@ -199,6 +218,18 @@ def random_shift(img, max_shift, rng):
     h, w = img.shape
     top, left = m - shift[0], m - shift[1]
     return padded[top:top + h, left:left + w].copy()
+"""),
+
+    Variant("random_shift", "dy and dx from two scalar draws, np.zeros with img's dtype, one slice pair", """
+def random_shift(img, max_shift, rng):
+    dy = int(rng.integers(-max_shift, max_shift + 1))
+    dx = int(rng.integers(-max_shift, max_shift + 1))
+    h, w = img.shape
+    out = np.zeros((h, w), dtype=img.dtype)
+    rows_out, rows_in = slice(max(dy, 0), min(h, h + dy)), slice(max(-dy, 0), min(h, h - dy))
+    cols_out, cols_in = slice(max(dx, 0), min(w, w + dx)), slice(max(-dx, 0), min(w, w - dx))
+    out[rows_out, cols_out] = img[rows_in, cols_in]
+    return out
 """),
 
     # ------------------------------------------------------------------ horizontal_flip
@@ -264,10 +295,19 @@ def majority_vote(predictions):
     return stats.mode(np.asarray(predictions), axis=0, keepdims=False).mode
 """),
 
+    Variant("majority_vote", "np.apply_along_axis with bincount", """
+def majority_vote(predictions):
+    return np.apply_along_axis(lambda column: np.bincount(column).argmax(), 0, np.asarray(predictions))
+"""),
+
     # ------------------------------------------------------------------ soft_vote
     Variant("soft_vote", "sum over the models instead of the mean", """
 def soft_vote(probabilities):
     return np.argmax(np.sum(probabilities, axis=0), axis=-1)
+"""),
+    Variant("soft_vote", "np.average over axis 0", """
+def soft_vote(probabilities):
+    return np.average(probabilities, axis=0).argmax(axis=-1)
 """),
     Variant("soft_vote", "einsum and a loop over the samples", """
 def soft_vote(probabilities):
