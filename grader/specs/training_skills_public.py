@@ -299,8 +299,9 @@ class TestFitDiagnosis:
                       "the rule.")
     def test_exactly_on_the_thresholds(self, sub):
         """exactly on a threshold (val[-1] == 1.1 * min(val) or train[-1] == 0.5 * train[0]): no rule applies"""
-        cases = [([2.0, 1.5, 1.0], [1.0, 1.05, 1.1]),      # both exactly on their threshold
-                 ([4.0, 2.0, 1.0], [2.0, 1.0, 1.1]),       # validation exactly 10 % above its minimum
+        # values for which 1.1 * m, the ratio and the difference to the minimum all sit exactly on the threshold
+        cases = [([2.0, 1.5, 1.0], [3.0, 2.5, 2.75]),      # both exactly on their threshold
+                 ([4.0, 2.0, 1.0], [6.0, 5.0, 5.5]),       # validation exactly 10 % above its minimum
                  ([2.0, 1.2, 1.0], [1.0, 0.5, 0.5])]       # training loss exactly halved
         for train, val in cases:
             assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val))

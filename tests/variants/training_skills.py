@@ -135,6 +135,16 @@ def fit_diagnosis(train_losses, val_losses):
     return "overfitting" if overfit else "underfitting" if underfit else "good"
 """),
 
+    Variant("fit_diagnosis", "relative changes: (last - best) / best and the fraction of the loss removed", """
+def fit_diagnosis(train_losses, val_losses):
+    best = np.min(val_losses)
+    if (val_losses[-1] - best) / best > 0.1:
+        return "overfitting"
+    if train_losses[0] - train_losses[-1] < 0.5 * train_losses[0]:
+        return "underfitting"
+    return "good"
+"""),
+
     # ------------------------------------------------------------------ dropout_forward
     Variant("dropout_forward", "np.where for the mask, x.copy() at test time", """
 def dropout_forward(x, p, train=True, seed=None):
