@@ -242,6 +242,13 @@ def random_shift(img, max_shift, rng):
     return out
 """),
 
+    Variant("random_shift", "scipy.ndimage.shift with order 0 and a constant 0 border, endpoint=True draw", """
+from scipy import ndimage
+def random_shift(img, max_shift, rng):
+    dy, dx = rng.integers(-max_shift, max_shift, size=2, endpoint=True)
+    return ndimage.shift(img, (dy, dx), order=0, mode="constant", cval=0)
+"""),
+
     # ------------------------------------------------------------------ horizontal_flip
     Variant("horizontal_flip", "np.fliplr (a view)", """
 def horizontal_flip(img):
