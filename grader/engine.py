@@ -80,7 +80,7 @@ def run_specs(spec: str, namespace: dict, target: str | None = None, scope: str 
     args = [*map(str, files), "-q", "--tb=no", "--capture=sys", "--import-mode=importlib",
             "--rootdir", str(SPECS_DIR), "-c", os.devnull,
             "-p", "no:cacheprovider", "-p", "no:warnings", "-p", "no:xdist", "-p", "no:timeout",
-            "-p", "no:randomly",
+            "-p", "no:randomly", "-p", "no:grader-notebooks",
             # these two run gc.collect() four times per session: 0.8 s of every grading
             "-p", "no:unraisableexception", "-p", "no:threadexception"]
     if collect_only:

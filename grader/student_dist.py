@@ -40,15 +40,16 @@ ZIP_FOLDER = "week3"
 
 # grader/<name>.py shipped to students (model_eval only once it exists).
 ENGINE = ("__init__", "cells", "checker", "cli", "compare", "engine", "keras_tools", "model_eval", "notebook",
-          "notebook_file", "plugin",
+          "notebook_file", "plugin", "pytest_notebooks",
           "report", "results", "submission")
 OPTIONAL = ("model_eval",)
 # Instructor tools: release and export from source/, the simulated class, this builder.
 INSTRUCTOR_ONLY = ("classroom", "demo", "export", "release", "student_dist")
-# setup.cfg requirements students do not need, and those they get under another name:
+# setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
+# grading and the instructor's tools), and those they get under another name:
 # Colab already has `tensorflow` (tensorflow-cpu there would be a second copy of it), and
 # tensorflow-cpu is not published for every platform students use (e.g. Apple silicon).
-NOT_FOR_STUDENTS = {"nbgrader", "pytest-timeout"}
+NOT_FOR_STUDENTS = {"nbgrader", "pytest-timeout", "distributed", "tqdm", "psutil"}
 RENAMED = {"tensorflow-cpu": "tensorflow"}
 # 1980-01-01, the earliest time a zip entry can hold: the same files give the same bytes.
 EPOCH = 315532800
@@ -162,6 +163,8 @@ install_requires =
 [options.entry_points]
 console_scripts =
     grader = grader.cli:main
+pytest11 =
+    grader-notebooks = grader.pytest_notebooks
 """
 
 PYPROJECT = """\
@@ -177,6 +180,7 @@ The `grader` command and the public checks of the week 3 deep-learning notebooks
 
 ```bash
 pip install {wheel}
+pytest                                # in the folder of your notebooks: each check is a test
 grader check 01_perceptron.ipynb      # last line: score: X / Y
 ```
 

@@ -15,13 +15,15 @@ import math
 import numpy as np
 import pytest
 
-from grader.compare import Mismatch, assert_close, assert_equal, assert_shape, call
+from grader.compare import Mismatch, assert_close, assert_equal, assert_shape, call, without_overflow
+from grader.specs.backprop_public import NET_PARTS, running
 
 pytestmark = pytest.mark.hidden
 
 GRAD_TOL = 1e-7
 GRAD_TOLERANCE = ("relative 1e-07: max|analytic - numerical| / (max|analytic| + max|numerical|), "
                   "float64, centred difference with h = 1e-5")
+EXACT_TOLERANCE = "relative 1e-07: max|received - exact| / (max|received| + max|exact|), float64"
 AFFINE_SHAPES = [(2, 3, 4), (5, 4, 3), (3, 4, 4), (1, 6, 2)]     # (N, D, M); D == M once
 ELEMENTWISE_SHAPES = [(4, 5), (10,), (2, 3, 4)]
 CE_SHAPES = [(3, 4), (8, 10), (1, 3), (5, 2)]                     # (N, C)
@@ -100,12 +102,14 @@ def test_affine_forward_random(sub, ref):
 
 @pytest.mark.graded("affine_forward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Don't change x, W or b in place.")
-def test_affine_forward_keeps_inputs(sub):
-    """leaves x, W and b unchanged"""
+@pytest.mark.hint("Return the right out without changing x, W or b in place.")
+def test_affine_forward_keeps_inputs(sub, ref):
+    """leaves x, W and b unchanged (and returns the right out)"""
     x, W, b, _ = affine_case(np.random.default_rng(3102), 4, 3, 2)
     args = (x.copy(), W.copy(), b.copy())
-    sub.affine_forward(*args)
+    what = f"out of affine_forward(x, W, b) with {shape_text(x=x, W=W, b=b)}"
+    out, _ = unpack(sub.affine_forward(*args), ("out", "cache"), what)
+    assert_close(out, ref.affine_forward(x, W, b)[0], what, rtol=1e-10, atol=1e-12)
     for name, after, before in zip("xWb", args, (x, W, b)):
         assert_unchanged(after, before, f"{name} after affine_forward")
 
@@ -153,14 +157,17 @@ def test_affine_backward_db_numerical(sub, ref):
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Don't change dout (or the cached x, W, b) in place.")
+@pytest.mark.hint("Return the right dx, dW, db without changing dout (or the cached x, W, b) in place.")
 def test_affine_backward_keeps_inputs(sub):
-    """leaves dout and the cached inputs unchanged"""
+    """leaves dout and the cached inputs unchanged (and returns the right dx, dW, db)"""
     x, W, b, dout = affine_case(np.random.default_rng(3106), 4, 3, 2)
     args = (x.copy(), W.copy(), b.copy())
-    _, cache = sub.affine_forward(*args)
+    _, cache = unpack(sub.affine_forward(*args), ("out", "cache"), "affine_forward")
     dout_arg = dout.copy()
-    sub.affine_backward(dout_arg, cache)
+    what = f"affine_backward(dout, cache) with {shape_text(x=x, W=W, b=b, dout=dout)}"
+    got = unpack(sub.affine_backward(dout_arg, cache), ("dx", "dW", "db"), what)
+    for name, value, exact in zip(("dx", "dW", "db"), got, (dout @ W.T, x.T @ dout, dout.sum(axis=0))):
+        assert_gradient(value, exact, f"{name} from {what}", against="the exact gradient", tolerance=EXACT_TOLERANCE)
     assert_unchanged(dout_arg, dout, "dout after affine_backward")
     for name, after, before in zip("xWb", args, (x, W, b)):
         assert_unchanged(after, before, f"{name} after affine_forward and affine_backward")
@@ -186,9 +193,12 @@ def forward_random(sub, ref, layer, seed):
         out, _ = unpack(fn(x_arg), ("out", "cache"), what)
         assert_close(out, getattr(ref, f"{layer}_forward")(x)[0], what, rtol=1e-10, atol=1e-12)
         assert_unchanged(x_arg, x, f"x after {layer}_forward(x)")
+    if layer == "tanh":             # the notebook asks for stability of the sigmoid only
+        return
     large = np.array([[-800.0, -50.0, 0.0, 50.0, 800.0]])
     what = call(f"{layer}_forward", large)
-    out, _ = unpack(fn(large.copy()), ("out", "cache"), what)
+    with without_overflow(what):
+        out, _ = unpack(fn(large.copy()), ("out", "cache"), what)
     assert_close(out, getattr(ref, f"{layer}_forward")(large)[0], f"out of {what}", rtol=1e-10, atol=1e-12)
 
 
@@ -205,13 +215,16 @@ def backward_numerical(sub, ref, layer, seed):
                         f"dx from {layer}_backward(dout, cache) with x {shape}")
 
 
-def keeps_inputs(sub, layer, seed):
+def keeps_inputs(sub, ref, layer, seed):
     rng = np.random.default_rng(seed)
     x, dout = layer_inputs(layer, rng, (3, 4)), rng.normal(size=(3, 4))
     x_arg, dout_arg = x.copy(), dout.copy()
-    _, cache = getattr(sub, f"{layer}_forward")(x_arg)
+    ref_forward = getattr(ref, f"{layer}_forward")
+    _, cache = unpack(getattr(sub, f"{layer}_forward")(x_arg), ("out", "cache"), f"{layer}_forward")
     assert_unchanged(x_arg, x, f"x after {layer}_forward")
-    getattr(sub, f"{layer}_backward")(dout_arg, cache)
+    dx = getattr(sub, f"{layer}_backward")(dout_arg, cache)
+    assert_gradient(dx, numeric(ref, lambda v: np.sum(ref_forward(v)[0] * dout), x),
+                    f"dx from {layer}_backward(dout, cache) with x (3, 4)")
     assert_unchanged(dout_arg, dout, f"dout after {layer}_backward")
     assert_unchanged(x_arg, x, f"x after {layer}_forward and {layer}_backward")
 
@@ -222,20 +235,20 @@ def layer_param(test, layer, hint):
 
 FORWARD_HINTS = {
     "relu": "np.maximum(0, x), elementwise, for arrays of any shape.",
-    "sigmoid": "Elementwise for any shape; use exp(-|x|) so that large |x| neither overflows nor gives nan.",
+    "sigmoid": "Elementwise for any shape; use exp(-|x|) so that large |x| neither overflows nor warns.",
     "tanh": "np.tanh(x), elementwise, for arrays of any shape.",
 }
 BACKWARD_HINTS = {
-    "relu": "dx = dout * (x > 0): gradient only where the input was positive.",
-    "sigmoid": "dx = dout * s * (1 - s), with s the forward output.",
-    "tanh": "dx = dout * (1 - out**2), with out = tanh(x) (not x).",
+    "relu": "The gradient passes only where the input was positive (x > 0), and is 0 elsewhere, x = 0 included.",
+    "sigmoid": "The local gradient of the sigmoid is written with its output s alone; multiply it by dout.",
+    "tanh": "The local gradient of tanh is written with out = tanh(x) (not with x); multiply it by dout.",
 }
 
 
 @pytest.mark.parametrize("layer", [layer_param("forward", k, FORWARD_HINTS[k]) for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_forward_random(sub, ref, layer):
-    """matches the reference on random inputs of several shapes and on large inputs; x unchanged"""
+    """matches the reference on random inputs, x unchanged; relu and sigmoid also at x = -800, -50, 0, 50, 800 (sigmoid without overflow or a warning)"""
     forward_random(sub, ref, layer, 3110 + list(LAYERS).index(layer))
 
 
@@ -246,13 +259,13 @@ def test_activation_backward_numerical(sub, ref, layer):
     backward_numerical(sub, ref, layer, 3120 + list(LAYERS).index(layer))
 
 
-@pytest.mark.parametrize("layer", [layer_param("backward", k, "Don't change x or dout in place: "
-                                               "dx = dout * mask makes a new array, dout[mask] = 0 does not.")
+@pytest.mark.parametrize("layer", [layer_param("backward", k, "Return the right dx without changing x or dout in "
+                                               "place: dx = dout * mask makes a new array, dout[mask] = 0 does not.")
                                    for k in LAYERS])
 @pytest.mark.points(1)
-def test_activation_keeps_inputs(sub, layer):
-    """forward and backward leave x and dout unchanged"""
-    keeps_inputs(sub, layer, 3130 + list(LAYERS).index(layer))
+def test_activation_keeps_inputs(sub, ref, layer):
+    """forward and backward leave x and dout unchanged (and dx is right)"""
+    keeps_inputs(sub, ref, layer, 3130 + list(LAYERS).index(layer))
 
 
 # ---- softmax and cross-entropy -------------------------------------------------------------
@@ -272,7 +285,7 @@ def test_softmax_random(sub, ref):
 @pytest.mark.points(1)
 @pytest.mark.hint("Subtract each row's max before np.exp; then inputs near +-1000 stay finite.")
 def test_softmax_survives_1e3(sub, ref):
-    """finite and right for inputs near 1000 and -1000"""
+    """finite and right for inputs near 1000 and near -1000, and for rows far apart (one near 1000, one near -1000)"""
     rng = np.random.default_rng(3141)
     for offset in (1000.0, -1000.0):
         z = offset + rng.normal(size=(4, 6)) * 5
@@ -284,12 +297,13 @@ def test_softmax_survives_1e3(sub, ref):
 
 @pytest.mark.graded("softmax")
 @pytest.mark.points(1)
-@pytest.mark.hint("z - z.max(...) makes a new array; z -= z.max(...) changes the caller's z.")
-def test_softmax_keeps_input(sub):
-    """leaves z unchanged"""
+@pytest.mark.hint("Return the right probabilities without changing z: z - z.max(...) makes a new array, "
+                  "z -= z.max(...) changes the caller's z.")
+def test_softmax_keeps_input(sub, ref):
+    """leaves z unchanged (and returns the right probabilities)"""
     z = np.random.default_rng(3142).normal(size=(3, 4)) * 10
     z_arg = z.copy()
-    sub.softmax(z_arg)
+    assert_close(sub.softmax(z_arg), ref.softmax(z), "softmax(z) with z (3, 4)", rtol=1e-9, atol=1e-15)
     assert_unchanged(z_arg, z, "z after softmax(z)")
 
 
@@ -325,18 +339,23 @@ def test_cross_entropy_gradient_numerical(sub, ref):
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("Shift each row by its max (or compute log-softmax) so scores near 1000 give finite values; "
-                  "equal scores must give exactly ln(C).")
+@pytest.mark.hint("Shift each row by its own max (or compute log-softmax row by row) so large scores give finite "
+                  "values, even when rows are far apart; equal scores must give exactly ln(C).")
 def test_cross_entropy_large_and_uniform(sub, ref):
-    """finite for scores near 1000; equal scores give ln(C)"""
+    """finite and right for scores near 1000, rows far apart (near 1000, 0, -1000), a row from -360 to 360; equal scores give ln(C)"""
     rng = np.random.default_rng(3152)
     scores, y = ce_case(rng, 5, 4, scale=20.0)
-    scores += 1000.0
-    what = "softmax_cross_entropy(scores, y) with scores near 1000"
-    loss, dscores = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
-    ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)
-    assert_close(loss, ref_loss, f"loss from {what}", rtol=1e-9)
-    assert_close(dscores, ref_dscores, f"dscores from {what}", rtol=1e-7, atol=1e-12)
+    apart, y_apart = ce_case(rng, 3, 4, scale=2.0)
+    apart += np.array([[1000.0], [0.0], [-1000.0]])
+    # exp(-720) is still a (tiny) float, exp(720) is not: only a shift by the row's max stays finite
+    spread, y_spread = np.array([[360.0, -360.0, 0.0, 2.0], [1.0, -2.0, 0.5, 0.0]]), np.array([0, 2])
+    for scores, y, near in [(scores + 1000.0, y, "near 1000"), (apart, y_apart, "in rows near 1000, 0 and -1000"),
+                            (spread, y_spread, "[[360, -360, 0, 2], [1, -2, 0.5, 0]]")]:
+        what = f"softmax_cross_entropy(scores, y) with scores {near}"
+        loss, dscores = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
+        ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)
+        assert_close(loss, ref_loss, f"loss from {what}", rtol=1e-9)
+        assert_close(dscores, ref_dscores, f"dscores from {what}", rtol=1e-7, atol=1e-12)
     for C in (2, 7, 10):
         scores, y = np.full((6, C), 3.5), rng.integers(0, C, size=6)
         what = f"loss from softmax_cross_entropy(scores, y) with equal scores, C = {C}"
@@ -346,12 +365,17 @@ def test_cross_entropy_large_and_uniform(sub, ref):
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("Copy before you subtract 1 at [i, y[i]]: don't change scores or y in place.")
-def test_cross_entropy_keeps_inputs(sub):
-    """leaves scores and y unchanged"""
+@pytest.mark.hint("Return the right loss and dscores without changing scores or y in place: copy before you "
+                  "subtract 1 at [i, y[i]].")
+def test_cross_entropy_keeps_inputs(sub, ref):
+    """leaves scores and y unchanged (and returns the right loss and dscores)"""
     scores, y = ce_case(np.random.default_rng(3153), 4, 3)
     s_arg, y_arg = scores.copy(), y.copy()
-    sub.softmax_cross_entropy(s_arg, y_arg)
+    what = "softmax_cross_entropy(scores, y) with scores (4, 3)"
+    loss, dscores = unpack(sub.softmax_cross_entropy(s_arg, y_arg), ("loss", "dscores"), what)
+    ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)
+    assert_close(loss, ref_loss, f"loss from {what}", rtol=1e-9)
+    assert_close(dscores, ref_dscores, f"dscores from {what}", rtol=1e-7, atol=1e-12)
     assert_unchanged(s_arg, scores, "scores after softmax_cross_entropy")
     assert_unchanged(y_arg, y, "y after softmax_cross_entropy")
 
@@ -395,21 +419,24 @@ def test_numerical_gradient_step_size(sub, ref):
 
 @pytest.mark.graded("numerical_gradient")
 @pytest.mark.points(1)
-@pytest.mark.hint("Restore every element (x[ix] = old) before moving on to the next one.")
-def test_numerical_gradient_restores_x_3d(sub):
-    """leaves a 3-d x as it was"""
+@pytest.mark.hint("Return the centred differences and restore every element (x[ix] = old) before moving on "
+                  "to the next one.")
+def test_numerical_gradient_restores_x_3d(sub, ref):
+    """leaves a 3-d x as it was (and returns the right gradient)"""
     rng = np.random.default_rng(3162)
     f, _, x = smooth_case(rng, (2, 3, 2))
     x_arg = x.copy()
-    sub.numerical_gradient(f, x_arg)
+    got = sub.numerical_gradient(f, x_arg)
+    assert_close(got, numeric(ref, f, x), "numerical_gradient(f, x) with x (2, 3, 2), f smooth", rtol=1e-7, atol=1e-9)
     assert_close(x_arg, x, "x after numerical_gradient(f, x)", rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.graded("rel_error")
 @pytest.mark.points(1)
-@pytest.mark.hint("max over elements of |a - b| / np.maximum(1e-8, |a| + |b|), returned as one float.")
+@pytest.mark.hint("max over elements of |a - b| / np.maximum(1e-8, |a| + |b|), returned as one float; "
+                  "a and b must not change.")
 def test_rel_error_random(sub, ref):
-    """matches the reference on random arrays with some zeros and tiny entries"""
+    """matches the reference on random arrays with some zeros and tiny entries; a and b unchanged"""
     rng = np.random.default_rng(3170)
     for shape in [(5,), (3, 4), (2, 2, 3)]:
         a = rng.normal(size=shape)
@@ -418,8 +445,11 @@ def test_rel_error_random(sub, ref):
         a[zero], b[zero] = 0.0, 0.0
         tiny = rng.random(shape) < 0.2
         a[tiny], b[tiny] = a[tiny] * 1e-10, b[tiny] * 1e-10
-        assert_close(sub.rel_error(a.copy(), b.copy()), ref.rel_error(a, b), f"rel_error(a, b) with shape {shape}",
+        a_arg, b_arg = a.copy(), b.copy()
+        assert_close(sub.rel_error(a_arg, b_arg), ref.rel_error(a, b), f"rel_error(a, b) with shape {shape}",
                      rtol=1e-9)
+        assert_unchanged(a_arg, a, "a after rel_error(a, b)")
+        assert_unchanged(b_arg, b, "b after rel_error(a, b)")
 
 
 # ---- the two-layer net ---------------------------------------------------------------------
@@ -450,7 +480,7 @@ def reference_net(ref, params):
 @pytest.mark.hint("rng = np.random.default_rng(seed); W1 = weight_scale * rng.standard_normal((D, H)) first, "
                   "then W2 the same way; biases np.zeros.")
 def test_net_init_matches_reference(sub, ref):
-    """initial parameters follow the stated recipe (seed, order, weight_scale)"""
+    """initial parameters follow the stated recipe (seed, order, weight_scale): defaults weight_scale=1e-2, seed=0, and 0.3, seed=11"""
     for args, kwargs in [((4, 6, 3), {}), ((3, 5, 2), dict(weight_scale=0.3, seed=11))]:
         got, expected = sub.TwoLayerNet(*args, **kwargs).params, ref.TwoLayerNet(*args, **kwargs).params
         for key in expected:
@@ -462,50 +492,55 @@ def test_net_init_matches_reference(sub, ref):
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("Scores are affine -> ReLU -> affine of the current self.params (no softmax).")
+@pytest.mark.hint("Scores are affine -> ReLU -> affine of the current self.params (no softmax). "
+                  "If your TwoLayerNet uses your layer functions, make their checks pass first.")
 def test_net_scores_random(sub, ref):
     """loss(X) matches the reference scores with random parameters"""
     rng = np.random.default_rng(3180)
     for N, D, H, C in NET_SHAPES:
         params, X, _ = net_case(rng, N, D, H, C)
-        assert_close(student_net(sub, params).loss(X.copy()), reference_net(ref, params).loss(X),
-                     f"scores = net.loss(X) with X {X.shape}, H = {H}, C = {C}", rtol=1e-9, atol=1e-12)
+        with running(sub, "affine_forward", "relu_forward"):
+            assert_close(student_net(sub, params).loss(X.copy()), reference_net(ref, params).loss(X),
+                         f"scores = net.loss(X) with X {X.shape}, H = {H}, C = {C}", rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("The loss is softmax_cross_entropy of the scores: the mean over the batch.")
+@pytest.mark.hint("The loss is softmax_cross_entropy of the scores: the mean over the batch. "
+                  "If your TwoLayerNet uses your layer functions, make their checks pass first.")
 def test_net_loss_random(sub, ref):
     """loss(X, y) matches the reference loss with random parameters"""
     rng = np.random.default_rng(3181)
     for N, D, H, C in NET_SHAPES:
         params, X, y = net_case(rng, N, D, H, C)
         what = f"loss from net.loss(X, y) with X {X.shape}, H = {H}, C = {C}"
-        loss, _ = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
-        assert_close(loss, reference_net(ref, params).loss(X, y)[0], what, rtol=1e-9)
+        with running(sub, *NET_PARTS):
+            loss, _ = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
+            assert_close(loss, reference_net(ref, params).loss(X, y)[0], what, rtol=1e-9)
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(2)
 @pytest.mark.hint("Backward in reverse order: affine_backward (W2, b2), relu_backward, affine_backward (W1, b1); "
-                  "grads[k] has the shape of params[k].")
+                  "grads[k] has the shape of params[k]. If your layer functions fail their checks, fix them first.")
 def test_net_gradients_numerical(sub, ref):
     """every gradient matches the numerical gradient of the loss (float64)"""
     rng = np.random.default_rng(3182)
     for N, D, H, C in NET_SHAPES:
         params, X, y = net_case(rng, N, D, H, C)
         what = f"from net.loss(X, y) with X {X.shape}, H = {H}, C = {C}"
-        _, grads = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
-        if not isinstance(grads, dict):
-            raise Mismatch(f"grads {what}", "should be a dict with the keys of params", received=grads)
-        for key in ("W1", "b1", "W2", "b2"):
-            if key not in grads:
-                raise Mismatch(f"grads {what}", f'has no key "{key}"', received=sorted(grads))
+        with running(sub, *NET_PARTS):
+            _, grads = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
+            if not isinstance(grads, dict):
+                raise Mismatch(f"grads {what}", "should be a dict with the keys of params", received=grads)
+            for key in ("W1", "b1", "W2", "b2"):
+                if key not in grads:
+                    raise Mismatch(f"grads {what}", f'has no key "{key}"', received=sorted(grads))
 
-            def loss_with(value, key=key):
-                return reference_net(ref, {**params, key: value}).loss(X, y)[0]
+                def loss_with(value, key=key):
+                    return reference_net(ref, {**params, key: value}).loss(X, y)[0]
 
-            assert_gradient(grads[key], numeric(ref, loss_with, params[key]), f'grads["{key}"] {what}')
+                assert_gradient(grads[key], numeric(ref, loss_with, params[key]), f'grads["{key}"] {what}')
 
 
 @pytest.mark.graded("TwoLayerNet")
@@ -519,19 +554,23 @@ def test_net_initial_loss_is_ln_c(sub):
         X, y = rng.normal(size=(N, D)), rng.integers(0, C, size=N)
         net = sub.TwoLayerNet(D, H, C, weight_scale=1e-3, seed=int(rng.integers(100)))
         what = f"initial loss of TwoLayerNet({D}, {H}, {C}, weight_scale=1e-3) on {N} random samples"
-        loss, _ = unpack(net.loss(X, y), ("loss", "grads"), what)
-        assert_close(loss, math.log(C), what, rtol=1e-3)
+        with running(sub, *NET_PARTS):
+            loss, _ = unpack(net.loss(X, y), ("loss", "grads"), what)
+            assert_close(loss, math.log(C), what, rtol=1e-3)
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("net.loss must not change X or y in place.")
-def test_net_keeps_inputs(sub):
-    """loss(X, y) leaves X and y unchanged"""
+@pytest.mark.hint("net.loss must return the right loss without changing X or y in place.")
+def test_net_keeps_inputs(sub, ref):
+    """loss(X, y) leaves X and y unchanged (and returns the right loss)"""
     rng = np.random.default_rng(3184)
     params, X, y = net_case(rng, 5, 4, 6, 3)
     X_arg, y_arg = X.copy(), y.copy()
-    student_net(sub, params).loss(X_arg, y_arg)
+    what = "loss from net.loss(X, y) with X (5, 4), H = 6, C = 3"
+    with running(sub, *NET_PARTS):
+        loss, _ = unpack(student_net(sub, params).loss(X_arg, y_arg), ("loss", "grads"), what)
+        assert_close(loss, reference_net(ref, params).loss(X, y)[0], what, rtol=1e-9)
     assert_unchanged(X_arg, X, "X after net.loss(X, y)")
     assert_unchanged(y_arg, y, "y after net.loss(X, y)")
 
@@ -540,20 +579,24 @@ def test_net_keeps_inputs(sub):
 
 @pytest.mark.graded("sgd_step")
 @pytest.mark.points(1)
-@pytest.mark.hint("For every key: params[key] -= lr * grads[key] (in place); leave grads alone.")
+@pytest.mark.hint("For every key: params[key] -= lr * grads[key] (in place); leave grads alone; return nothing "
+                  "(None), as the notebook says.")
 def test_sgd_step_random(sub, ref):
-    """matches the reference on random parameters, in place, grads unchanged"""
+    """matches the reference on random parameters, in place, grads unchanged, returns None"""
     rng = np.random.default_rng(3190)
     params = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=3), "gamma": rng.normal(size=(2, 2, 2))}
     grads = {key: rng.normal(size=value.shape) for key, value in params.items()}
     expected = {key: value.copy() for key, value in params.items()}
     ref.sgd_step(expected, grads, 0.05)
     arrays, grads_before = dict(params), {key: value.copy() for key, value in grads.items()}
-    sub.sgd_step(params, grads, 0.05)
+    returned = sub.sgd_step(params, grads, 0.05)
     for key in expected:
         assert_close(arrays[key], expected[key], f'the array params["{key}"] after sgd_step(params, grads, lr=0.05)',
                      rtol=1e-12, atol=1e-15)
         assert_unchanged(grads[key], grads_before[key], f'grads["{key}"] after sgd_step')
+    if returned is not None:
+        raise Mismatch("value returned by sgd_step(params, grads, lr=0.05)",
+                       "should be None: sgd_step changes params in place and returns nothing", received=returned)
 
 
 def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
@@ -570,18 +613,19 @@ def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
 @pytest.mark.graded("train")
 @pytest.mark.points(2)
 @pytest.mark.hint("Follow section 11 exactly: one rng = default_rng(seed); each epoch order = rng.permutation(N); "
-                  "batches order[start:start + batch_size] for start in range(0, N, batch_size), the last one smaller; "
+                  "batches order[start:start + batch_size] for start = 0, batch_size, 2*batch_size, ..., the last one smaller; "
                   "epoch loss = np.mean of the batch losses.")
 def test_train_matches_reference(sub, ref):
     """epoch losses and final weights match the reference (N not a multiple of batch_size)"""
     for N, D, H, C, batch_size, epochs, seed in [(23, 4, 6, 3, 5, 4, 0), (17, 3, 5, 2, 4, 3, 7), (12, 5, 4, 4, 12, 2, 2)]:
-        losses, expected, mine, theirs, what = train_both(sub, ref, N, D, H, C, batch_size, epochs, seed)
-        if not isinstance(losses, list):
-            raise Mismatch(f"value returned by {what}", "should be a list of floats", received=losses)
-        assert_close(losses, expected, f"epoch losses from {what}", rtol=1e-9)
-        for key in theirs.params:
-            assert_close(mine.params[key], theirs.params[key], f'net.params["{key}"] after {what}', rtol=1e-9,
-                         atol=1e-12)
+        with running(sub, "sgd_step"):
+            losses, expected, mine, theirs, what = train_both(sub, ref, N, D, H, C, batch_size, epochs, seed)
+            if not isinstance(losses, list):
+                raise Mismatch(f"value returned by {what}", "should be a list of floats", received=losses)
+            assert_close(losses, expected, f"epoch losses from {what}", rtol=1e-9)
+            for key in theirs.params:
+                assert_close(mine.params[key], theirs.params[key], f'net.params["{key}"] after {what}', rtol=1e-9,
+                             atol=1e-12)
 
 
 @pytest.mark.graded("train")
@@ -592,8 +636,9 @@ def test_train_xor_with_reference_net(sub, ref):
     """trains a reference TwoLayerNet to 100% on XOR with the stated budget"""
     b = XOR_BUDGET
     net = ref.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
-    sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
-    assert_equal(net.loss(XOR_X).argmax(axis=1), XOR_Y, "predictions on XOR after train")
+    with running(sub, "sgd_step"):
+        sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
+        assert_equal(net.loss(XOR_X).argmax(axis=1), XOR_Y, "predictions on XOR after train")
 
 
 @pytest.mark.graded("train")
@@ -611,8 +656,9 @@ def test_train_digits_accuracy(sub, ref):
                                                         random_state=0, stratify=digits.target)
     b = DIGITS_BUDGET
     net = ref.TwoLayerNet(64, b["hidden_dim"], 10, weight_scale=b["weight_scale"], seed=0)
-    sub.train(net, X_train, y_train, lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
-    accuracy = float(np.mean(net.loss(X_test).argmax(axis=1) == y_test))
-    if accuracy < 0.95:
-        raise Mismatch("test accuracy on digits after train with the stated budget", "is below 95%",
-                       expected=">= 0.95", received=round(accuracy, 4))
+    with running(sub, "sgd_step"):
+        sub.train(net, X_train, y_train, lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
+        accuracy = float(np.mean(net.loss(X_test).argmax(axis=1) == y_test))
+        if accuracy < 0.95:
+            raise Mismatch("test accuracy on digits after train with the stated budget", "is below 95%",
+                           expected=">= 0.95", received=round(accuracy, 4))

@@ -3,12 +3,14 @@
 Gradients are compared in float64 with a relative tolerance of 1e-7 (an absolute 1e-12
 for entries that should be 0): a correct backward pass is off by rounding only, about 1e-15.
 """
+import contextlib
 import math
 
 import numpy as np
 import pytest
 
 from grader.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
+from grader.submission import explain_error
 
 RTOL, ATOL = 1e-7, 1e-12
 TOLERANCE = dict(rtol=RTOL, atol=ATOL)
@@ -26,6 +28,8 @@ AFF_DB = np.array([1.5, 1.0])
 # elementwise layers
 RELU_X = np.array([[-2.0, -0.5, 0.0], [0.5, 3.0, -1e-3]])
 RELU_DOUT = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+RELU_OUT = np.array([[0.0, 0.0, 0.0], [0.5, 3.0, 0.0]])
+RELU_DX = np.array([[0.0, 0.0, 0.0], [4.0, 5.0, 0.0]])
 SIG_X = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
 SIG_DOUT = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 SIG_OUT = np.array([0.0, 0.11920292202211755, 0.5, 0.8807970779778823, 1.0])
@@ -108,6 +112,86 @@ def fixed_net(sub):
     return net
 
 
+# ---- checks that run more than one of the student's functions ------------------------------
+# The notebook has TwoLayerNet use the layer functions and train call sgd_step (and section 12
+# trains the student's TwoLayerNet). When such a check fails, its message names those of the
+# functions it runs that fail their own basic case below, so the student knows where to look.
+
+def _affine_forward_ok(sub):
+    assert_close(sub.affine_forward(AFF_X.copy(), AFF_W.copy(), AFF_B.copy())[0], AFF_OUT, "", **TOLERANCE)
+
+
+def _affine_backward_ok(sub):
+    got = sub.affine_backward(AFF_DOUT.copy(), sub.affine_forward(AFF_X.copy(), AFF_W.copy(), AFF_B.copy())[1])
+    for value, expected in zip(got, (AFF_DX, AFF_DW, AFF_DB), strict=True):
+        assert_close(value, expected, "", **TOLERANCE)
+
+
+def _relu_forward_ok(sub):
+    assert_close(sub.relu_forward(RELU_X.copy())[0], RELU_OUT, "", **TOLERANCE)
+
+
+def _relu_backward_ok(sub):
+    assert_close(sub.relu_backward(RELU_DOUT.copy(), sub.relu_forward(RELU_X.copy())[1]), RELU_DX, "", **TOLERANCE)
+
+
+def _softmax_cross_entropy_ok(sub):
+    loss, dscores = sub.softmax_cross_entropy(CE_SCORES.copy(), CE_Y.copy())
+    assert_close(loss, CE_LOSS, "", **TOLERANCE)
+    assert_close(dscores, CE_DSCORES, "", **TOLERANCE)
+
+
+def _two_layer_net_ok(sub):
+    loss, grads = fixed_net(sub).loss(NET_X.copy(), NET_Y.copy())
+    assert_close(loss, NET_LOSS, "", **TOLERANCE)
+    for key, expected in NET_GRADS.items():
+        assert_close(grads[key], expected, "", **TOLERANCE)
+
+
+def _sgd_step_ok(sub):
+    params = {"W": np.array([[1.0, 2.0], [3.0, 4.0]])}
+    array = params["W"]
+    sub.sgd_step(params, {"W": np.array([[10.0, 0.0], [-10.0, 5.0]])}, 0.1)
+    assert_close(array, [[0.0, 2.0], [4.0, 3.5]], "", **TOLERANCE)
+
+
+BASIC_CASES = {"affine_forward": _affine_forward_ok, "affine_backward": _affine_backward_ok,
+               "relu_forward": _relu_forward_ok, "relu_backward": _relu_backward_ok,
+               "softmax_cross_entropy": _softmax_cross_entropy_ok, "TwoLayerNet": _two_layer_net_ok,
+               "sgd_step": _sgd_step_ok}
+NET_PARTS = ("affine_forward", "relu_forward", "softmax_cross_entropy", "affine_backward", "relu_backward")
+# raised by the grading machinery (time limits, a stopped process), not by a wrong answer
+_MACHINERY = {"DeadlineExceeded", "PeerGone", "ProtocolError", "TestTimeout", "StudentInterrupt", "SandboxFailure"}
+
+
+def _fails_basic_case(sub, name) -> bool:
+    try:
+        BASIC_CASES[name](sub)
+    except Exception as error:      # noqa: BLE001 (any error of the student's code is a failure)
+        if type(error).__name__ in _MACHINERY:
+            raise
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def running(sub, *names):
+    """A check that also runs the student's ``names``: on failure, name those that are wrong."""
+    try:
+        yield
+    except Exception as error:
+        if type(error).__name__ in _MACHINERY:
+            raise
+        wrong = [name for name in names if _fails_basic_case(sub, name)]
+        if not wrong:
+            raise
+        first, *rest = explain_error(error).splitlines()
+        them = "it" if len(wrong) == 1 else "them"
+        note = (f"this check runs your {', '.join(wrong)}, which {'gives' if len(wrong) == 1 else 'give'} "
+                f"wrong values on its own check: fix {them} first")
+        raise AssertionError("\n".join([f"{first} ({note})", *rest])) from None
+
+
 @pytest.mark.graded("affine_forward")
 class TestAffineForward:
     @pytest.mark.points(1)
@@ -148,7 +232,7 @@ class TestReluForward:
     def test_relu_forward_values(self, sub):
         """negatives and 0 become 0, positives stay; the shape is kept"""
         out, _, what = forward(sub.relu_forward, "relu_forward", RELU_X)
-        assert_close(out, np.maximum(RELU_X, 0), f"out of {what}", **TOLERANCE)
+        assert_close(out, RELU_OUT, f"out of {what}", **TOLERANCE)
 
 
 @pytest.mark.graded("relu_backward")
@@ -158,7 +242,7 @@ class TestReluBackward:
     def test_relu_backward_values(self, sub):
         """passes dout only where x > 0 (0 at x = 0 and where x < 0)"""
         dx, what = backward(sub, "relu", RELU_X, RELU_DOUT)
-        assert_close(dx, [[0.0, 0.0, 0.0], [4.0, 5.0, 0.0]], what, **TOLERANCE)
+        assert_close(dx, RELU_DX, what, **TOLERANCE)
 
 
 @pytest.mark.graded("sigmoid_forward")
@@ -175,9 +259,10 @@ class TestSigmoidForward:
 @pytest.mark.graded("sigmoid_backward")
 class TestSigmoidBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx = dout * s * (1 - s) with s = sigmoid(x), the forward output (keep it in the cache).")
+    @pytest.mark.hint("dx is dout times the local gradient, and sigmoid's local gradient needs only the forward "
+                      "output s: keep s in the cache.")
     def test_sigmoid_backward_values(self, sub):
-        """dx = dout * s * (1 - s)"""
+        """dx = dout * s * (1 - s) at x = -1000, -2, 0, 2, 1000"""
         dx, what = backward(sub, "sigmoid", SIG_X, SIG_DOUT)
         assert_close(dx, SIG_DX, what, **TOLERANCE)
 
@@ -187,7 +272,7 @@ class TestTanhForward:
     @pytest.mark.points(1)
     @pytest.mark.hint("np.tanh(x) works elementwise on any shape.")
     def test_tanh_forward_values(self, sub):
-        """right values, shape kept"""
+        """right values for x (2, 3) from -2 to 20, shape kept"""
         out, _, what = forward(sub.tanh_forward, "tanh_forward", TANH_X)
         assert_close(out, TANH_OUT, f"out of {what}", **TOLERANCE)
 
@@ -195,9 +280,10 @@ class TestTanhForward:
 @pytest.mark.graded("tanh_backward")
 class TestTanhBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx = dout * (1 - out**2), with out = tanh(x) from the cache (not 1 - x**2).")
+    @pytest.mark.hint("The local gradient of tanh is written with the forward output out = tanh(x), not with x; "
+                      "multiply it by dout.")
     def test_tanh_backward_values(self, sub):
-        """dx = dout * (1 - tanh(x)**2)"""
+        """dx = dout * (1 - tanh(x)**2) for x (2, 3) from -2 to 20"""
         dx, what = backward(sub, "tanh", TANH_X, TANH_DOUT)
         assert_close(dx, TANH_DX, what, **TOLERANCE)
 
@@ -212,7 +298,7 @@ class TestSoftmax:
         assert_close(sub.softmax(z), SM_P, call("softmax", SM_Z), **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Subtract each row's maximum (np.max(z, axis=1, keepdims=True)) before np.exp; "
+    @pytest.mark.hint("Subtract each row's own maximum before np.exp (keepdims=True keeps it broadcastable): "
                       "the result is the same, but exp never overflows.")
     def test_softmax_large_inputs(self, sub):
         """inputs near 1000 give finite probabilities (the same as for the inputs minus 1000)"""
@@ -281,10 +367,21 @@ class TestNumericalGradient:
     @pytest.mark.points(1)
     @pytest.mark.hint("Save old = x[ix], then set x[ix] = old + h, then old - h, and finally x[ix] = old again.")
     def test_numerical_gradient_restores_x(self, sub):
-        """leaves x as it was"""
+        """leaves x as it was (and returns the right gradient, f(x) = sum(x**3))"""
         x = NG_X.copy()
-        sub.numerical_gradient(cube_sum, x)
+        got = sub.numerical_gradient(cube_sum, x)
+        assert_close(got, 3 * NG_X ** 2 + 1e-10, cube_call(), **TOLERANCE)
         assert_close(x, NG_X, f"x after {cube_call()}", rtol=1e-12, atol=1e-15)
+
+    @pytest.mark.points(1)
+    @pytest.mark.hint("The default step is the one in the signature, h=1e-5: for f = sum(x**3) at x = 0 a centred "
+                      "difference gives exactly h**2.")
+    def test_numerical_gradient_default_h(self, sub):
+        """without h, uses the default h = 1e-5: f(x) = sum(x**3) at x = 0 (2, 3) gives h**2 = 1e-10"""
+        x = np.zeros((2, 3))
+        got = sub.numerical_gradient(cube_sum, x)
+        assert_close(got, np.full((2, 3), 1e-10), "numerical_gradient(f, x) with f(x) = sum(x**3), x = zeros (2, 3)",
+                     rtol=1e-6, atol=0)
 
 
 @pytest.mark.graded("rel_error")
@@ -304,6 +401,13 @@ class TestRelError:
         assert_close(sub.rel_error(zeros, zeros.copy()), 0.0, call("rel_error", zeros, zeros), **TOLERANCE)
         a, b = np.array([0.0, 1e-9]), np.array([0.0, 3e-9])
         assert_close(sub.rel_error(a, b), 0.2, "rel_error(a=[0, 1e-9], b=[0, 3e-9])", **TOLERANCE)
+
+    @pytest.mark.points(1)
+    @pytest.mark.hint("a and b may be plain numbers too: np.asarray turns a number into an array NumPy can work with.")
+    def test_rel_error_numbers(self, sub):
+        """plain numbers: rel_error(1.0, 3.0) = 0.5 and rel_error(-2.0, -2.0) = 0"""
+        assert_close(sub.rel_error(1.0, 3.0), 0.5, "rel_error(1.0, 3.0)", **TOLERANCE)
+        assert_close(sub.rel_error(-2.0, -2.0), 0.0, "rel_error(-2.0, -2.0)", **TOLERANCE)
 
 
 @pytest.mark.graded("TwoLayerNet")
@@ -346,23 +450,25 @@ class TestTwoLayerNet:
                       "computed from self.params.")
     def test_net_scores(self, sub):
         """loss(X) without y gives the scores (3, 2) of affine - ReLU - affine"""
-        net = fixed_net(sub)
-        assert_close(net.loss(NET_X.copy()), NET_SCORES, "scores = net.loss(X) for the fixed net", **TOLERANCE)
+        with running(sub, "affine_forward", "relu_forward"):
+            net = fixed_net(sub)
+            assert_close(net.loss(NET_X.copy()), NET_SCORES, "scores = net.loss(X) for the fixed net", **TOLERANCE)
 
     @pytest.mark.points(1)
     @pytest.mark.hint("With y: loss from softmax_cross_entropy(scores, y), then affine_backward, relu_backward, "
                       "affine_backward in reverse order; grads has the keys of params.")
     def test_net_loss_and_grads(self, sub):
         """loss(X, y) gives the loss and the gradient of every parameter"""
-        net = fixed_net(sub)
-        what = "net.loss(X, y) for the fixed net"
-        loss, grads = unpack(net.loss(NET_X.copy(), NET_Y.copy()), ("loss", "grads"), what)
-        assert_close(loss, NET_LOSS, f"loss from {what}", **TOLERANCE)
-        if not isinstance(grads, dict) or set(grads) != set(NET_GRADS):
-            raise Mismatch(f"grads from {what}", 'should be a dict with the keys "W1", "b1", "W2", "b2"',
-                           received=sorted(grads) if isinstance(grads, dict) else grads)
-        for key, expected in NET_GRADS.items():
-            assert_close(grads[key], expected, f'grads["{key}"] from {what}', **TOLERANCE)
+        with running(sub, *NET_PARTS):
+            net = fixed_net(sub)
+            what = "net.loss(X, y) for the fixed net"
+            loss, grads = unpack(net.loss(NET_X.copy(), NET_Y.copy()), ("loss", "grads"), what)
+            assert_close(loss, NET_LOSS, f"loss from {what}", **TOLERANCE)
+            if not isinstance(grads, dict) or set(grads) != set(NET_GRADS):
+                raise Mismatch(f"grads from {what}", 'should be a dict with the keys "W1", "b1", "W2", "b2"',
+                               received=sorted(grads) if isinstance(grads, dict) else grads)
+            for key, expected in NET_GRADS.items():
+                assert_close(grads[key], expected, f'grads["{key}"] from {what}', **TOLERANCE)
 
 
 @pytest.mark.graded("sgd_step")
@@ -403,18 +509,36 @@ class RecordingNet:
         return float(len(y)), {"w": np.ones(1)}
 
 
-def record_training(sub, n=10, batch_size=4, epochs=2, seed=0, lr=0.5):
+# the orders train must visit 10 samples in: rng = np.random.default_rng(seed), then
+# rng.permutation(10) at the start of each of 2 epochs
+ORDERS = {5: [7, 6, 1, 3, 2, 4, 0, 9, 5, 8] + [9, 6, 3, 7, 1, 0, 8, 4, 5, 2],
+          0: [4, 6, 2, 7, 3, 5, 9, 0, 8, 1] + [2, 9, 3, 6, 0, 4, 8, 7, 5, 1]}
+
+
+def record_training(sub, n=10, batch_size=4, epochs=2, seed=0, lr=0.5, default_seed=False):
     X, y = np.arange(n, dtype=float).reshape(n, 1), np.arange(n)
     net = RecordingNet()
-    losses = sub.train(net, X, y, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
-    return net, losses, f"train(net, X, y, lr={lr}, epochs={epochs}, batch_size={batch_size}, seed={seed}) with N = {n}"
+    kwargs = dict(lr=lr, epochs=epochs, batch_size=batch_size) | ({} if default_seed else dict(seed=seed))
+    with running(sub, "sgd_step"):
+        losses = sub.train(net, X, y, **kwargs)
+    return net, losses, f"train(net, X, y, {', '.join(f'{k}={v}' for k, v in kwargs.items())}) with N = {n}"
+
+
+def assert_order(sub, net, seed, what):
+    """The samples net.loss saw during 2 epochs are ORDERS[seed]."""
+    expected = np.array(ORDERS[seed])
+    got = np.concatenate(net.batches) if net.batches else np.array([], dtype=int)
+    if got.shape != expected.shape:
+        raise Mismatch(f"samples seen by net.loss during {what}", f"expected every sample once per epoch "
+                       f"({expected.size} in 2 epochs), got {got.size}", expected=expected, received=got)
+    assert_equal(got, expected, f"order of the samples during {what}")
 
 
 @pytest.mark.graded("train")
 class TestTrain:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Loop `for start in range(0, N, batch_size)` and keep the last, smaller batch "
-                      "(10 samples in batches of 4 are 4 + 4 + 2).")
+    @pytest.mark.hint("A batch starts at start = 0, batch_size, 2*batch_size, ... while start < N; keep the last, "
+                      "smaller batch (10 samples in batches of 4 are 4 + 4 + 2) and call sgd_step after each one.")
     def test_train_batches(self, sub):
         """10 samples, batch_size 4: batches of 4, 4 and 2 in each epoch, sgd_step after each"""
         net, _, what = record_training(sub)
@@ -422,21 +546,24 @@ class TestTrain:
         if sizes != [4, 4, 2, 4, 4, 2]:
             raise Mismatch(f"batch sizes seen by net.loss during {what}", "wrong batches (2 epochs of 4 + 4 + 2)",
                            expected=[4, 4, 2, 4, 4, 2], received=sizes)
-        assert_close(net.params["w"], [-0.5 * 6], f'net.params["w"] after {what} (each step subtracts lr * 1)')
+        with running(sub, "sgd_step"):
+            assert_close(net.params["w"], [-0.5 * 6], f'net.params["w"] after {what} (each step subtracts lr * 1)')
 
     @pytest.mark.points(1)
     @pytest.mark.hint("Make rng = np.random.default_rng(seed) once, before the first epoch, and take "
                       "order = rng.permutation(N) at the start of every epoch.")
     def test_train_shuffles(self, sub):
-        """visits the samples in rng.permutation(N) order, a fresh permutation each epoch"""
+        """visits the samples in rng.permutation(N) order, a fresh permutation each epoch (seed=5)"""
         net, _, what = record_training(sub, seed=5)
-        rng = np.random.default_rng(5)
-        expected = np.concatenate([rng.permutation(10), rng.permutation(10)])
-        got = np.concatenate(net.batches) if net.batches else np.array([], dtype=int)
-        if got.shape != expected.shape:
-            raise Mismatch(f"samples seen by net.loss during {what}", f"expected every sample once per epoch "
-                           f"({expected.size} in 2 epochs), got {got.size}", expected=expected, received=got)
-        assert_equal(got, expected, f"order of the samples during {what}")
+        assert_order(sub, net, 5, what)
+
+    @pytest.mark.points(1)
+    @pytest.mark.hint("The default seed is the one in the signature, seed=0: called without seed, train must "
+                      "shuffle exactly as with seed=0.")
+    def test_train_default_seed(self, sub):
+        """without seed, shuffles as with the default seed=0"""
+        net, _, what = record_training(sub, default_seed=True)
+        assert_order(sub, net, 0, f"{what} (default seed=0)")
 
     @pytest.mark.points(1)
     @pytest.mark.hint("Return a list with one float per epoch: np.mean of that epoch's mini-batch losses.")
@@ -450,20 +577,28 @@ class TestTrain:
     @pytest.mark.points(1)
     @pytest.mark.hint("Index with the shuffled order (X[idx], y[idx]) instead of shuffling X and y in place.")
     def test_train_keeps_data(self, sub):
-        """leaves X and y unchanged"""
+        """leaves X and y unchanged (and trains on every sample: batches of 3, 3, 3, 1 give epoch losses 2.5)"""
         X, y = np.arange(10, dtype=float).reshape(10, 1), np.arange(10)
-        sub.train(RecordingNet(), X, y, lr=0.1, epochs=2, batch_size=3, seed=1)
+        net = RecordingNet()
+        what = "train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1) with N = 10"
+        with running(sub, "sgd_step"):
+            losses = sub.train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1)
+        assert_close(losses, [2.5, 2.5], f"epoch losses from {what} (batch losses 3, 3, 3, 1)", **TOLERANCE)
+        seen = np.sort(np.concatenate(net.batches)) if net.batches else np.array([], dtype=int)
+        assert_equal(seen, np.repeat(np.arange(10), 2), f"labels seen by net.loss during {what}, sorted")
         assert_equal(X, np.arange(10, dtype=float).reshape(10, 1), "X after train")
         assert_equal(y, np.arange(10), "y after train")
 
     @pytest.mark.points(2)
     @pytest.mark.timeout(30)
-    @pytest.mark.hint("Needs TwoLayerNet, sgd_step and train all passing their other checks; "
-                      "use the budget of section 12 (lr 0.5, 200 epochs, batch_size 4, seed 0).")
+    @pytest.mark.hint("As in section 12, this trains your TwoLayerNet with your train (and sgd_step): "
+                      "make their other checks pass first; the budget is lr 0.5, 200 epochs, batch_size 4, seed 0.")
     def test_train_xor(self, sub):
-        """learns XOR (all 4 inputs right) with the stated budget"""
+        """trains your TwoLayerNet(2, 32, 2, weight_scale=1.0) on XOR with the stated budget: all 4 inputs right"""
         b = XOR_BUDGET
-        net = sub.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
-        sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
-        predictions = np.asarray(net.loss(XOR_X.copy())).argmax(axis=1)
-        assert_equal(predictions, XOR_Y, "net.loss(XOR_X).argmax(axis=1) after training on XOR")
+        with running(sub, "TwoLayerNet", "sgd_step"):
+            net = sub.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
+            sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"],
+                      seed=0)
+            predictions = np.asarray(net.loss(XOR_X.copy())).argmax(axis=1)
+            assert_equal(predictions, XOR_Y, "net.loss(XOR_X).argmax(axis=1) after training on XOR")

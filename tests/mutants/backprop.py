@@ -229,6 +229,26 @@ def softmax_cross_entropy(scores, y):
     p[np.arange(n), y] -= 1
     return float(loss), p / n
 """),
+    Mutant("softmax_cross_entropy", "shifts by the global maximum instead of each row's", """
+def softmax_cross_entropy(scores, y):
+    n = scores.shape[0]
+    shifted = scores - np.max(scores)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -np.mean(log_probs[np.arange(n), y])
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1
+    return float(loss), dscores / n
+"""),
+    Mutant("softmax_cross_entropy", "shifts by each row's minimum (exp overflows when a row spans more than 709)", """
+def softmax_cross_entropy(scores, y):
+    n = scores.shape[0]
+    shifted = scores - np.min(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -np.mean(log_probs[np.arange(n), y])
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1
+    return float(loss), dscores / n
+"""),
     # numerical gradient
     Mutant("numerical_gradient", "one-sided difference", """
 def numerical_gradient(f, x, h=1e-5):
@@ -278,6 +298,19 @@ def numerical_gradient(f, x, h=1e-5):
         grad.flat[i] = (f_plus - f_minus) / (2 * h)
     return grad
 """),
+    Mutant("numerical_gradient", "default step changed to h=1e-6", """
+def numerical_gradient(f, x, h=1e-6):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old + h
+        f_plus = f(x)
+        x[ix] = old - h
+        f_minus = f(x)
+        x[ix] = old
+        grad[ix] = (f_plus - f_minus) / (2 * h)
+    return grad
+"""),
     # rel_error
     Mutant("rel_error", "no 1e-8 floor in the denominator", """
 def rel_error(a, b):
@@ -293,6 +326,20 @@ def rel_error(a, b):
 def rel_error(a, b):
     a, b = np.asarray(a, float), np.asarray(b, float)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a))))
+"""),
+    Mutant("rel_error", "loops over a.ravel(): fails on plain numbers", """
+def rel_error(a, b):
+    worst = 0.0
+    for ai, bi in zip(a.ravel(), b.ravel()):
+        worst = max(worst, abs(ai - bi) / max(1e-8, abs(ai) + abs(bi)))
+    return float(worst)
+"""),
+    Mutant("rel_error", "subtracts b from a in place", """
+def rel_error(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    denominator = np.maximum(1e-8, np.abs(a) + np.abs(b))
+    a -= b
+    return float(np.max(np.abs(a) / denominator))
 """),
     # TwoLayerNet
     Mutant("TwoLayerNet", "missing the ReLU", NET_INIT + """
@@ -325,6 +372,9 @@ class TwoLayerNet:
         W1 = weight_scale * rng.standard_normal((input_dim, hidden_dim))
         self.params = {"W1": W1, "b1": np.zeros(hidden_dim), "W2": W2, "b2": np.zeros(output_dim)}
 """ + NET_LOSS),
+    Mutant("TwoLayerNet", "default weight_scale 0.1 instead of 1e-2",
+           NET_INIT.replace("weight_scale=1e-2", "weight_scale=0.1") + NET_LOSS),
+    Mutant("TwoLayerNet", "default seed 1 instead of 0", NET_INIT.replace("seed=0", "seed=1") + NET_LOSS),
     Mutant("TwoLayerNet", "ignores weight_scale", NET_INIT.replace("weight_scale *", "1.0 *") + NET_LOSS),
     Mutant("TwoLayerNet", "skips relu_backward", NET_INIT + """
     def loss(self, X, y=None):
@@ -359,6 +409,12 @@ def sgd_step(params, grads, lr):
     for k in params:
         params[k] += lr * grads[k]
 """),
+    Mutant("sgd_step", "updates in place but also returns params", """
+def sgd_step(params, grads, lr):
+    for k in params:
+        params[k] -= lr * grads[k]
+    return params
+"""),
     # train
     Mutant("train", "drops the last partial batch (off by one in the batch count)",
            train_with("order = rng.permutation(n)", batches="range(0, (n // batch_size) * batch_size, batch_size)")),
@@ -371,6 +427,7 @@ def sgd_step(params, grads, lr):
     Mutant("train", "epoch loss weighted by batch size", train_with(
         "order = rng.permutation(n)",
         epoch_loss="float(sum(l * len(order[s:s + batch_size]) for l, s in zip(batch_losses, range(0, n, batch_size))) / n)")),
+    Mutant("train", "default seed changed to 1", train_with("order = rng.permutation(n)").replace("seed=0", "seed=1")),
     Mutant("train", "shuffles X and y in place", """
 def train(net, X, y, lr, epochs, batch_size, seed=0):
     rng = np.random.default_rng(seed)
