@@ -1,4 +1,7 @@
 """Public checks of 04_training_skills: fixed inputs, hard-coded expectations."""
+import contextlib
+import traceback
+
 import numpy as np
 import pytest
 
@@ -39,15 +42,19 @@ def order_of(batches):
     return np.concatenate([yb for _, yb in batches]) if batches else np.array([], dtype=int)
 
 
-def shift_of(out, img, max_shift):
-    """The (dy, dx) for which out is img shifted with zero fill, or None."""
+def shifted(img, dy, dx):
+    """The notebook's rule: out[i, j] = img[i - dy, j - dx] where that pixel exists, else 0."""
     h, w = img.shape
+    i, j = np.indices((h, w))
+    inside = (0 <= i - dy) & (i - dy < h) & (0 <= j - dx) & (j - dx < w)
+    return np.where(inside, img[(i - dy) % h, (j - dx) % w], 0).astype(img.dtype)
+
+
+def shift_of(out, img, max_shift):
+    """The (dy, dx) with |dy|, |dx| <= max_shift for which out is img shifted with zero fill, or None."""
     for dy in range(-max_shift, max_shift + 1):
         for dx in range(-max_shift, max_shift + 1):
-            expected = np.zeros_like(img)
-            expected[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-                img[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-            if np.array_equal(out, expected):
+            if np.array_equal(out, shifted(img, dy, dx)):
                 return dy, dx
     return None
 
@@ -60,17 +67,17 @@ class TestIterationsPerEpoch:
     @pytest.mark.points(1)
     @pytest.mark.hint("When batch_size divides n_samples exactly, the answer is n_samples // batch_size.")
     def test_exact_division(self, sub):
-        """1000 samples in batches of 100 take 10 iterations (and 60000 / 32 take 1875)"""
+        """batch_size divides n_samples: 1000 / 100 take 10 iterations, 60000 / 32 take 1875, 7 / 7 take 1"""
         for n, b, want in [(1000, 100, 10), (60000, 32, 1875), (7, 7, 1)]:
             got = sub.iterations_per_epoch(n, b)
             assert_integer(got, call("iterations_per_epoch", n, b))
             assert_equal(got, want, call("iterations_per_epoch", n, b))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("A smaller last batch still counts as an iteration: round up, ceil(n / batch), "
-                      "e.g. -(-n // batch) or math.ceil(n / batch).")
+    @pytest.mark.hint("A smaller last batch still counts as an iteration: round n / batch_size up (ceiling), "
+                      "not down and not to the nearest integer, and return an int.")
     def test_partial_last_batch(self, sub):
-        """a smaller last batch counts: 1001 / 100 take 11, 10 / 3 take 4, 5 / 10 take 1"""
+        """a smaller last batch counts: 1001 / 100 take 11, 10 / 3 take 4, 5 / 10 take 1, 1099 / 100 take 11"""
         for n, b, want in [(1001, 100, 11), (10, 3, 4), (5, 10, 1), (1099, 100, 11)]:
             got = sub.iterations_per_epoch(n, b)
             assert_integer(got, call("iterations_per_epoch", n, b))
@@ -90,16 +97,16 @@ class TestMinibatches:
     @pytest.mark.hint("Slice one permutation of range(n) into consecutive pieces; never draw indices with "
                       "replacement (rng.integers / rng.choice with replace=True).")
     def test_every_sample_once(self, sub):
-        """one pass yields every sample exactly once"""
+        """one pass over 10 samples in batches of 3 (seed=0) yields every sample exactly once"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 3, seed=0)
         seen = np.sort(order_of(batches))
         assert_equal(seen, np.arange(TOY_N), f"the sorted labels of all batches of {what}")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use range(0, n, batch_size) as the start of each batch, so the last smaller batch "
-                      "is kept, not dropped.")
+    @pytest.mark.hint("Cut the order into consecutive pieces of batch_size from the start; the last piece may "
+                      "be smaller and is kept, not dropped.")
     def test_batch_sizes(self, sub):
-        """10 samples in batches of 3 give batches of sizes 3, 3, 3, 1"""
+        """10 samples (2 features) in batches of 3 (seed=0) give batches of sizes 3, 3, 3, 1"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 3, seed=0)
         sizes = [len(yb) for _, yb in batches]
         assert_equal(sizes, [3, 3, 3, 1], f"the batch sizes of {what}")
@@ -110,31 +117,38 @@ class TestMinibatches:
     @pytest.mark.points(1)
     @pytest.mark.hint("Index X and y with the same indices: X[index], y[index].")
     def test_pairs_stay_together(self, sub):
-        """each Xb row comes with its own label in yb"""
+        """each Xb row comes with its own label in yb (10 samples in batches of 4, seed=3)"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, seed=3)
         for k, (Xb, yb) in enumerate(batches):
             assert_equal(Xb[:, 0], yb, f"batch {k} of {what}: the labels of the rows of Xb "
                                        f"(row i of X has label i)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Make the order with np.random.default_rng(seed).permutation(n): the same seed must "
-                      "give the same batches, a different seed a different order.")
+    @pytest.mark.hint("Make the order with np.random.default_rng(seed).permutation(n), with seed=None as the "
+                      "default: the same seed gives the same batches, another seed or no seed a new order.")
     def test_seed(self, sub):
-        """the same seed gives the same order, another seed another order"""
+        """20 samples in batches of 6: seed=5 twice gives the same order, seed=6 another, no seed a new one each pass"""
         X, y = np.arange(40).reshape(20, 2), np.arange(20)
         first, what = batches_of(sub, X, y, 6, seed=5)
+        assert_equal(np.sort(order_of(first)), np.arange(20), f"the sorted labels of all batches of {what}")
         again, _ = batches_of(sub, X, y, 6, seed=5)
         other, what_other = batches_of(sub, X, y, 6, seed=6)
         assert_equal(order_of(again), order_of(first), f"the order of a second call of {what}")
         if np.array_equal(order_of(other), order_of(first)):
             raise Mismatch(what_other, "gave the same order as seed=5: is the seed used?",
                            received=order_of(other))
+        unseeded, what_unseeded = batches_of(sub, X, y, 6)
+        unseeded_again, _ = batches_of(sub, X, y, 6)
+        if np.array_equal(order_of(unseeded), order_of(unseeded_again)):
+            raise Mismatch(f"two passes of {what_unseeded}", "came in the same order: without a seed "
+                           "(seed=None, the default) every pass should be shuffled anew",
+                           received=order_of(unseeded))
 
     @pytest.mark.points(1)
     @pytest.mark.hint("shuffle=True: order = np.random.default_rng(seed).permutation(n); "
                       "shuffle=False: order = np.arange(n).")
     def test_shuffle_flag(self, sub):
-        """shuffle=False keeps the original order; shuffle=True follows default_rng(seed).permutation(n)"""
+        """10 samples, batches of 4: shuffle=False keeps the order; shuffle=True, seed=0 follows default_rng(0).permutation(10)"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, shuffle=False)
         assert_equal(order_of(batches), np.arange(TOY_N), f"the labels of all batches of {what}, in order")
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, shuffle=True, seed=0)
@@ -147,20 +161,28 @@ class TestMinibatches:
 @pytest.mark.graded("leaky_relu")
 class TestLeakyRelu:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Positive z passes unchanged; z <= 0 is multiplied by alpha (np.where(z > 0, z, alpha * z)).")
+    @pytest.mark.hint("Positive z passes unchanged; z <= 0 is multiplied by alpha, which is 0.01 when the caller "
+                      "does not give it.")
     def test_default_alpha(self, sub):
-        """with the default alpha = 0.01"""
+        """the default alpha = 0.01, on z = [-2, -0.5, 0, 0.5, 3]"""
         z = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
         assert_close(sub.leaky_relu(z), [-0.02, -0.005, 0.0, 0.5, 3.0], call("leaky_relu", z), rtol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use the alpha argument (not a fixed 0.01), only on the negative side, and work on "
-                      "whole arrays of any shape.")
+    @pytest.mark.hint("Use the alpha argument (not a fixed 0.01), only on the negative side, on whole arrays "
+                      "of any shape, and return floats also for integer z (alpha * z must not be cut to an integer).")
     def test_alpha_and_shape(self, sub):
-        """alpha = 0.2 on a (2, 3) array; same shape back"""
+        """alpha = 0.2 on a (2, 3) float array and on the integer array [-5, 0, 3]: floats of the same shape back"""
         z = np.array([[-5.0, 1.0, -1.0], [2.0, -0.1, 0.0]])
         assert_close(sub.leaky_relu(z, alpha=0.2), [[-1.0, 1.0, -0.2], [2.0, -0.02, 0.0]],
                      call("leaky_relu", z, alpha=0.2), rtol=1e-12)
+        z = np.array([-5, 0, 3])
+        what = call("leaky_relu", z, alpha=0.2) + " with an integer array"
+        got = sub.leaky_relu(z, alpha=0.2)
+        assert_close(got, [-1.0, 0.0, 3.0], what, rtol=1e-12)
+        if np.asarray(got).dtype.kind != "f":
+            raise Mismatch(what, "should return floats (the notebook asks for a float array)",
+                           expected="a float array", received=got)
 
 
 def normalized(answer):
@@ -214,7 +236,7 @@ class TestEarlyStopping:
     @pytest.mark.hint("If the counter never reaches patience, return the last epoch: len(val_losses) - 1 "
                       "(epochs are numbered from 0).")
     def test_never_stops(self, sub):
-        """if it never triggers: the last epoch index"""
+        """if it never triggers, the last epoch index (three curves, patience 1, 3 and 2, one a single epoch)"""
         cases = [([1.0, 0.8, 0.6, 0.5, 0.4], 1, 4),
                  ([1.0, 0.9, 0.95, 0.97, 0.8, 0.85], 3, 5),
                  ([0.5], 2, 0)]
@@ -227,7 +249,7 @@ class TestEarlyStopping:
     @pytest.mark.hint("Compare with the best (smallest) loss so far, not with the previous epoch, and a loss "
                       "equal to the best is not an improvement (use <).")
     def test_best_so_far_and_ties(self, sub):
-        """compares with the best so far; an equal loss is not an improvement"""
+        """compares with the best so far; an equal loss is not an improvement (three curves, patience 2, 2, 3)"""
         cases = [([1.0, 0.5, 0.7, 0.6, 0.65, 0.62], 2, 3),
                  ([1.0, 0.5, 0.5, 0.5, 0.4, 0.3], 2, 3),
                  ([2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5], 3, 5)]
@@ -242,7 +264,7 @@ class TestFitDiagnosis:
     @pytest.mark.points(1)
     @pytest.mark.hint('Rule 1: "overfitting" when val_losses[-1] > 1.1 * min(val_losses), checked first.')
     def test_overfitting(self, sub):
-        """validation loss back up more than 10 % from its minimum: overfitting"""
+        """validation loss back up more than 10 % from its minimum: overfitting (three curves, one also underfitting)"""
         cases = [([2.0, 1.0, 0.5, 0.2], [2.1, 1.2, 0.9, 1.3]),
                  ([2.0, 1.9, 1.8, 1.7], [2.0, 1.0, 1.2, 1.3]),        # rule 1 wins over rule 2
                  ([1.0, 0.1, 0.05, 0.01], [1.0, 0.3, 0.333, 0.34])]
@@ -253,7 +275,7 @@ class TestFitDiagnosis:
     @pytest.mark.hint('Rule 2: "underfitting" when train_losses[-1] > 0.5 * train_losses[0] '
                       '(and rule 1 did not apply).')
     def test_underfitting(self, sub):
-        """training loss not even halved (and validation not rising): underfitting"""
+        """training loss not even halved (and validation not rising): underfitting (three pairs of curves)"""
         cases = [([2.0, 1.8, 1.5, 1.2], [2.1, 1.9, 1.6, 1.3]),
                  ([1.0, 0.7, 0.6, 0.55], [1.0, 0.6, 0.62, 0.64]),
                  ([0.2, 0.15, 0.12, 0.11], [0.1, 0.09, 0.095, 0.098])]
@@ -264,7 +286,7 @@ class TestFitDiagnosis:
     @pytest.mark.hint('Rule 3: "good" when neither rule 1 nor rule 2 applies; compare with the minimum of '
                       'the validation losses, not their first value.')
     def test_good(self, sub):
-        """training loss more than halved, validation within 10 % of its best: good"""
+        """training loss more than halved, validation within 10 % of its best: good (four curves, one as arrays)"""
         cases = [([2.0, 1.0, 0.5, 0.3], [2.1, 1.1, 0.6, 0.5]),
                  ([1.0, 0.4, 0.3, 0.2], [1.0, 0.5, 0.45, 0.48]),
                  ([3.0, 0.5, 0.2, 0.1], [3.0, 0.9, 0.8, 0.85])]
@@ -273,6 +295,18 @@ class TestFitDiagnosis:
         train, val = np.array([2.0, 1.0, 0.5]), np.array([2.0, 1.2, 1.0])
         assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val) + " with arrays")
 
+    @pytest.mark.points(1)
+    @pytest.mark.hint("Both rules compare with a strict >: a last loss exactly on a threshold does not trigger "
+                      "the rule.")
+    def test_exactly_on_the_thresholds(self, sub):
+        """exactly on a threshold (val[-1] == 1.1 * min(val) or train[-1] == 0.5 * train[0]): no rule applies"""
+        # values for which 1.1 * m, the ratio and the difference to the minimum all sit exactly on the threshold
+        cases = [([2.0, 1.5, 1.0], [3.0, 2.5, 2.75]),      # both exactly on their threshold
+                 ([4.0, 2.0, 1.0], [6.0, 5.0, 5.5]),       # validation exactly 10 % above its minimum
+                 ([2.0, 1.2, 1.0], [1.0, 0.5, 0.5])]       # training loss exactly halved
+        for train, val in cases:
+            assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val))
+
 
 # --------------------------------------------------------------------------- dropout
 
@@ -280,10 +314,9 @@ class TestFitDiagnosis:
 @pytest.mark.graded("dropout_forward")
 class TestDropoutForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("p is the probability to DROP: keep = rng.random(x.shape) >= p, so about a "
-                      "fraction p of the outputs are 0.")
+    @pytest.mark.hint("p is the probability to DROP, not to keep: about a fraction p of the outputs are 0.")
     def test_drop_fraction(self, sub):
-        """drops about a fraction p of the units (p = 0.3 and p = 0.7)"""
+        """drops about a fraction p of the units of np.ones((400, 500)) (p = 0.3 and p = 0.7, seed=0)"""
         x = np.ones((400, 500))
         for p in (0.3, 0.7):
             out, _ = sub.dropout_forward(x, p, seed=0)
@@ -296,7 +329,7 @@ class TestDropoutForward:
     @pytest.mark.hint("Inverted dropout scales the kept units by 1 / (1 - p), so that the mean of out "
                       "stays the mean of x.")
     def test_expected_value_kept(self, sub):
-        """inverted: the mean activation is unchanged (p = 0.5 and p = 0.8)"""
+        """inverted: the mean of out stays 1 for np.ones((400, 500)) (p = 0.5 and p = 0.8, seed=1)"""
         x = np.ones((400, 500))
         for p in (0.5, 0.8):
             out, _ = sub.dropout_forward(x, p, seed=1)
@@ -308,7 +341,7 @@ class TestDropoutForward:
     @pytest.mark.hint("mask = keep / (1 - p) (0 where dropped, 1/(1-p) where kept) and out = x * mask; "
                       "the same seed gives the same mask.")
     def test_mask(self, sub):
-        """out = x * mask, mask is 0 or 1/(1-p), and the seed fixes it"""
+        """x a (6, 5) normal array, p = 0.4, seed=3: out = x * mask, mask is 0 or 1/(1-p), and the seed fixes it"""
         x = np.random.default_rng(7).normal(size=(6, 5))
         p = 0.4
         what = spelled("dropout_forward", "x", p, seed=3) + " with x a (6, 5) array of normal samples"
@@ -327,7 +360,7 @@ class TestDropoutForward:
     @pytest.mark.hint("With train=False, return x unchanged and a mask of ones: no dropping and no scaling "
                       "at test time.")
     def test_not_training(self, sub):
-        """train=False: out is x and mask is all ones"""
+        """train=False (x a (4, 6) normal array, p = 0.5): out is x and mask is all ones"""
         x = np.random.default_rng(8).normal(size=(4, 6))
         what = spelled("dropout_forward", "x", 0.5, train=False, seed=2) + " with x a (4, 6) array of normal samples"
         out, mask = sub.dropout_forward(x, 0.5, train=False, seed=2)
@@ -349,25 +382,43 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
+def forward_mask(sub, x, p, seed):
+    """The mask of the student's dropout_forward(x, p, seed=seed), which a dropout_backward check relies
+    on; a failure of dropout_forward is reported as such, not as a dropout_backward mistake."""
+    what = f"dropout_forward(x, {p}, seed={seed}), which this dropout_backward check uses"
+    try:
+        first, again = sub.dropout_forward(x.copy(), p, seed=seed), sub.dropout_forward(x.copy(), p, seed=seed)
+    except NotImplementedError:
+        raise Mismatch(what, "is not implemented yet: finish dropout_forward first") from None
+    for result in (first, again):
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise Mismatch(what, "should return a pair (out, mask): fix dropout_forward first", received=result)
+    masks = [assert_shape(result[1], x.shape, f"mask of {what}") for result in (first, again)]
+    if not np.array_equal(masks[0], masks[1]):
+        raise Mismatch(what, "gave two different masks for the same seed: fix dropout_forward first")
+    return masks[0]
+
+
 @pytest.mark.graded("dropout_backward")
 class TestDropoutBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx = dout * mask: dropped units get no gradient, kept units get it scaled by 1/(1-p).")
+    @pytest.mark.hint("Each unit's gradient goes through the same mask value as its forward value: dropped units "
+                      "get no gradient, kept units get it scaled by 1/(1-p).")
     def test_uses_mask(self, sub):
-        """dx = dout * mask for a given mask"""
+        """a (2, 3) dout and a given mask of 0 and 2: dropped units get no gradient, kept ones twice theirs"""
         dout = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
         mask = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])
         assert_close(sub.dropout_backward(dout, mask), [[2.0, 0.0, 6.0], [0.0, 8.0, -2.0]],
                      call("dropout_backward", dout, mask), rtol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("out = x * mask, so d(out)/dx = mask elementwise: dx = dout * mask, with the mask "
-                      "returned by your dropout_forward.")
+    @pytest.mark.hint("out = x * mask, so d(out)/dx = mask elementwise, with the mask returned by your "
+                      "dropout_forward (which this check calls, as the notebook says).")
     def test_gradient_check(self, sub):
-        """matches a numerical gradient of your dropout_forward (float64)"""
+        """x, dout (5, 4) arrays, p = 0.3, seed=4: matches a numerical gradient of your dropout_forward (float64)"""
         rng = np.random.default_rng(9)
         x, dout, p = rng.normal(size=(5, 4)), rng.normal(size=(5, 4)), 0.3
-        _, mask = sub.dropout_forward(x, p, seed=4)
+        mask = forward_mask(sub, x, p, seed=4)
         dx = sub.dropout_backward(dout, mask)
         expected = numerical_gradient(lambda v: float(np.sum(sub.dropout_forward(v, p, seed=4)[0] * dout)),
                                       x.copy())
@@ -380,46 +431,72 @@ class TestDropoutBackward:
 
 DIGIT = np.arange(1, 65, dtype=np.int64).reshape(8, 8)        # no zero pixel: any wrap-around shows
 DIGIT_TEXT = "img = np.arange(1, 65).reshape(8, 8)"
+SMALL = np.arange(1, 13).reshape(3, 4)                           # [[1 2 3 4] [5 6 7 8] [9 10 11 12]]
+SMALL_TEXT = "img = np.arange(1, 13).reshape(3, 4)"
+# seed of np.random.default_rng -> (dy, dx) its rng.integers(-1, 2, size=2) draws, and SMALL moved by them
+SMALL_SHIFTED = {
+    0: ((1, 0), [[0, 0, 0, 0], [1, 2, 3, 4], [5, 6, 7, 8]]),
+    9: ((0, 1), [[0, 1, 2, 3], [0, 5, 6, 7], [0, 9, 10, 11]]),
+    11: ((-1, -1), [[6, 7, 8, 0], [10, 11, 12, 0], [0, 0, 0, 0]]),
+    14: ((-1, 1), [[0, 5, 6, 7], [0, 9, 10, 11], [0, 0, 0, 0]]),
+    2: ((1, -1), [[0, 0, 0, 0], [2, 3, 4, 0], [6, 7, 8, 0]]),
+}
+
+
+def assert_shifted(out, expected, what, shift):
+    """``out`` is the image ``expected`` (shape and dtype first); the message shows both whole."""
+    expected = np.asarray(expected)
+    out = assert_shape(out, expected.shape, what)
+    if out.dtype != expected.dtype:
+        raise Mismatch(what, "should keep the dtype of img", expected=str(expected.dtype), received=str(out.dtype))
+    if not np.array_equal(out, expected):
+        dy, dx = shift
+        if shift == (0, 0):
+            problem = "with (dy, dx) = (0, 0) nothing moves: the image should come back unchanged"
+        else:
+            moves = [f"{abs(dy)} {'down' if dy > 0 else 'up'}"] if dy else []
+            moves += [f"{abs(dx)} {'right' if dx > 0 else 'left'}"] if dx else []
+            problem = (f"the rng draws (dy, dx) = ({dy}, {dx}), so img should move {' and '.join(moves)}, "
+                       f"with zeros shifted in")
+        raise Mismatch(what, problem, expected=expected, received=out)
 
 
 @pytest.mark.graded("random_shift")
 class TestRandomShift:
     @pytest.mark.points(1)
-    @pytest.mark.hint("With max_shift = 0, dy = dx = 0: return an unchanged copy of img (same shape, same dtype).")
-    def test_no_shift(self, sub):
-        """max_shift = 0 gives the image back, same shape and dtype, input untouched"""
-        img = DIGIT.copy()
-        what = spelled("random_shift", "img", 0, "rng") + f" with {DIGIT_TEXT}"
-        out = sub.random_shift(img, 0, np.random.default_rng(0))
-        assert_shape(out, img.shape, what)
-        if np.asarray(out).dtype != img.dtype:
-            raise Mismatch(what, "should keep the dtype of img", expected=str(img.dtype),
-                           received=str(np.asarray(out).dtype))
-        assert_equal(out, DIGIT, what)
-        assert_equal(img, DIGIT, "img after random_shift (it must not be changed)")
+    @pytest.mark.hint("out[i, j] = img[i - dy, j - dx]: a positive dy moves the picture down, a positive dx "
+                      "right; pixels that would come from outside img are 0 (nothing wraps around as with "
+                      "np.roll). dy and dx are the two numbers drawn from the rng you are given, in that order.")
+    def test_moves_as_drawn(self, sub):
+        """img = np.arange(1, 13).reshape(3, 4), max_shift = 1, rng = default_rng(0, 9, 11, 14, 2): moved as drawn"""
+        for seed, (shift, expected) in SMALL_SHIFTED.items():
+            what = f"{spelled('random_shift', 'img', 1, 'rng')} with {SMALL_TEXT} and rng = np.random.default_rng({seed})"
+            assert_shifted(sub.random_shift(SMALL.copy(), 1, np.random.default_rng(seed)), expected, what, shift)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Pixels shifted in from outside are 0: build np.zeros_like(img) and copy the "
-                      "overlapping part; np.roll wraps pixels around to the other side.")
-    def test_zero_filled_shift(self, sub):
-        """each result is img shifted by at most max_shift with zeros shifted in (no wrap-around)"""
-        rng = np.random.default_rng(1)
-        for trial in range(30):
-            out = sub.random_shift(DIGIT.copy(), 2, rng)
-            what = f"{spelled('random_shift', 'img', 2, 'rng')} (call {trial + 1}) with {DIGIT_TEXT}"
-            out = assert_shape(out, DIGIT.shape, what)
-            if out.dtype != DIGIT.dtype:
-                raise Mismatch(what, "should keep the dtype of img", expected=str(DIGIT.dtype), received=str(out.dtype))
-            if shift_of(out, DIGIT, 2) is None:
-                raise Mismatch(what, "is not img shifted by (dy, dx) with |dy|, |dx| <= 2 and zeros shifted in "
-                               "(img holds 1..64, so wrapped-around pixels show up as non-zero borders)",
-                               received=out)
+    @pytest.mark.hint("The result is a new array with the shape and dtype of img: write the shifted pixels into "
+                      "it, never into img itself. With max_shift = 0 nothing moves.")
+    def test_dtype_kept_and_img_untouched(self, sub):
+        """uint8 and float32 img (3, 4), max_shift = 1 (default_rng(2)) and 0 (default_rng(0)): dtype kept, img untouched"""
+        shift, moved = SMALL_SHIFTED[2]
+        for dtype, scale in [(np.uint8, 1), (np.float32, 0.5)]:
+            img = (SMALL * scale).astype(dtype)
+            name = (f"(np.arange(1, 13).reshape(3, 4) * {scale})" if scale != 1 else "np.arange(1, 13).reshape(3, 4)") \
+                + f".astype(np.{dtype.__name__})"
+            for max_shift, seed, expected, drawn in [(1, 2, (np.asarray(moved) * scale).astype(dtype), shift),
+                                                     (0, 0, img.copy(), (0, 0))]:
+                before = img.copy()
+                what = f"{spelled('random_shift', 'img', max_shift, 'rng')} with img = {name} " \
+                       f"and rng = np.random.default_rng({seed})"
+                out = sub.random_shift(img, max_shift, np.random.default_rng(seed))
+                assert_shifted(out, expected, what, drawn)
+                assert_equal(img, before, f"img after {what} (it must not be changed)")
 
     @pytest.mark.points(1)
     @pytest.mark.hint("dy, dx = rng.integers(-max_shift, max_shift + 1, size=2): both ends included, "
                       "dy and dx drawn separately, from the rng you are given.")
     def test_shift_range(self, sub):
-        """over 300 calls, every (dy, dx) with |dy|, |dx| <= 2 occurs"""
+        """img = np.arange(1, 65).reshape(8, 8), max_shift = 2, rng = default_rng(2): every (dy, dx) within 300 calls"""
         rng = np.random.default_rng(2)
         seen = set()
         for _ in range(300):
@@ -437,12 +514,19 @@ class TestRandomShift:
 @pytest.mark.graded("horizontal_flip")
 class TestHorizontalFlip:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Reverse the columns (left <-> right): img[:, ::-1]. Reversing the rows is a vertical flip.")
+    @pytest.mark.hint("Left-right means the columns swap: out[i, j] = img[i, w - 1 - j]. Reversing the rows is a "
+                      "vertical flip. Keep the dtype of img.")
     def test_flip(self, sub):
-        """left and right swap, on a (2, 3) and an (8, 8) image"""
+        """left and right swap, on [[1, 2, 3], [4, 5, 6]] and np.arange(1, 13).reshape(3, 4) as uint8"""
         img = np.array([[1, 2, 3], [4, 5, 6]])
         assert_equal(sub.horizontal_flip(img), [[3, 2, 1], [6, 5, 4]], call("horizontal_flip", img))
-        assert_equal(sub.horizontal_flip(DIGIT), DIGIT[:, ::-1], f"horizontal_flip(img) with {DIGIT_TEXT}")
+        img = SMALL.astype(np.uint8)
+        what = "horizontal_flip(img) with img = np.arange(1, 13).reshape(3, 4).astype(np.uint8)"
+        out = sub.horizontal_flip(img)
+        assert_equal(out, [[4, 3, 2, 1], [8, 7, 6, 5], [12, 11, 10, 9]], what)
+        if np.asarray(out).dtype != img.dtype:
+            raise Mismatch(what, "should keep the dtype of img", expected=str(img.dtype),
+                           received=str(np.asarray(out).dtype))
 
 
 AUGMENT_TEXT = " with X four small (6, 6) uint8 test images"
@@ -458,14 +542,55 @@ def small_digits():
     return X, np.array([1, 7, 3, 5])
 
 
+def random_shift_problem(sub):
+    """What is wrong with the student's random_shift on one stated case, or None."""
+    shift, expected = SMALL_SHIFTED[0]
+    try:
+        out = sub.random_shift(SMALL.astype(np.uint8), 1, np.random.default_rng(0))
+        assert_shifted(out, np.asarray(expected, dtype=np.uint8), "random_shift", shift)
+    except NotImplementedError:
+        return "is not implemented yet"
+    except Mismatch as mismatch:
+        return f"does not give the right image yet ({mismatch.problem})"
+    return None
+
+
+def raised_in(error, name):
+    """Whether ``error`` came out of the student's function ``name`` (here or in the sandbox)."""
+    where = getattr(error, "where", "") or ""          # the sandbox names the student's frame
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"in {name}," in where or any(frame.name == name for frame in frames)
+
+
+@contextlib.contextmanager
+def using_random_shift(sub, what):
+    """For a check of augment, which the notebook builds on random_shift: when the check fails and the
+    student's random_shift is wrong, say that random_shift is the function to fix."""
+    try:
+        yield
+    except (Mismatch, NotImplementedError) as error:
+        if isinstance(error, NotImplementedError) and not raised_in(error, "random_shift"):
+            raise                   # augment itself is not written yet
+        problem = random_shift_problem(sub)
+        if problem is None:
+            raise
+        raise Mismatch(what, f"augment uses your random_shift, which {problem}: fix random_shift first "
+                       f"(see its checks)") from None
+
+
 @pytest.mark.graded("augment")
 class TestAugment:
     @pytest.mark.points(1)
     @pytest.mark.hint("Return n * (copies + 1) images of the same (h, w) and dtype as X, and as many labels.")
     def test_shapes_and_dtype(self, sub):
-        """shapes (n * (copies + 1), h, w) and (n * (copies + 1),); dtypes kept"""
+        """X four (6, 6) uint8 images, copies = 2, seed 0, and X / 16 (float64), copies = 1: shapes and dtypes"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 2, 0) + AUGMENT_TEXT
+        with using_random_shift(sub, what):
+            self.shapes_and_dtype(sub, X, y, what)
+
+    @staticmethod
+    def shapes_and_dtype(sub, X, y, what):
         X_aug, y_aug = sub.augment(X, y, 2, 0)
         X_aug = assert_shape(X_aug, (12, 6, 6), f"X_aug of {what}")
         y_aug = assert_shape(y_aug, (12,), f"y_aug of {what}")
@@ -483,7 +608,7 @@ class TestAugment:
     @pytest.mark.points(1)
     @pytest.mark.hint("Put the n original images (and labels) first, unchanged, then the copies.")
     def test_originals_first(self, sub):
-        """the first n images and labels are the originals"""
+        """X four (6, 6) uint8 images, copies = 2, seed 0: the first n images and labels are the originals"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 2, 0) + AUGMENT_TEXT
         X_aug, y_aug = sub.augment(X, y, 2, 0)
@@ -492,14 +617,20 @@ class TestAugment:
 
     @pytest.mark.points(1)
     @pytest.mark.hint("Copy c holds random_shift(X[i], 1, rng) for i = 0..n-1 in order, so X_aug[k] comes "
-                      "from X[k % n] and y_aug[k] = y[k % n] (np.concatenate, not np.repeat). No flips.")
+                      "from X[k % n] and y_aug[k] = y[k % n]: the labels repeat as a whole block per copy, "
+                      "like the images, not label by label. No flips.")
     def test_labels_follow_images(self, sub):
-        """X_aug[k] is X[k % n] shifted by at most 1 pixel, and y_aug[k] = y[k % n]"""
+        """X four (6, 6) uint8 images, copies = 3, seed 5: X_aug[k] is X[k % n] shifted by <= 1, y_aug[k] = y[k % n]"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 3, 5) + AUGMENT_TEXT
+        with using_random_shift(sub, what):
+            self.labels_follow_images(sub, X, y, what)
+
+    @staticmethod
+    def labels_follow_images(sub, X, y, what):
         X_aug, y_aug = sub.augment(X, y, 3, 5)
         X_aug = assert_shape(X_aug, (16, 6, 6), f"X_aug of {what}")
-        assert_equal(y_aug, np.tile(y, 4), f"y_aug of {what}")
+        assert_equal(y_aug, [1, 7, 3, 5] * 4, f"y_aug of {what}")
         for k in range(16):
             if shift_of(X_aug[k], X[k % 4], 1) is None:
                 raise Mismatch(f"X_aug[{k}] of {what}", f"is not X[{k % 4}] shifted by at most 1 pixel "
@@ -509,9 +640,14 @@ class TestAugment:
     @pytest.mark.hint("Make rng = np.random.default_rng(seed) once, before the copies, so that each copy "
                       "gets new shifts; keep the pixel values (no rescaling).")
     def test_copies_differ_and_range(self, sub):
-        """pixel range kept, and the copies are not all the same"""
+        """X four (6, 6) uint8 images, copies = 3, seed 1: pixel range kept, and the copies are not all the same"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 3, 1) + AUGMENT_TEXT
+        with using_random_shift(sub, what):
+            self.copies_differ_and_range(sub, X, y, what)
+
+    @staticmethod
+    def copies_differ_and_range(sub, X, y, what):
         X_aug, _ = sub.augment(X, y, 3, 1)
         X_aug = assert_shape(X_aug, (16, 6, 6), f"X_aug of {what}")
         if X_aug.min() < X.min() or X_aug.max() > X.max():
@@ -531,7 +667,7 @@ class TestMajorityVote:
     @pytest.mark.points(1)
     @pytest.mark.hint("Count the votes per sample (per column): predictions has one row per model.")
     def test_clear_majority(self, sub):
-        """the most frequent label per sample (column)"""
+        """the most frequent label per sample (column), for 3 models x 5 samples and 3 models x 1 sample"""
         predictions = np.array([[0, 2, 1, 4, 2],
                                 [0, 2, 1, 4, 0],
                                 [1, 0, 1, 4, 2]])
@@ -545,7 +681,7 @@ class TestMajorityVote:
     @pytest.mark.hint("On a tie pick the smallest label, whatever the order of the models: "
                       "np.bincount(column).argmax() does that.")
     def test_ties(self, sub):
-        """ties go to the smallest label"""
+        """ties go to the smallest label (4 models x 4 samples, three of them ties)"""
         predictions = np.array([[3, 2, 5, 0],
                                 [1, 0, 5, 0],
                                 [1, 2, 2, 1],
@@ -561,7 +697,7 @@ class TestSoftVote:
     @pytest.mark.hint("Average the probabilities over the models (axis 0) first, then take the argmax "
                       "over the classes; don't vote with each model's hard prediction.")
     def test_mean_then_argmax(self, sub):
-        """argmax of the mean probabilities, which can differ from the hard vote"""
+        """3 models x 3 samples x 2 classes: argmax of the mean probabilities, which can differ from the hard vote"""
         probabilities = np.array([[[0.9, 0.1], [0.95, 0.05], [0.55, 0.45]],
                                   [[0.4, 0.6], [0.2, 0.8], [0.55, 0.45]],
                                   [[0.45, 0.55], [0.2, 0.8], [0.1, 0.9]]])
@@ -570,13 +706,20 @@ class TestSoftVote:
         assert_equal(got, [0, 1, 1], call("soft_vote", probabilities))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("probabilities has shape (n_models, n_samples, n_classes): mean(axis=0), then "
-                      "argmax(axis=1) gives n_samples integers.")
+    @pytest.mark.hint("probabilities has shape (n_models, n_samples, n_classes): average over the models (axis "
+                      "0), then take the class of the largest mean for each sample, as an integer; on an exact tie "
+                      "the smaller class wins, as np.argmax does.")
     def test_shape(self, sub):
-        """(2 models, 4 samples, 3 classes) gives 4 integer labels"""
+        """two cases of 2 models x 4 samples x 3 classes: 4 integer labels; exact ties of the mean go to the smaller class"""
         probabilities = np.array([[[0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4]],
                                   [[0.1, 0.3, 0.6], [0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.2, 0.7, 0.1]]])
         got = sub.soft_vote(probabilities)
         assert_shape(got, (4,), call("soft_vote", probabilities))
         assert_integer(got, call("soft_vote", probabilities))
         assert_equal(got, [2, 2, 0, 1], call("soft_vote", probabilities))
+        probabilities = np.array([[[0.5, 0.25, 0.25], [0.25, 0.25, 0.5], [0.75, 0.125, 0.125], [0.25, 0.5, 0.25]],
+                                  [[0.25, 0.25, 0.5], [0.25, 0.5, 0.25], [0.5, 0.25, 0.25], [0.5, 0.25, 0.25]]])
+        what = call("soft_vote", probabilities) + ", whose means tie exactly for samples 0, 1 and 3"
+        got = sub.soft_vote(probabilities)
+        assert_integer(got, what)
+        assert_equal(got, [0, 1, 0, 0], what)

@@ -412,3 +412,80 @@ def soft_vote(probabilities):
     return np.asarray(probabilities).mean(axis=1).argmax(axis=1)
 """),
 ]
+
+# Issue 13: rules the notebook states that the specs did not check yet.
+MUTANTS += [
+    Mutant("minibatches", "a fixed default seed (seed=0) instead of None", """
+def minibatches(X, y, batch_size, shuffle=True, seed=0):
+    X, y = np.asarray(X), np.asarray(y)
+    n = len(X)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    for start in range(0, n, batch_size):
+        index = order[start:start + batch_size]
+        yield X[index], y[index]
+"""),
+    Mutant("leaky_relu", "an integer z stays integer (alpha * z is truncated)", """
+def leaky_relu(z, alpha=0.01):
+    out = np.array(z)
+    out[out <= 0] = alpha * out[out <= 0]
+    return out
+"""),
+    Mutant("fit_diagnosis", "rule 1 with >= instead of >", FIT.format(body="""if val[-1] >= 1.1 * val.min():
+        return "overfitting"
+    if train[-1] > 0.5 * train[0]:
+        return "underfitting"
+    return "good\"""")),
+    Mutant("fit_diagnosis", "rule 2 with >= instead of >", FIT.format(body="""if val[-1] > 1.1 * val.min():
+        return "overfitting"
+    if train[-1] >= 0.5 * train[0]:
+        return "underfitting"
+    return "good\"""")),
+    Mutant("dropout_forward", "keeps u > p instead of u >= p", """
+def dropout_forward(x, p, train=True, seed=None):
+    x = np.asarray(x)
+    if not train:
+        return x, np.ones(x.shape)
+    keep = np.random.default_rng(seed).random(x.shape) > p
+    mask = keep / (1 - p)
+    return x * mask, mask
+"""),
+    Mutant("dropout_forward", "a fixed default seed (seed=0) instead of None", """
+def dropout_forward(x, p, train=True, seed=0):
+    x = np.asarray(x)
+    if not train:
+        return x, np.ones(x.shape)
+    keep = np.random.default_rng(seed).random(x.shape) >= p
+    mask = keep / (1 - p)
+    return x * mask, mask
+"""),
+    Mutant("random_shift", "writes into img (out = img, not a new array)", """
+def random_shift(img, max_shift, rng):
+    dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
+    h, w = img.shape
+    source = img.copy()
+    out = img
+    out[:] = 0
+    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \\
+        source[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out
+"""),
+    Mutant("random_shift", "dy and dx swapped (dx, dy = the draw)", """
+def random_shift(img, max_shift, rng):
+    dx, dy = rng.integers(-max_shift, max_shift + 1, size=2)
+""" + SHIFT_TAIL),
+    Mutant("horizontal_flip", "returns floats", """
+def horizontal_flip(img):
+    return np.fliplr(np.asarray(img, dtype=float))
+"""),
+    Mutant("soft_vote", "ties go to the largest class", """
+def soft_vote(probabilities):
+    mean = np.asarray(probabilities).mean(axis=0)
+    return mean.shape[1] - 1 - mean[:, ::-1].argmax(axis=1)
+"""),
+]
+MUTANTS += [
+    Mutant("leaky_relu", "np.maximum without converting z: integers back for an integer alpha = 0", """
+def leaky_relu(z, alpha=0.01):
+    return np.maximum(z, alpha * np.asarray(z))
+"""),
+]
