@@ -140,17 +140,7 @@ def test_no_solution_or_hidden_test_line_ships(shipped):
         assert not leaked, f"solution or hidden-test lines of {notebook} ship to students: {leaked[:5]}"
 
 
-# Hidden hints that quote a reference line, found when this check was added; their notebooks' owners
-# rewrite them (not strict: the check passes again as soon as a hint is rewritten; then drop the entry).
-KNOWN_HINT_LEAKS = {
-    "backprop": "the hints of test_affine_backward_db_numerical and test_sgd_step_random quote "
-                "db = dout.sum(axis=0) and params[key] -= lr * grads[key]",
-    "training_skills": "test_early_stopping_random's hint quotes return len(val_losses) - 1",
-}
-
-
-@pytest.mark.parametrize("spec", [pytest.param(spec, marks=pytest.mark.xfail(reason=KNOWN_HINT_LEAKS[spec]))
-                                  if spec in KNOWN_HINT_LEAKS else spec for spec in available_specs()])
+@pytest.mark.parametrize("spec", available_specs())
 def test_no_hint_holds_a_solution_line(spec):
     """Hints reach students, those of hidden checks too (in the feedback): none may hold a line of a
     reference solution that the released notebooks do not show (whitespace aside)."""

@@ -148,7 +148,8 @@ def test_affine_backward_dW_numerical(sub, ref):
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("b is used by every row of the batch: db = dout.sum(axis=0), shape (M,).")
+@pytest.mark.hint("b is added to every row of the batch, so its gradient collects dout from every row; "
+                  "db has shape (M,).")
 def test_affine_backward_db_numerical(sub, ref):
     """db matches the numerical gradient (several shapes, float64)"""
     for got, numerical, what in affine_gradients(sub, ref, 3105):
@@ -579,8 +580,8 @@ def test_net_keeps_inputs(sub, ref):
 
 @pytest.mark.graded("sgd_step")
 @pytest.mark.points(1)
-@pytest.mark.hint("For every key: params[key] -= lr * grads[key] (in place); leave grads alone; return nothing "
-                  "(None), as the notebook says.")
+@pytest.mark.hint("Each parameter takes a step of size lr against its own gradient, changed in place in the "
+                  "params dict (the net holds those arrays); leave grads alone; return nothing (None).")
 def test_sgd_step_random(sub, ref):
     """matches the reference on random parameters, in place, grads unchanged, returns None"""
     rng = np.random.default_rng(3190)

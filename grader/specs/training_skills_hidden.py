@@ -113,7 +113,7 @@ def random_losses(rng, n, ties=False):
 @pytest.mark.graded("early_stopping_epoch")
 @pytest.mark.points(1)
 @pytest.mark.hint("Strict improvement on the best loss so far resets the counter; stop at the 0-based epoch "
-                  "where the counter reaches patience, else return len(val_losses) - 1.")
+                  "where the counter reaches patience; a run that never stops ends at its last epoch.")
 def test_early_stopping_random(sub, ref):
     """matches the reference on 40 random validation curves (given as lists) of 1 to 39 epochs, patience 1-5"""
     rng = np.random.default_rng(404)
