@@ -6,7 +6,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export MPLBACKEND := Agg
 
-.PHONY: install release test demo bench student-dist clean
+.PHONY: install release test demo bench mutation student-dist clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -27,6 +27,9 @@ test: install  ## the whole test suite (MNIST grading in quick mode: small budge
 bench: install  ## homework model vs a dense baseline; grader grade vs nbgrader autograde (speed, memory)
 	$(PYTHON) -m grader.bench
 	$(PYTHON) -m grader.bench_grading
+
+mutation: install  ## mechanical mutants of the numpy notebooks' solutions: score per function, each survivor
+	$(PYTHON) -m tests.mutation
 
 demo: install release  ## release, a simulated class, autograde, feedback, gradebook
 	$(PYTHON) -m grader.demo --cell-timeout 300
