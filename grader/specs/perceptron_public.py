@@ -1,10 +1,8 @@
 """Public checks of 01_perceptron: fixed inputs, hard-coded expectations."""
-import contextlib
-
 import numpy as np
 import pytest
 
-from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call
+from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on, call
 
 TRUTH_X1 = np.array([0, 0, 1, 1])
 TRUTH_X2 = np.array([0, 1, 0, 1])
@@ -38,29 +36,10 @@ def probe(sub, name: str) -> None:
         check_truth_table(getattr(sub, name), name, TRUTH[name])
 
 
-def broken(sub, names) -> str | None:
-    """The first of ``names`` that fails its own probe, if any."""
-    for name in names:
-        try:
-            probe(sub, name)
-        except Exception:     # a wrong value, or an error raised by the student's code
-            return name
-    return None
-
-
-@contextlib.contextmanager
 def building_on(sub, checked: str, *names: str):
     """Run a check of ``checked``, which builds on the graded functions ``names``; when the check
-    fails and one of them is wrong too, the message says so (that function's own check shows what)."""
-    try:
-        yield
-    except Exception as error:
-        culprit = broken(sub, names)
-        if culprit is None:
-            raise
-        from grader.submission import explain_error
-        raise Mismatch(checked, f"{culprit} is not right yet (see its own check), and {checked} builds on it: "
-                       f"fix {culprit} first. What this check saw: {explain_error(error)}") from None
+    fails and one of them fails its own probe too, the message names it."""
+    return builds_on(checked, {name: (lambda name=name: probe(sub, name)) for name in names})
 
 
 @pytest.mark.graded("step")
