@@ -33,7 +33,8 @@ def test_step_random(sub, ref):
 
 @pytest.mark.graded("perceptron")
 @pytest.mark.points(1)
-@pytest.mark.hint("perceptron(x, w, b) = step(x @ w + b), for one sample or a batch.")
+@pytest.mark.hint("perceptron(x, w, b) = step(x @ w + b), for one sample or a batch: 0/1 integers, "
+                  "one per sample.")
 def test_perceptron_random(sub, ref):
     """matches the reference (0/1 integers) on random weights and batches of 1, 10 and 25 samples and single samples"""
     rng = np.random.default_rng(302)
@@ -96,7 +97,7 @@ def test_train_matches_reference(sub, ref, monkeypatch):
 @pytest.mark.points(1)
 @pytest.mark.hint("Don't change X or y in place; work on copies.")
 def test_train_leaves_inputs(sub, ref, monkeypatch):
-    """leaves X and y unchanged, and returns the reference's result (random separable data, lr=0.5, epochs=30, seed=1)"""
+    """leaves X and y unchanged and gives the right result (random separable data, lr=0.5, epochs=30, seed=1)"""
     use_reference(monkeypatch, sub, ref, "step", "perceptron")
     rng = np.random.default_rng(305)
     X, y = separable_problem(rng, n=10, d=3)

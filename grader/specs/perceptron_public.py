@@ -59,7 +59,8 @@ class TestStep:
             assert_equal(got, want, call("step", scalar))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Work on the whole array at once (np.asarray(z) > 0) and convert with .astype(int).")
+    @pytest.mark.hint("Compare the whole array with 0 at once (no loop over a fixed shape), then turn the "
+                      "True/False results into the integers 1/0: the result keeps z's shape.")
     def test_keeps_shape(self, sub):
         """a (2, 3) array comes back as (2, 3) integers"""
         z = np.array([[1.0, -1.0, 0.0], [2.0, 0.1, -0.1]])
@@ -128,7 +129,8 @@ class TestNand:
 @pytest.mark.graded("xor_gate")
 class TestXor:
     @pytest.mark.points(1)
-    @pytest.mark.hint("XOR(x1, x2) = AND(NAND(x1, x2), OR(x1, x2)).")
+    @pytest.mark.hint("Two layers, as in the table of section 4: the first computes NAND and OR of the inputs, "
+                      "the second combines those two results with AND.")
     def test_truth_table(self, sub):
         """the XOR truth table: the four rows (x1, x2) of 0/1, as plain numbers"""
         with building_on(sub, "xor_gate", "and_gate", "or_gate", "nand_gate"):
@@ -217,7 +219,7 @@ class TestTrainPerceptron:
     @pytest.mark.hint("Append one count per epoch, and break right after the first epoch with no error; "
                       "b starts as the float 0.0.")
     def test_error_counts(self, sub):
-        """errors: one integer per epoch up to the first error-free one (OR, lr=0.1, epochs=50); all-zero labels give [0] and b = 0.0"""
+        """errors: integers up to the first error-free epoch (OR, lr=0.1, epochs=50); all-zero labels: [0], b = 0.0"""
         y = np.array([0, 1, 1, 1])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=50)

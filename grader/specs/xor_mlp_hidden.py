@@ -15,7 +15,8 @@ pytestmark = pytest.mark.hidden
 
 @pytest.mark.graded("collapse_linear")
 @pytest.mark.points(2)
-@pytest.mark.hint("W = W1 @ W2 and b = b1 @ W2 + b2, for any shapes (d, h), (h,), (h, k), (k,).")
+@pytest.mark.hint("The collapsed layer must work for any shapes (d, h), (h,), (h, k), (k,), and leave "
+                  "W1, b1, W2, b2 unchanged.")
 def test_collapse_random_shapes(sub, ref):
     """matches the reference and the two-layer output on 8 random shapes (d, h, k from 1 to 6), inputs unchanged"""
     rng = np.random.default_rng(2021)
@@ -40,7 +41,7 @@ def test_collapse_random_shapes(sub, ref):
 @pytest.mark.points(1)
 @pytest.mark.hint("sigmoid must work elementwise on arrays of any shape (and on integers), without warnings.")
 def test_sigmoid_random(sub, ref):
-    """matches the reference on random arrays of shapes (), (7,), (3, 4), (2, 3, 5), values up to ±600 and integers up to ±800"""
+    """matches the reference on shapes (), (7,), (3, 4), (2, 3, 5), values up to ±600 and integers up to ±800"""
     rng = np.random.default_rng(2022)
     inputs = [rng.normal(scale=10.0, size=shape) for shape in [(), (7,), (3, 4), (2, 3, 5)]]
     inputs += [rng.uniform(-600.0, 600.0, size=(4, 6)), np.array([-3, 0, 2, 745, -800])]
@@ -51,9 +52,9 @@ def test_sigmoid_random(sub, ref):
 
 @pytest.mark.graded("mlp_forward")
 @pytest.mark.points(1)
-@pytest.mark.hint("sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2), shape (n, 1), for any n, d and h.")
+@pytest.mark.hint("Two layers, each followed by the sigmoid, with both biases: shape (n, 1) for any n, d and h.")
 def test_forward_random(sub, ref, monkeypatch):
-    """matches the reference on random networks and batches (n, d, h) = (1, 2, 2), (7, 3, 5), (20, 6, 1), with the reference sigmoid"""
+    """matches the reference (with its sigmoid) on random networks, (n, d, h) = (1, 2, 2), (7, 3, 5), (20, 6, 1)"""
     monkeypatch.setitem(sub._namespace, "sigmoid", ref.sigmoid)   # graded on its own, not on the student's sigmoid
     rng = np.random.default_rng(2023)
     for n, d, h in [(1, 2, 2), (7, 3, 5), (20, 6, 1)]:
@@ -126,7 +127,7 @@ def test_train_learns_on_reference_model(sub, ref):
 @pytest.mark.hint("Call keras.utils.set_random_seed(seed) before model.fit (the default is seed=0), "
                   "and train on the full batch of 4.")
 def test_train_reproducible(sub, ref):
-    """train_xor_model(model, epochs=5) and (model, epochs=5, seed=0) on the same starting model give the reference's weights, and exactly the same ones, whatever the random state before"""
+    """epochs=5 with the default seed and with seed=0: the reference's weights, identical, whatever the random state"""
     keras = keras_module()
     model = ref.build_xor_model(seed=1)
     ref.train_xor_model(model, epochs=5, seed=0)
@@ -138,8 +139,8 @@ def test_train_reproducible(sub, ref):
         sub.train_xor_model(model, epochs=5, **kwargs)
         trained.append(initial_weights(model))
         for index, (got, want) in enumerate(zip(trained[-1], expected)):
-            assert_close(got, want, f"weight array {index} after train_xor_model(model, epochs=5{', seed=0' if kwargs else ''})",
-                         rtol=1e-4, atol=1e-6)
+            what = f"weight array {index} after train_xor_model(model, epochs=5{', seed=0' if kwargs else ''})"
+            assert_close(got, want, what, rtol=1e-4, atol=1e-6)
     for index, (a, b) in enumerate(zip(*trained)):
         if not np.array_equal(a, b):
             raise Mismatch(f"weight array {index} after train_xor_model(model, epochs=5, seed=0)",

@@ -136,7 +136,8 @@ def check_xor_predictions(model, what: str) -> None:
 @pytest.mark.graded("collapse_linear")
 class TestCollapseLinear:
     @pytest.mark.points(1)
-    @pytest.mark.hint("W = W1 @ W2 (in that order) and b = b1 @ W2 + b2: the first bias also goes through W2.")
+    @pytest.mark.hint("Order matters in a matrix product: the first layer's weights come first. The first bias "
+                      "also passes through the second layer's weights (see the formula in section 1).")
     def test_small_example(self, sub):
         """a 2-3-2 example worked out by hand"""
         W1 = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
@@ -178,10 +179,10 @@ class TestSigmoid:
         assert_close(got, [[0.5, 0.75], [0.25, 0.5]], call("sigmoid", z), rtol=1e-12)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("Only ever compute exp of a number <= 0: e = np.exp(-np.abs(z)), then 1 / (1 + e) "
-                      "for z >= 0 and e / (1 + e) for z < 0.")
+    @pytest.mark.hint("exp of a large positive number overflows: only ever take exp of -|z| (<= 0) and choose "
+                      "the formula by the sign of z. np.where computes both branches, so neither may overflow.")
     def test_large_inputs(self, sub):
-        """z = [-1000, -50, 50, 1000] and the plain numbers -1000.0, 1000.0: no overflow or warning, exactly 0.0 and 1.0 at -1000 and 1000"""
+        """z = [-1000, -50, 50, 1000] and the numbers ±1000.0: no overflow or warning, exactly 0.0 and 1.0 at ±1000"""
         z = np.array([-1000.0, -50.0, 50.0, 1000.0])
         got = guarded_sigmoid(sub.sigmoid, z)
         assert_close(got, [0.0, 1.9287498479639178e-22, 1.0, 1.0], call("sigmoid", z), rtol=1e-9)
@@ -204,7 +205,7 @@ FORWARD_EXPECTED = np.array([[0.6471045263795313], [0.3730965737092849], [0.8459
 @pytest.mark.graded("mlp_forward")
 class TestMlpForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Keep the column: sigmoid(hidden @ W2 + b2) with W2 of shape (h, 1) is already (n, 1); "
+    @pytest.mark.hint("Keep the column: with W2 of shape (h, 1) the output layer already gives (n, 1); "
                       "don't ravel or squeeze it.")
     def test_output_shape(self, sub):
         """the 4 XOR inputs through a fixed 2-3-1 network give an output of shape (4, 1) with the right values"""
@@ -215,8 +216,8 @@ class TestMlpForward:
             assert_close(got, FORWARD_EXPECTED, what, rtol=1e-9)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("hidden = sigmoid(X @ W1 + b1), out = sigmoid(hidden @ W2 + b2): "
-                      "a sigmoid after each layer, and both biases.")
+    @pytest.mark.hint("A sigmoid after each of the two layers, and both biases (the two steps of section 3); "
+                      "if sigmoid's own check fails, fix sigmoid first.")
     def test_values(self, sub):
         """values on a fixed 2-3-1 network: the 4 XOR inputs, then the same inputs in reverse order"""
         with building_on_sigmoid(sub):
@@ -341,7 +342,7 @@ class TestBuildXorModel:
     @pytest.mark.hint("Call keras.utils.set_random_seed(seed) as the first line, before creating any layer; "
                       "the default is seed=0.")
     def test_reproducible(self, sub):
-        """build_xor_model() and build_xor_model(hidden_units=8, seed=0) give the same two Dense layers and initial weights, whatever the random state before"""
+        """build_xor_model() and (hidden_units=8, seed=0): the same two Dense layers and initial weights, any prior state"""
         keras = keras_module()
         keras.utils.set_random_seed(11)
         first, what_first = built_model(sub.build_xor_model)
@@ -380,7 +381,7 @@ class TestTrainXorModel:
     @pytest.mark.hint("Fit on XOR_X and XOR_Y for `epochs` epochs. If this fails, check build_xor_model first "
                       "(this check trains the model your build_xor_model() returns).")
     def test_learns_xor(self, sub):
-        """a build_xor_model() model after train_xor_model(model, epochs=50) classifies all four XOR inputs"""
+        """after train_xor_model(build_xor_model(), epochs=50) the model classifies the four XOR inputs"""
         with building_on_build(sub):
             model, _ = built_model(sub.build_xor_model)
             sub.train_xor_model(model, epochs=TRAIN_EPOCHS)
