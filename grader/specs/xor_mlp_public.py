@@ -342,7 +342,7 @@ class TestBuildXorModel:
     @pytest.mark.hint("Call keras.utils.set_random_seed(seed) as the first line, before creating any layer; "
                       "the default is seed=0.")
     def test_reproducible(self, sub):
-        """build_xor_model() and (hidden_units=8, seed=0): the same two Dense layers and initial weights, any prior state"""
+        """build_xor_model() vs (hidden_units=8, seed=0): same two Dense layers and initial weights, any prior state"""
         keras = keras_module()
         keras.utils.set_random_seed(11)
         first, what_first = built_model(sub.build_xor_model)
