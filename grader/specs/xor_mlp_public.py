@@ -284,7 +284,7 @@ class TestBuildXorModel:
     @pytest.mark.points(1)
     @pytest.mark.hint('Hidden layer activation="relu", output layer activation="sigmoid".')
     def test_activations(self, sub):
-        """ReLU in the hidden layer, sigmoid at the output"""
+        """build_xor_model(): ReLU in the hidden layer, sigmoid at the output (on z = [-2, 0.5, 3])"""
         model, what = built_model(sub.build_xor_model)
         z = np.array([-2.0, 0.5, 3.0], dtype="float32")
         hidden, output = model_layers(model)[0], model_layers(model)[-1]
@@ -298,7 +298,7 @@ class TestBuildXorModel:
     @pytest.mark.hint('model.compile(..., loss="binary_crossentropy", ...): the loss for a 0/1 target '
                       'with a sigmoid output.')
     def test_loss(self, sub):
-        """compiled with the binary cross-entropy loss"""
+        """build_xor_model() is compiled with the binary cross-entropy (its loss on the four XOR inputs)"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         p = np.clip(to_numpy(model(XOR_X.astype("float32"))), 1e-7, 1 - 1e-7)
@@ -312,7 +312,7 @@ class TestBuildXorModel:
     @pytest.mark.points(1)
     @pytest.mark.hint('model.compile(..., metrics=["accuracy"]).')
     def test_accuracy_metric(self, sub):
-        """reports the accuracy metric"""
+        """build_xor_model() reports the accuracy metric (on the four XOR inputs)"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         out = to_numpy(model(XOR_X.astype("float32")))
@@ -329,7 +329,7 @@ class TestBuildXorModel:
     @pytest.mark.hint("optimizer=keras.optimizers.Adam(learning_rate=0.05); the string \"adam\" uses 0.001, "
                       "too slow for XOR.")
     def test_optimizer(self, sub):
-        """Adam with learning rate 0.05"""
+        """build_xor_model() uses Adam with learning rate 0.05"""
         keras = keras_module()
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
