@@ -38,8 +38,11 @@ def probe(sub, name: str) -> None:
 
 def building_on(sub, checked: str, *names: str):
     """Run a check of ``checked``, which builds on the graded functions ``names``; when the check
-    fails and one of them fails its own probe too, the message names it."""
-    return builds_on(checked, {name: (lambda name=name: probe(sub, name)) for name in names})
+    fails and one of them fails its own probe too, the message names it. (The gates build on
+    perceptron through the given ``gate``, and xor_gate on the gates, as the notebook says;
+    train_perceptron may call perceptron or step, as the student chooses.)"""
+    relation = "may call it" if checked == "train_perceptron" else "builds on it"
+    return builds_on(checked, {name: (lambda name=name: probe(sub, name)) for name in names}, relation)
 
 
 @pytest.mark.graded("step")

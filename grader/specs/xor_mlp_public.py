@@ -118,7 +118,8 @@ def build_probe(sub) -> None:
 def building_on_build(sub):
     """The public train_xor_model checks train the model the student's build_xor_model returns:
     name build_xor_model when that is what fails."""
-    return builds_on("train_xor_model", {"build_xor_model": lambda: build_probe(sub)})
+    return builds_on("train_xor_model", {"build_xor_model": lambda: build_probe(sub)},
+                     relation="is checked here on the model it returns")
 
 
 def check_xor_predictions(model, what: str) -> None:

@@ -86,11 +86,25 @@ def build_xor_model(hidden_units=8, seed=0):
                   metrics=["accuracy"])
     return model
 """),
+    Variant("build_xor_model", "input_shape on the first Dense layer instead of keras.Input", """
+def build_xor_model(hidden_units=8, seed=0):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.layers.Dense(hidden_units, activation="relu", input_shape=(2,)),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+"""),
     # train_xor_model
     Variant("train_xor_model", "keyword arguments, batch_size=len(XOR_X), shuffle spelled out", """
 def train_xor_model(model, epochs=100, seed=0):
     keras.utils.set_random_seed(seed)
     return model.fit(x=XOR_X, y=XOR_Y, batch_size=len(XOR_X), epochs=epochs, shuffle=True, verbose=0)
+"""),
+    Variant("train_xor_model", "shuffle=False (one batch of all four samples: the order never matters)", """
+def train_xor_model(model, epochs=100, seed=0):
+    keras.utils.set_random_seed(seed)
+    return model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, shuffle=False, verbose=0)
 """),
     Variant("train_xor_model", "float32 copies of the data, history kept in a variable", """
 def train_xor_model(model, epochs=100, seed=0):
