@@ -161,3 +161,41 @@ def without_overflow(what: str):
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
         raise Mismatch(what, f"raised a warning: {numeric[0].message}")
+
+
+# Errors of the grading machinery (a time limit, a sandboxed process that died), not of the
+# student's code: a check's failure with one of these is never re-explained (by name, so that
+# this module needs neither the plugin nor the sandbox).
+_MACHINERY_ERRORS = {"TestTimeout", "DeadlineExceeded", "ProtocolError", "SandboxFailure"}
+
+
+@contextlib.contextmanager
+def builds_on(checked: str, probes: dict, relation: str = "builds on it"):
+    """Run a check of the graded function ``checked``, which builds on other graded functions
+    of the student (where the notebook says so). ``probes`` maps each of their names, in the
+    order to blame them, to a short check of it on hard-coded inputs (a callable that raises
+    when that function is wrong). When the check fails and a probe fails too, the failure
+    names that function first (``relation`` says how ``checked`` depends on it, e.g. "may call
+    it" where the notebook leaves that to the student), then says what the check saw."""
+    def machinery(error: BaseException) -> bool:
+        return any(cls.__name__ in _MACHINERY_ERRORS for cls in type(error).__mro__)
+
+    try:
+        yield
+    except Exception as error:
+        if machinery(error):
+            raise
+        culprit = None
+        for name, probe in probes.items():
+            try:
+                probe()
+            except Exception as failure:   # a wrong value, or an error raised by that function
+                if machinery(failure):
+                    raise
+                culprit = name
+                break
+        if culprit is None:
+            raise
+        from grader.submission import explain_error
+        raise Mismatch(checked, f"{culprit} is not right yet (see its own check), and {checked} {relation}: "
+                       f"fix {culprit} first. What this check saw: {explain_error(error)}") from None

@@ -6,7 +6,8 @@ Keras is imported inside the Keras checks only, so collecting these specs stays 
 import numpy as np
 import pytest
 
-from grader.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
+from grader.compare import (Mismatch, assert_close, assert_equal, assert_shape, builds_on, call, show,
+                            without_overflow)
 from grader.submission import MissingDefinition
 from grader.keras_tools import keras_module
 
@@ -31,6 +32,17 @@ def guarded_sigmoid(sigmoid, z):
     """Call the student's sigmoid with floating-point overflow (or a warning) as a failure."""
     with without_overflow(call("sigmoid", z)):
         return sigmoid(z)
+
+
+def sigmoid_probe(sub) -> None:
+    """A short check of the student's sigmoid on hard-coded values (raises if it is wrong)."""
+    z = np.array([0.0, np.log(3.0), -np.log(3.0)])
+    assert_close(sub.sigmoid(z), [0.5, 0.75, 0.25], call("sigmoid", z), rtol=1e-9)
+
+
+def building_on_sigmoid(sub):
+    """mlp_forward uses the student's sigmoid, as the notebook asks: name it when it is wrong."""
+    return builds_on("mlp_forward", {"sigmoid": lambda: sigmoid_probe(sub)})
 
 
 def xor_weights(sub):
@@ -86,6 +98,30 @@ def initial_weights(model) -> list:
     return [np.asarray(w) for w in model.get_weights()]
 
 
+def check_layers(model, what: str, units: int) -> None:
+    """Exactly two Dense layers, of ``units`` and 1 units."""
+    keras = keras_module()
+    layers = model_layers(model)
+    if len(layers) != 2 or not all(isinstance(layer, keras.layers.Dense) for layer in layers):
+        raise Mismatch(what, "expected exactly two Dense layers", expected=f"[Dense({units}), Dense(1)]",
+                       received=layer_summary(model))
+    assert_equal([int(layer.units) for layer in layers], [units, 1], f"units of the two layers of {what}")
+
+
+def build_probe(sub) -> None:
+    """A short check of the student's build_xor_model (raises if the model is not as asked)."""
+    model, what = built_model(sub.build_xor_model)
+    check_layers(model, what, 8)
+    require_compiled(model, what)
+
+
+def building_on_build(sub):
+    """The public train_xor_model checks train the model the student's build_xor_model returns:
+    name build_xor_model when that is what fails."""
+    return builds_on("train_xor_model", {"build_xor_model": lambda: build_probe(sub)},
+                     relation="is checked here on the model it returns")
+
+
 def check_xor_predictions(model, what: str) -> None:
     out = to_numpy(model(XOR_X.astype("float32")))
     assert_shape(out, (4, 1), f"the output of the model after {what}")
@@ -101,7 +137,8 @@ def check_xor_predictions(model, what: str) -> None:
 @pytest.mark.graded("collapse_linear")
 class TestCollapseLinear:
     @pytest.mark.points(1)
-    @pytest.mark.hint("W = W1 @ W2 (in that order) and b = b1 @ W2 + b2: the first bias also goes through W2.")
+    @pytest.mark.hint("Order matters in a matrix product: the first layer's weights come first. The first bias "
+                      "also passes through the second layer's weights (see the formula in section 1).")
     def test_small_example(self, sub):
         """a 2-3-2 example worked out by hand"""
         W1 = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
@@ -116,7 +153,7 @@ class TestCollapseLinear:
     @pytest.mark.points(1)
     @pytest.mark.hint("Expand (X @ W1 + b1) @ W2 + b2 and collect the terms that multiply X and those that don't.")
     def test_equals_two_layers(self, sub):
-        """X @ W + b equals (X @ W1 + b1) @ W2 + b2 for several shapes"""
+        """X @ W + b equals (X @ W1 + b1) @ W2 + b2 for (d, h, k) = (4, 3, 2), (1, 5, 1), (3, 1, 4)"""
         rng = np.random.default_rng(2020)
         for d, h, k in [(4, 3, 2), (1, 5, 1), (3, 1, 4)]:
             W1, b1 = rng.normal(size=(d, h)), rng.normal(size=h)
@@ -143,10 +180,10 @@ class TestSigmoid:
         assert_close(got, [[0.5, 0.75], [0.25, 0.5]], call("sigmoid", z), rtol=1e-12)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("Only ever compute exp of a number <= 0: e = np.exp(-np.abs(z)), then 1 / (1 + e) "
-                      "for z >= 0 and e / (1 + e) for z < 0.")
+    @pytest.mark.hint("exp of a large positive number overflows: only ever take exp of -|z| (<= 0) and choose "
+                      "the formula by the sign of z. np.where computes both branches, so neither may overflow.")
     def test_large_inputs(self, sub):
-        """no overflow or warning at z = -1000 and 1000; exactly 0.0 and 1.0 there"""
+        """z = [-1000, -50, 50, 1000] and the numbers ±1000.0: no overflow or warning, exactly 0.0 and 1.0 at ±1000"""
         z = np.array([-1000.0, -50.0, 50.0, 1000.0])
         got = guarded_sigmoid(sub.sigmoid, z)
         assert_close(got, [0.0, 1.9287498479639178e-22, 1.0, 1.0], call("sigmoid", z), rtol=1e-9)
@@ -162,27 +199,33 @@ FORWARD_W1 = np.array([[1.5, -2.0, 0.5], [-1.0, 2.5, 1.0]])
 FORWARD_B1 = np.array([0.25, -0.5, 1.0])
 FORWARD_W2 = np.array([[2.0], [-1.5], [0.75]])
 FORWARD_B2 = np.array([-0.5])
+FORWARD_EXPECTED = np.array([[0.6471045263795313], [0.3730965737092849], [0.8459651371853592],
+                             [0.6902875071968945]])
 
 
 @pytest.mark.graded("mlp_forward")
 class TestMlpForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Keep the column: sigmoid(hidden @ W2 + b2) with W2 of shape (h, 1) is already (n, 1); "
+    @pytest.mark.hint("Keep the column: with W2 of shape (h, 1) the output layer already gives (n, 1); "
                       "don't ravel or squeeze it.")
     def test_output_shape(self, sub):
-        """4 samples give an output of shape (4, 1)"""
+        """the 4 XOR inputs through a fixed 2-3-1 network give an output of shape (4, 1) with the right values"""
         what = call("mlp_forward", XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
-        assert_shape(sub.mlp_forward(XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2), (4, 1), what)
+        with building_on_sigmoid(sub):
+            got = sub.mlp_forward(XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
+            assert_shape(got, (4, 1), what)
+            assert_close(got, FORWARD_EXPECTED, what, rtol=1e-9)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("hidden = sigmoid(X @ W1 + b1), out = sigmoid(hidden @ W2 + b2): "
-                      "a sigmoid after each layer, and both biases.")
+    @pytest.mark.hint("A sigmoid after each of the two layers, and both biases (the two steps of section 3); "
+                      "if sigmoid's own check fails, fix sigmoid first.")
     def test_values(self, sub):
-        """values on a fixed 2-3-1 network"""
-        what = call("mlp_forward", XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
-        got = sub.mlp_forward(XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
-        expected = [[0.6471045263795313], [0.3730965737092849], [0.8459651371853592], [0.6902875071968945]]
-        assert_close(got, expected, what, rtol=1e-9)
+        """values on a fixed 2-3-1 network: the 4 XOR inputs, then the same inputs in reverse order"""
+        with building_on_sigmoid(sub):
+            for X, expected in [(XOR_X, FORWARD_EXPECTED), (XOR_X[::-1].copy(), FORWARD_EXPECTED[::-1])]:
+                what = call("mlp_forward", X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
+                got = sub.mlp_forward(X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
+                assert_close(got, expected, what, rtol=1e-9)
 
 
 # ---------------------------------------------------------------- XOR_WEIGHTS
@@ -234,20 +277,15 @@ class TestBuildXorModel:
     @pytest.mark.hint("keras.Sequential([keras.Input(shape=(2,)), Dense(hidden_units, ...), Dense(1, ...)]): "
                       "exactly two Dense layers.")
     def test_layers(self, sub):
-        """two Dense layers: hidden_units units, then 1 unit"""
-        keras = keras_module()
+        """two Dense layers: hidden_units units (8 by default, then hidden_units=3), then 1 unit"""
         for kwargs, units in [({}, 8), ({"hidden_units": 3}, 3)]:
             model, what = built_model(sub.build_xor_model, **kwargs)
-            layers = model_layers(model)
-            if len(layers) != 2 or not all(isinstance(layer, keras.layers.Dense) for layer in layers):
-                raise Mismatch(what, "expected exactly two Dense layers", expected=f"[Dense({units}), Dense(1)]",
-                               received=layer_summary(model))
-            assert_equal([int(layer.units) for layer in layers], [units, 1], f"units of the two layers of {what}")
+            check_layers(model, what, units)
 
     @pytest.mark.points(1)
     @pytest.mark.hint('Hidden layer activation="relu", output layer activation="sigmoid".')
     def test_activations(self, sub):
-        """ReLU in the hidden layer, sigmoid at the output"""
+        """build_xor_model(): ReLU in the hidden layer, sigmoid at the output (on z = [-2, 0.5, 3])"""
         model, what = built_model(sub.build_xor_model)
         z = np.array([-2.0, 0.5, 3.0], dtype="float32")
         hidden, output = model_layers(model)[0], model_layers(model)[-1]
@@ -261,7 +299,7 @@ class TestBuildXorModel:
     @pytest.mark.hint('model.compile(..., loss="binary_crossentropy", ...): the loss for a 0/1 target '
                       'with a sigmoid output.')
     def test_loss(self, sub):
-        """compiled with the binary cross-entropy loss"""
+        """build_xor_model() is compiled with the binary cross-entropy (its loss on the four XOR inputs)"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         p = np.clip(to_numpy(model(XOR_X.astype("float32"))), 1e-7, 1 - 1e-7)
@@ -275,7 +313,7 @@ class TestBuildXorModel:
     @pytest.mark.points(1)
     @pytest.mark.hint('model.compile(..., metrics=["accuracy"]).')
     def test_accuracy_metric(self, sub):
-        """reports the accuracy metric"""
+        """build_xor_model() reports the accuracy metric (on the four XOR inputs)"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         out = to_numpy(model(XOR_X.astype("float32")))
@@ -292,7 +330,7 @@ class TestBuildXorModel:
     @pytest.mark.hint("optimizer=keras.optimizers.Adam(learning_rate=0.05); the string \"adam\" uses 0.001, "
                       "too slow for XOR.")
     def test_optimizer(self, sub):
-        """Adam with learning rate 0.05"""
+        """build_xor_model() uses Adam with learning rate 0.05"""
         keras = keras_module()
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
@@ -302,19 +340,21 @@ class TestBuildXorModel:
         assert_close(float(to_numpy(optimizer.learning_rate)), 0.05, f"the learning rate of {what}", rtol=1e-6)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Call keras.utils.set_random_seed(seed) as the first line, before creating any layer.")
+    @pytest.mark.hint("Call keras.utils.set_random_seed(seed) as the first line, before creating any layer; "
+                      "the default is seed=0.")
     def test_reproducible(self, sub):
-        """two calls give the same initial weights, whatever happened to the random state before"""
+        """build_xor_model() vs (hidden_units=8, seed=0): same two Dense layers and initial weights, any prior state"""
         keras = keras_module()
         keras.utils.set_random_seed(11)
-        first, _ = built_model(sub.build_xor_model)
+        first, what_first = built_model(sub.build_xor_model)
+        check_layers(first, what_first, 8)
         keras.utils.set_random_seed(22)
-        second, what = built_model(sub.build_xor_model)
-        for index, (a, b) in enumerate(zip(initial_weights(first), initial_weights(second))):
+        second, what = built_model(sub.build_xor_model, hidden_units=8, seed=0)
+        for index, (a, b) in enumerate(zip(initial_weights(second), initial_weights(first))):
             if a.shape != b.shape or not np.array_equal(a, b):
-                raise Mismatch(f"initial weights of two {what} calls", f"differ (weight array {index}): "
-                               f"the result depends on the random state before the call",
-                               expected=a, received=b)
+                raise Mismatch(f"initial weights of {what_first} and of {what}", f"differ (weight array {index}): "
+                               f"the default seed is not 0, or the result depends on the random state before "
+                               f"the call", expected=a, received=b)
 
 
 # ---------------------------------------------------------------- train_xor_model
@@ -326,22 +366,24 @@ class TestTrainXorModel:
     @pytest.mark.hint("Return what model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, verbose=0) returns; "
                       "pass epochs through. (Uses your build_xor_model.)")
     def test_returns_history(self, sub):
-        """returns the History of model.fit, with one loss per epoch"""
+        """returns the History of model.fit, with one loss per epoch (a build_xor_model() model, epochs=3)"""
         keras = keras_module()
-        model, _ = built_model(sub.build_xor_model)
-        what = "train_xor_model(build_xor_model(), epochs=3)"
-        history = sub.train_xor_model(model, epochs=3)
-        if not isinstance(history, keras.callbacks.History):
-            raise Mismatch(what, "expected the keras.callbacks.History that model.fit returns",
-                           received=type(history).__name__)
-        losses = history.history.get("loss", [])
-        assert_equal(len(losses), 3, f"the number of epochs recorded in history.history['loss'] from {what}")
+        with building_on_build(sub):
+            model, _ = built_model(sub.build_xor_model)
+            what = "train_xor_model(build_xor_model(), epochs=3)"
+            history = sub.train_xor_model(model, epochs=3)
+            if not isinstance(history, keras.callbacks.History):
+                raise Mismatch(what, "expected the keras.callbacks.History that model.fit returns",
+                               received=type(history).__name__)
+            losses = history.history.get("loss", [])
+            assert_equal(len(losses), 3, f"the number of epochs recorded in history.history['loss'] from {what}")
 
     @pytest.mark.points(2)
     @pytest.mark.hint("Fit on XOR_X and XOR_Y for `epochs` epochs. If this fails, check build_xor_model first "
                       "(this check trains the model your build_xor_model() returns).")
     def test_learns_xor(self, sub):
-        """after 50 epochs the model classifies all four XOR inputs correctly"""
-        model, _ = built_model(sub.build_xor_model)
-        sub.train_xor_model(model, epochs=TRAIN_EPOCHS)
-        check_xor_predictions(model, f"train_xor_model(build_xor_model(), epochs={TRAIN_EPOCHS})")
+        """after train_xor_model(build_xor_model(), epochs=50) the model classifies the four XOR inputs"""
+        with building_on_build(sub):
+            model, _ = built_model(sub.build_xor_model)
+            sub.train_xor_model(model, epochs=TRAIN_EPOCHS)
+            check_xor_predictions(model, f"train_xor_model(build_xor_model(), epochs={TRAIN_EPOCHS})")

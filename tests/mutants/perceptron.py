@@ -8,9 +8,13 @@ MUTANTS = [
     Mutant("step", "returns booleans", "def step(z):\n    return np.asarray(z) > 0"),
     Mutant("step", "returns floats", "def step(z):\n    return np.where(np.asarray(z) > 0, 1.0, 0.0)"),
     Mutant("step", "works on scalars only", "def step(z):\n    return 1 if z > 0 else 0"),
+    Mutant("step", "works on arrays only: a plain number has no .astype",
+           "def step(z):\n    return (z > 0).astype(int)"),
     Mutant("perceptron", "forgets the bias", "def perceptron(x, w, b):\n    return step(x @ w)"),
     Mutant("perceptron", "subtracts the bias", "def perceptron(x, w, b):\n    return step(x @ w - b)"),
     Mutant("perceptron", "swaps x and w", "def perceptron(x, w, b):\n    return step(w @ x + b)"),
+    Mutant("perceptron", "returns floats 0.0/1.0, not integers",
+           "def perceptron(x, w, b):\n    return np.where(x @ w + b > 0, 1.0, 0.0)"),
     Mutant("and_gate", "right on three of four rows",
            "def and_gate(x1, x2):\n    return gate(x1, x2, -0.2, 0.5, 0.0)"),
     Mutant("and_gate", "works on scalars only", "def and_gate(x1, x2):\n    return int(x1 and x2)"),
@@ -34,6 +38,14 @@ MUTANTS = [
         SPEC, "train_perceptron", ("        if wrong == 0:\n            break\n", ""))),
     Mutant("train_perceptron", "visits samples in order, without shuffling", edited(
         SPEC, "train_perceptron", ("rng.permutation(len(X))", "range(len(X))"))),
+    Mutant("train_perceptron", "default learning rate 0.5 instead of 0.1", edited(
+        SPEC, "train_perceptron", ("lr=0.1", "lr=0.5"))),
+    Mutant("train_perceptron", "default epochs 50 instead of 100", edited(
+        SPEC, "train_perceptron", ("epochs=100", "epochs=50"))),
+    Mutant("train_perceptron", "default seed 42 instead of 0", edited(
+        SPEC, "train_perceptron", ("seed=0", "seed=42"))),
+    Mutant("train_perceptron", "starts from the integer b = 0: b stays an int when nothing is misclassified",
+           edited(SPEC, "train_perceptron", ("b = 0.0", "b = 0"))),
     Mutant("train_perceptron", "reorders the caller's X and y in place", """
 def train_perceptron(X, y, lr=0.1, epochs=100, seed=0):
     rng = np.random.default_rng(seed)

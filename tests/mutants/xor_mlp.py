@@ -6,10 +6,10 @@ def build(hidden="keras.layers.Dense(hidden_units, activation=\"relu\")",
           output="keras.layers.Dense(1, activation=\"sigmoid\")",
           compile_args="optimizer=keras.optimizers.Adam(learning_rate=0.05), loss=\"binary_crossentropy\", "
                        "metrics=[\"accuracy\"]",
-          seed_line="keras.utils.set_random_seed(seed)"):
+          seed_line="keras.utils.set_random_seed(seed)", signature="hidden_units=8, seed=0"):
     """build_xor_model with one part replaced."""
     return f"""
-def build_xor_model(hidden_units=8, seed=0):
+def build_xor_model({signature}):
     {seed_line}
     model = keras.Sequential([keras.Input(shape=(2,)), {hidden}, {output}])
     model.compile({compile_args})
@@ -17,9 +17,9 @@ def build_xor_model(hidden_units=8, seed=0):
 """
 
 
-def train(body):
+def train(body, signature="model, epochs=100, seed=0"):
     return f"""
-def train_xor_model(model, epochs=100, seed=0):
+def train_xor_model({signature}):
 {body}
 """
 
@@ -104,6 +104,7 @@ XOR_WEIGHTS = {"W1": np.array([[-20.0, 20.0], [-20.0, 20.0]]), "b1": np.array([3
     Mutant("build_xor_model", "optimizer \"adam\" with its default learning rate",
            build(compile_args="optimizer=\"adam\", loss=\"binary_crossentropy\", metrics=[\"accuracy\"]")),
     Mutant("build_xor_model", "not seeded", build(seed_line="pass")),
+    Mutant("build_xor_model", "default seed 1 instead of 0", build(signature="hidden_units=8, seed=1")),
     Mutant("build_xor_model", "seeds after creating the layers", """
 def build_xor_model(hidden_units=8, seed=0):
     layers = [keras.Input(shape=(2,)), keras.layers.Dense(hidden_units, activation="relu"),
@@ -143,6 +144,14 @@ def build_xor_model(hidden_units=8, seed=0):
     keras.utils.set_random_seed(seed)
     return model.fit(XOR_X, np.array([[0.0], [1.0], [1.0], [1.0]]), epochs=epochs, batch_size=4, verbose=0)
 """)),
+    Mutant("train_xor_model", "default seed 1 instead of 0", train("""
+    keras.utils.set_random_seed(seed)
+    return model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, verbose=0)
+""", signature="model, epochs=100, seed=1")),
+    Mutant("train_xor_model", "default epochs 50 instead of 100", train("""
+    keras.utils.set_random_seed(seed)
+    return model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, verbose=0)
+""", signature="model, epochs=50, seed=0")),
     Mutant("train_xor_model", "batch_size=1 without a seed: not reproducible", train("""
     return model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=1, verbose=0)
 """)),
