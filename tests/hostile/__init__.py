@@ -1253,7 +1253,9 @@ def _list_w_train() -> str:
 
 def _kinds() -> list[Kind]:
     full_marks = lambda: total("perceptron")  # noqa: E731
-    train_public_hidden = ("test_learns_and", "test_train_matches_reference")
+    # A wrong w loses every check that judges the trained weights; the defaults check compares a
+    # call with its defaults to one with the same values passed (both wrong in the same way).
+    wrong_w = ("test_learns_and", "test_error_counts", "test_train_matches_reference", "test_train_leaves_inputs")
     return [
         # controls: graded in the same batch, they must keep every point
         Kind("control_fullmarks", "control", "every function completed from the reference",
@@ -1380,12 +1382,12 @@ def _kinds() -> list[Kind]:
         Kind("huge_return", "robust", "xor_gate returns a wrong 160 MB array",
              _full_with(xor_gate=XOR_HUGE), full_minus("xor_gate")),
         Kind("nan_outputs", "robust", "train_perceptron returns w full of NaN",
-             _full_with(train_perceptron=_nan_train()), full_minus(names=train_public_hidden)),
+             _full_with(train_perceptron=_nan_train()), full_minus(names=(*wrong_w, "test_defaults"))),
         Kind("wrong_shape", "robust", "train_perceptron returns w of shape (1, d)",
-             _full_with(train_perceptron=_wrong_shape_train()), full_minus(names=train_public_hidden)),
+             _full_with(train_perceptron=_wrong_shape_train()), full_minus(names=wrong_w)),
         Kind("mutates_input", "robust", "train_perceptron turns the caller's y into -1/+1 in place",
              _full_with(train_perceptron=TRAIN_MUTATES_LABELS),
-             full_minus(names=("test_learns_and", "test_train_leaves_inputs"))),
+             full_minus(names=("test_train_leaves_inputs",))),
         Kind("slow_correct", "robust", "gates loop over elements in Python and sleep 10 ms a call; step loops",
              _full_with(gates=SLOW_GATES, step=SLOW_STEP), full_marks),
         Kind("different_correct", "robust", "every function written differently from the reference",
