@@ -4,11 +4,11 @@ import shutil
 import nbformat
 import pytest
 
-from grader.cells import hidden_test_lines, kind, solution_lines, spec_name
-from grader.engine import run_specs
-from grader.export import module_source
-from grader.release import generate_assignment
-from grader.results import total
+from grader.student.cells import hidden_test_lines, kind, solution_lines, spec_name
+from grader.student.engine import run_specs
+from grader.course.export import module_source
+from grader.course.release import generate_assignment
+from grader.student.results import total
 from tests.helpers import RELEASE, ROOT, SOLUTIONS, SOURCE, source_notebooks
 
 NOTEBOOKS = source_notebooks()

@@ -2,5 +2,5 @@
 
 ``<spec>_public.py`` uses fixed inputs with hard-coded expectations and ships to students;
 ``<spec>_hidden.py`` compares against the reference solutions on seeded random inputs and
-never ships. See :mod:`grader.plugin` for the markers and fixtures they use.
+never ships. See :mod:`grader.student.plugin` for the markers and fixtures they use.
 """
