@@ -9,7 +9,7 @@ import pytest
 from grader.student.cells import kind
 from grader.course.classroom import filled
 from grader.course.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
-from grader.course.release import ASSIGNMENT
+from grader.course.demo import ASSIGNMENT
 from grader.student.report import FAIL, HIDDEN_NOTE, PASS
 from tests.helpers import RELEASE, SOURCE
 

@@ -31,7 +31,7 @@ def test_release_is_current(tmp_path):
     """nbgrader generate_assignment, run afresh, gives exactly the committed release."""
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copytree(ROOT / "source", tmp_path / "source")
-    generate_assignment(tmp_path)
+    generate_assignment(tmp_path, "week3")
     fresh = sorted(p.name for p in (tmp_path / "assignments" / "week3").iterdir())
     committed = sorted(p.name for p in RELEASE.iterdir())
     assert fresh == committed

@@ -38,7 +38,9 @@ def add_grade_command(commands) -> None:
     grade.add_argument("--spec", help="grade every notebook with this spec (default: from the file names)")
     grade.add_argument("--force", action="store_true", help="regrade what is already graded")
     grade.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
-    grade.add_argument("--assignment", default="week3", help="the nbgrader assignment for --gradebook (default week3)")
+    grade.add_argument("--assignment", default=None,
+                       help="the nbgrader assignment for --gradebook (default: each notebook's week, "
+                            "the folder of grader/specs/ its spec is in)")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 

@@ -31,8 +31,8 @@ import nbformat
 
 from grader.student.cells import kind
 from grader.course.classroom import submission_bytes
-from grader.course.demo import make_course
-from grader.course.release import ASSIGNMENT, ROOT, nbgrader
+from grader.course.demo import ASSIGNMENT, make_course
+from grader.course.release import ROOT, nbgrader
 
 NOTEBOOKS = ("01_perceptron", "04_training_skills")
 KINDS = ("fullmarks", "untouched", "partial", "syntaxerror", "brokenfile", "hostile")

@@ -17,7 +17,9 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from grader.course.classroom import STUDENTS, submission_bytes
-from grader.course.release import ASSIGNMENT, ROOT, nbgrader
+from grader.course.release import ROOT, nbgrader
+
+ASSIGNMENT = "week3"   # the week the simulated class hands in (the students of grader.course.classroom)
 
 NAMED_REGEXP = rf".*/{ASSIGNMENT}_(?P<student_id>[a-z0-9]+)_attempt_(?P<timestamp>[0-9]{{8}}T[0-9]{{6}})_(?P<file_id>[\w\-]+)"
 

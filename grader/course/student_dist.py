@@ -2,9 +2,11 @@
 
     python -m grader.course.student_dist [--out dist/student]
 
-writes ``dl_week3_grader-<version>-py3-none-any.whl`` (distribution ``dl-week3-grader``,
-import package ``grader``, the ``grader`` command) and ``week3-assignments.zip`` (the
-released notebooks of ``assignments/week3/``, under ``week3/``).
+writes ``dl_<weeks>_grader-<version>-py3-none-any.whl`` (distribution ``dl-<weeks>-grader``,
+import package ``grader``, the ``grader`` command) and ``<weeks>-assignments.zip`` (the
+released notebooks of each ``assignments/<week>/``, under ``<week>/``), named after the course
+(``dl``) and the weeks they hold: the folders of ``grader/specs/`` (for this course,
+``dl_week3_grader-...whl`` and ``week3-assignments.zip``).
 
 The wheel is built from a staged copy of the student side, never from the repository itself:
 ``grader/__init__.py``, the ``.py`` files of the folder ``grader/student/`` and each week's
@@ -36,15 +38,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.student.course import student_files
+from grader.student.course import student_files, weeks
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "grader"
-RELEASE = ROOT / "assignments" / "week3"
-SOLUTIONS = ROOT / "solutions" / "week3"
-DIST_NAME = "dl-week3-grader"
-ZIP_NAME = "week3-assignments.zip"
-ZIP_FOLDER = "week3"
+COURSE = "dl"                 # the course's short name: the wheel is <course>-<weeks>-grader
+WEEKS = weeks(ROOT / "grader" / "specs")
+DIST_NAME = "-".join([COURSE, *WEEKS, "grader"])
+ZIP_NAME = "-".join([*WEEKS, "assignments"]) + ".zip"
+RELEASES = [ROOT / "assignments" / week for week in WEEKS]
+SOLUTIONS = [ROOT / "solutions" / week for week in WEEKS]
 
 # What ships is a folder, grader/student/ (see grader.student.course.student_files), with the
 # public specs; these folders of grader are the instructor's and never ship.
@@ -162,10 +165,14 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def released_text(release: Path = RELEASE) -> str:
+def _folders(given: Path | list[Path]) -> list[Path]:
+    return [given] if isinstance(given, Path) else list(given)
+
+
+def released_text(release: Path | list[Path] = RELEASES) -> str:
     """Every line of every cell of the released notebooks, squeezed, one per line."""
     lines = []
-    for path in sorted(release.glob("*.ipynb")):
+    for path in sorted(p for folder in _folders(release) for p in folder.glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else source
@@ -173,7 +180,7 @@ def released_text(release: Path = RELEASE) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def solution_secrets(solutions: Path = SOLUTIONS, release: Path = RELEASE,
+def solution_secrets(solutions: Path | list[Path] = SOLUTIONS, release: Path | list[Path] = RELEASES,
                      allowed: set[str] = ALLOWED_SOLUTION_LINES) -> dict[str, str]:
     """The code lines of the reference solutions that the released notebooks do not show.
 
@@ -183,7 +190,7 @@ def solution_secrets(solutions: Path = SOLUTIONS, release: Path = RELEASE,
     shown = released_text(release)
     allowed = {squeezed(line).rstrip(",") for line in allowed}
     secrets = {}
-    for path in sorted(solutions.glob("*.py")):
+    for path in sorted(p for folder in _folders(solutions) for p in folder.glob("*.py")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             key = squeezed(line).rstrip(",")
@@ -217,8 +224,8 @@ def leaked_solution_lines(text: str, name: str, secrets: dict[str, str]) -> list
     return found
 
 
-def check_no_solution_lines(files: list[Path], root: Path = ROOT, solutions: Path = SOLUTIONS,
-                            release: Path = RELEASE) -> None:
+def check_no_solution_lines(files: list[Path], root: Path = ROOT, solutions: Path | list[Path] = SOLUTIONS,
+                            release: Path | list[Path] = RELEASES) -> None:
     """No shipped ``.py`` file holds a line of a reference solution that the release does not show."""
     secrets = solution_secrets(solutions, release)
     problems = []
@@ -237,7 +244,7 @@ SETUP_CFG = """\
 [metadata]
 name = {name}
 version = {version}
-description = Self-check for the week 3 deep-learning notebooks: the grader command and the public checks
+description = Self-check for the deep-learning notebooks of {weeks}: the grader command and the public checks
 long_description = file: README.md
 long_description_content_type = text/markdown
 license = MIT
@@ -263,9 +270,9 @@ build-backend = "setuptools.build_meta"
 """
 
 STUDENT_README = """\
-# dl-week3-grader
+# {name}
 
-The `grader` command and the public checks of the week 3 deep-learning notebooks.
+The `grader` command and the public checks of the deep-learning notebooks of {weeks}.
 
 ```bash
 pip install {wheel}
@@ -301,11 +308,11 @@ def stage(directory: Path, files: list[Path], version: str, python_requires: str
         os.chmod(target, 0o644)
     packages = sorted({file.parent.as_posix().replace("/", ".") for file in files if file.name == "__init__.py"})
     (directory / "setup.cfg").write_text(SETUP_CFG.format(
-        name=DIST_NAME, version=version, python_requires=python_requires,
+        name=DIST_NAME, weeks=", ".join(WEEKS), version=version, python_requires=python_requires,
         packages="\n".join(f"    {p}" for p in packages),
         requires="\n".join(f"    {r}" for r in requires)), encoding="utf-8")
     (directory / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (directory / "README.md").write_text(STUDENT_README.format(wheel=_wheel_filename(version)), encoding="utf-8")
+    (directory / "README.md").write_text(STUDENT_README.format(name=DIST_NAME, weeks=', '.join(WEEKS), wheel=_wheel_filename(version)), encoding="utf-8")
     for path in directory.rglob("*"):
         os.utime(path, (EPOCH, EPOCH))
 
@@ -347,13 +354,15 @@ def verify_wheel(wheel: Path, files: list[Path]) -> list[str]:
     return names
 
 
-def build_assignments_zip(out: Path, release: Path = RELEASE) -> tuple[Path, list[str]]:
-    """``week3-assignments.zip``: the files of the release folder under ``week3/``."""
-    files = sorted(p for p in release.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(release).parts))
-    if not any(p.suffix == ".ipynb" for p in files):
-        raise StudentDistError(f"no released notebook in {release}: run `make release`")
-    for path in files:
+def build_assignments_zip(out: Path, release: Path | list[Path] = RELEASES) -> tuple[Path, list[str]]:
+    """``<weeks>-assignments.zip``: the files of each week's release folder under ``<week>/``."""
+    folders = _folders(release)
+    files = [(folder, p) for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()
+             and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)]
+    for folder in folders:
+        if not any(p.suffix == ".ipynb" for f, p in files if f == folder):
+            raise StudentDistError(f"no released notebook in {folder}: run `make release`")
+    for _, path in files:
         if path.suffix == ".ipynb":
             text = path.read_text(encoding="utf-8")
             leaked = [marker for marker in SECRET_MARKERS if marker in text]
@@ -363,8 +372,8 @@ def build_assignments_zip(out: Path, release: Path = RELEASE) -> tuple[Path, lis
     target = out / ZIP_NAME
     names = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            name = f"{ZIP_FOLDER}/{path.relative_to(release).as_posix()}"
+        for folder, path in files:
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

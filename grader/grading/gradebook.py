@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.student import course
 from grader.student.cells import kind
 from grader.grading.gradescope import RESULTS, read_results
 
@@ -32,8 +33,11 @@ def cell_targets(notebook_path: Path) -> dict[str, str]:
     return targets
 
 
-def write_scores(db_url: str, assignment: str, out: Path, source: Path = ROOT / "source" / "week3") -> int:
-    """Record every ``results.json`` under ``out`` in the gradebook; return how many notebooks."""
+def write_scores(db_url: str, assignment: str | None, out: Path, source: Path = ROOT / "source") -> int:
+    """Record every ``results.json`` under ``out`` in the gradebook; return how many notebooks.
+
+    Each notebook goes to ``assignment``, or, when it is None, to the week its spec belongs to
+    (``grader/specs/<week>/``); its test cells are read from ``source/<week>/``."""
     from nbgrader.api import Gradebook, MissingEntry
 
     written = 0
@@ -41,8 +45,9 @@ def write_scores(db_url: str, assignment: str, out: Path, source: Path = ROOT / 
         for path in sorted(Path(out).glob(f"*/*/{RESULTS}")):
             document = read_results(path)
             extra = (document or {}).get("extra_data", {})
-            notebook_file = source / f"{extra.get('notebook')}.ipynb"
-            if not document or not notebook_file.is_file():
+            week = assignment or course.week_of(str(extra.get("spec")))
+            notebook_file = source / str(week) / f"{extra.get('notebook')}.ipynb"
+            if not document or week is None or not notebook_file.is_file():
                 continue
             points = defaultdict(float)
             for test in document["tests"]:
@@ -53,10 +58,10 @@ def write_scores(db_url: str, assignment: str, out: Path, source: Path = ROOT / 
             except MissingEntry:
                 gradebook.add_student(student)
             try:
-                gradebook.find_submission(assignment, student)
+                gradebook.find_submission(week, student)
             except MissingEntry:
-                gradebook.add_submission(assignment, student)
-            notebook = gradebook.find_submission_notebook(extra["notebook"], assignment, student)
+                gradebook.add_submission(week, student)
+            notebook = gradebook.find_submission_notebook(extra["notebook"], week, student)
             targets = cell_targets(notebook_file)
             for grade in notebook.grades:
                 if grade.name in targets:

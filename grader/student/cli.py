@@ -22,7 +22,7 @@ EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader", description="Check and grade week 3 notebooks.")
+    parser = argparse.ArgumentParser(prog="grader", description="Check and grade the course's notebooks.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="run the public checks on your notebook")
     check.add_argument("notebook", type=Path)

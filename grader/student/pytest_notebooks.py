@@ -32,7 +32,7 @@ GRADED = pytest.StashKey[dict]()       # NotebookFile -> (results, notes), once 
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("grader", "course notebooks (dl-week3-grader)")
+    group = parser.getgroup("grader", "course notebooks (the grader wheel)")
     group.addoption("--grader-cell-timeout", type=float, default=CELL_TIMEOUT,
                     help=f"seconds a notebook cell may run (default {CELL_TIMEOUT:g})")
     group.addoption("--grader-test-timeout", type=float, default=DEFAULT_TIMEOUT,
