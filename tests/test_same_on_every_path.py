@@ -402,8 +402,7 @@ def demo_class(tmp_path_factory):
 
 def _demo_class(tmp_path_factory):
     from grader.batch.run import Options as BatchOptions, run_batch
-    from grader.course.demo import gradebook_rows, make_course, run
-    from grader.course.release import ASSIGNMENT
+    from grader.course.demo import ASSIGNMENT, gradebook_rows, make_course, run
 
     root = tmp_path_factory.mktemp("demo-class")
     handed = root / "handed-in"
