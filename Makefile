@@ -18,24 +18,24 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 install: $(VENV)/.installed
 
 release: install  ## regenerate assignments/ (nbgrader) and solutions/ from source/
-	$(PYTHON) -m grader.release
+	$(PYTHON) -m grader.course.release
 
 test: export GRADER_MNIST_QUICK = 1
 test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 bench: install  ## homework model vs a dense baseline; grader grade vs nbgrader autograde (speed, memory)
-	$(PYTHON) -m grader.bench
-	$(PYTHON) -m grader.bench_grading
+	$(PYTHON) -m grader.bench.models
+	$(PYTHON) -m grader.bench.grading
 
 mutation: install  ## mechanical mutants of the numpy notebooks' solutions: score per function, each survivor
 	$(PYTHON) -m tests.mutation
 
 demo: install release  ## release, a simulated class, autograde, feedback, gradebook
-	$(PYTHON) -m grader.demo --cell-timeout 300
+	$(PYTHON) -m grader.course.demo --cell-timeout 300
 
 student-dist: install  ## what students install: a wheel (engine + public specs) and the assignments zip
-	$(PYTHON) -m grader.student_dist --out dist/student
+	$(PYTHON) -m grader.course.student_dist --out dist/student
 
 clean:
 	rm -rf demo-course gradebook.db submitted autograded feedback dist

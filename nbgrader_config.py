@@ -13,13 +13,13 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # autograde runs the student's code in the grader's sandbox, not in a Jupyter kernel: the first
-# step of nbgrader's pipeline (Execute) is replaced by grader.nbgrader_executor.SandboxedExecute,
+# step of nbgrader's pipeline (Execute) is replaced by grader.grading.nbgrader_executor.SandboxedExecute,
 # which grades exactly as `grader grade` does and writes each test cell's report and points.
 # The rest of the pipeline is nbgrader's own.
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.preprocessors import Execute  # noqa: E402
 
-from grader.nbgrader_executor import SandboxedExecute  # noqa: E402
+from grader.grading.nbgrader_executor import SandboxedExecute  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step
                                        for step in Autograde.class_traits()["autograde_preprocessors"].default()]

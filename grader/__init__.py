@@ -6,8 +6,8 @@ In a notebook's test cell::
     points = check("perceptron:step", globals())   # prints a report, returns points earned
     points
 
-From a shell: ``grader check NOTEBOOK`` (see :mod:`grader.cli`).
+From a shell: ``grader check NOTEBOOK`` (see :mod:`grader.student.cli`).
 """
-from grader.checker import check
+from grader.student.checker import check
 
 __all__ = ["check"]

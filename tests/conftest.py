@@ -6,12 +6,12 @@ import pytest
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium (:class:`grader.browser.Browser`), launched once per test module.
+    """Headless Chromium (:class:`grader.bench.browser.Browser`), launched once per test module.
 
     Skips when Chromium or Playwright is missing, unless ``GRADER_REQUIRE_BROWSER=1`` (set by
     ``.ci/run`` once it has installed Chromium): then it fails.
     """
-    from grader.browser import BrowserError, chromium
+    from grader.bench.browser import BrowserError, chromium
     try:
         with chromium() as running:
             yield running

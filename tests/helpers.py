@@ -43,10 +43,10 @@ def namespace_with(spec: str, *overrides: str) -> dict:
 
 def hand_in(folder: Path, students, notebook: str) -> Path:
     """nbgrader's ``submitted/<student>/week3/<notebook>.ipynb`` for simulated ``students``
-    (see :data:`grader.classroom.STUDENTS`) under ``folder``; returns ``folder``."""
+    (see :data:`grader.course.classroom.STUDENTS`) under ``folder``; returns ``folder``."""
     import nbformat
 
-    from grader.classroom import submission_bytes
+    from grader.course.classroom import submission_bytes
     release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
     source = nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4)
     for student in students:

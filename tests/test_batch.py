@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from grader.batch import Options, run_batch
-from grader.engine import available_specs
-from grader.submissions import find_units
+from grader.batch.run import Options, run_batch
+from grader.student.engine import available_specs
+from grader.grading.submissions import find_units
 from tests import helpers
 from tests.helpers import ROOT
 
@@ -92,7 +92,7 @@ def test_a_second_run_grades_nothing_again_unless_a_file_changed_or_forced(grade
 def test_a_killed_batch_resumes_without_grading_anything_twice(tmp_path):
     course = hand_in(tmp_path / "course", students=["fullmarks", "untouched", "partial", "syntaxerror"])
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader.cli", "grade", str(course), "--out", str(out), "--workers", "1",
+    command = [sys.executable, "-m", "grader.student.cli", "grade", str(course), "--out", str(out), "--workers", "1",
                "--timeout", "5", "--no-progress"]
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
@@ -132,13 +132,13 @@ def test_layouts_nbgrader_flat_and_zip_find_the_same_notebooks(tmp_path):
 def test_command_line_reports_and_exits_zero(tmp_path):
     course = hand_in(tmp_path / "course", students=["untouched"])
     (course / "submitted" / "nobody").mkdir()
-    done = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(course), "--out", str(tmp_path / "out"),
+    done = subprocess.run([sys.executable, "-m", "grader.student.cli", "grade", str(course), "--out", str(tmp_path / "out"),
                            "--workers", "1", "--no-progress"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "graded 2 notebooks of 2 students" in done.stdout
     assert (tmp_path / "out" / "untouched" / NOTEBOOK / "feedback.html").is_file()
     assert f"{tmp_path / 'out'}/<student>/<notebook>/feedback.html" in done.stdout
-    missing = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "nope"), "--out",
+    missing = subprocess.run([sys.executable, "-m", "grader.student.cli", "grade", str(tmp_path / "nope"), "--out",
                               str(tmp_path / "out2")], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 

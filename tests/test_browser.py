@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from grader.batch import Options, run_batch
+from grader.batch.run import Options, run_batch
 from grader.pages.class_report import write_report
 from tests.helpers import ROOT, hand_in
 

@@ -7,13 +7,14 @@ import re
 import numpy as np
 import pytest
 
-from grader.cli import main
-from grader.compare import Mismatch, assert_close, assert_shape
-from grader.gradescope import INSTRUCTOR, RESULTS, results_document, write_graded
+from grader.student.cli import main
+from grader.student.compare import Mismatch, assert_close, assert_shape
+from grader.batch.run import write_graded
+from grader.grading.gradescope import INSTRUCTOR, RESULTS, results_document
 from grader.pages import class_report
 from grader.pages.class_report import collect, group_failures, problem_of, pass_rates, write_report
-from grader.results import TestResult as Result
-from grader.submission import explain_error
+from grader.student.results import TestResult as Result
+from grader.student.submission import explain_error
 
 PERCEPTRON, HOMEWORK = "01_perceptron", "06_mnist_homework"
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call
+from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call
 
 
 def message(check, *args, **kwargs) -> str:

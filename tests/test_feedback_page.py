@@ -5,10 +5,11 @@ import re
 
 import numpy as np
 
-from grader.compare import Mismatch, split_message
-from grader.gradescope import results_document, write_graded
+from grader.student.compare import Mismatch, split_message
+from grader.batch.run import write_graded
+from grader.grading.gradescope import results_document
 from grader.pages.feedback import feedback_page, write_feedback_pages
-from grader.results import TestResult as Outcome
+from grader.student.results import TestResult as Outcome
 
 SECRET = "expected: 0.4242424242"
 

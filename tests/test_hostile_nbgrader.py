@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.demo import gradebook_rows, make_course
+from grader.course.demo import gradebook_rows, make_course
 from tests.helpers import built_once
 from tests.hostile import ASSIGNMENT, FORK_NAME, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 from tests.test_hostile_corpus import _accepted, bwrap_available, isolation_required, processes_named, require_isolation

@@ -6,11 +6,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.cells import kind
-from grader.classroom import filled
-from grader.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
-from grader.release import ASSIGNMENT
-from grader.report import FAIL, HIDDEN_NOTE, PASS
+from grader.student.cells import kind
+from grader.course.classroom import filled
+from grader.course.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
+from grader.course.demo import ASSIGNMENT
+from grader.student.report import FAIL, HIDDEN_NOTE, PASS
 from tests.helpers import RELEASE, SOURCE
 
 CHECKS_LINE = re.compile(r"^\S+ \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
@@ -117,11 +117,11 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
         assert_feedback_hides_tests_and_matches(text, float(score), float(possible))
 
     # the same submissions through `grader grade` (sandboxed, in parallel): the same scores
-    from grader.demo import compare_with_grader
+    from grader.course.demo import compare_with_grader
     assert compare_with_grader(course, gradebook_rows(course), workers=2)
 
     # and `grader grade --gradebook` writes its scores where nbgrader export reads them
-    from grader.gradebook import write_scores
+    from grader.grading.gradebook import write_scores
     from nbgrader.api import Gradebook
     out = course / "grader-results"
     for path in out.glob("*/*/results.json"):          # make the batch's scores recognisable

@@ -8,10 +8,10 @@ import copy
 import nbformat
 import pytest
 
-from grader.cells import kind
-from grader.classroom import filled
-from grader.engine import run_specs
-from grader.nbgrader_executor import Check, NotATestCell, SandboxedExecute, checks_of
+from grader.student.cells import kind
+from grader.course.classroom import filled
+from grader.student.engine import run_specs
+from grader.grading.nbgrader_executor import Check, NotATestCell, SandboxedExecute, checks_of
 from tests.helpers import RELEASE, SOURCE, source_notebooks
 
 
@@ -142,7 +142,7 @@ def test_a_test_cell_tagged_demo_or_bootstrap_is_still_graded():
 
 
 def test_when_the_grader_itself_fails_every_test_cell_gets_zero_and_the_reason(monkeypatch):
-    import grader.nbgrader_executor as executor
+    import grader.grading.nbgrader_executor as executor
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.cells import kind
-from grader.batch import run_batch
+from grader.student.cells import kind
+from grader.batch.run import run_batch
 from grader.pages.pictures import pictures
 from tests.helpers import RELEASE, source_notebooks
 

@@ -4,11 +4,11 @@ import shutil
 import nbformat
 import pytest
 
-from grader.cells import hidden_test_lines, kind, solution_lines, spec_name
-from grader.engine import run_specs
-from grader.export import module_source
-from grader.release import generate_assignment
-from grader.results import total
+from grader.student.cells import hidden_test_lines, kind, solution_lines, spec_name
+from grader.student.engine import run_specs
+from grader.course.export import module_source
+from grader.course.release import generate_assignment
+from grader.student.results import total
 from tests.helpers import RELEASE, ROOT, SOLUTIONS, SOURCE, source_notebooks
 
 NOTEBOOKS = source_notebooks()
@@ -31,7 +31,7 @@ def test_release_is_current(tmp_path):
     """nbgrader generate_assignment, run afresh, gives exactly the committed release."""
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copytree(ROOT / "source", tmp_path / "source")
-    generate_assignment(tmp_path)
+    generate_assignment(tmp_path, "week3")
     fresh = sorted(p.name for p in (tmp_path / "assignments" / "week3").iterdir())
     committed = sorted(p.name for p in RELEASE.iterdir())
     assert fresh == committed

@@ -32,8 +32,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.engine import available_specs, run_specs
-from grader.grading import Options, grade_cells, runnable_cells
+from grader.student.engine import available_specs, run_specs
+from grader.grading.sandboxed import Options, grade_cells, runnable_cells
 from grader.sandbox.child import _NoIPython   # magics and shell lines do nothing, as in the sandbox
 from tests.helpers import RELEASE, SOLUTIONS, SOURCE, built_once, namespace_with
 
@@ -113,7 +113,7 @@ OPTIONS = Options()
 
 def sandboxed(spec: str, cells: list[tuple[int, str]], target: str | None = None) -> dict[tuple[str, str], Outcome]:
     """What ``grader grade`` and ``nbgrader autograde`` give: the cells in a fresh sandboxed child."""
-    from grader.model_eval import forget
+    from grader.student.model_eval import forget
     from grader.sandbox.session import SandboxedSubmission
 
     forget()
@@ -140,7 +140,7 @@ class ReusedChild:
         self.sandbox = None
 
     def grade(self, spec: str, cells: list[tuple[int, str]], target: str) -> dict[tuple[str, str], Outcome]:
-        from grader.model_eval import forget
+        from grader.student.model_eval import forget
         from grader.sandbox.session import SandboxedSubmission
 
         forget()
@@ -240,7 +240,7 @@ NOT_IN_PROCESS = {
                                                if k.name in NOT_IN_PROCESS else [])
                                   for k in _corpus_kinds()])
 def test_corpus_kind_same_in_process_and_sandboxed(kind, tmp_path):
-    from grader.notebook import read_notebook
+    from grader.student.notebook import read_notebook
     from tests.hostile import Context
 
     ctx = Context(submissions=tmp_path / "submissions", results=tmp_path / "results",
@@ -296,7 +296,7 @@ def replace_definitions(code: str, replacement: str) -> str:
 
 
 def mutant_submission(notebook: str) -> bytes:
-    from grader.classroom import filled
+    from grader.course.classroom import filled
 
     mutants = [_mutant(*m) for m in MUTANT_STUDENT[notebook]]
     release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
@@ -316,7 +316,7 @@ def mutant_submission(notebook: str) -> bytes:
 
 
 def submission(student: str, notebook: str) -> bytes:
-    from grader.classroom import submission_bytes
+    from grader.course.classroom import submission_bytes
     if student == "mutant":
         return mutant_submission(notebook)
     return submission_bytes(student, nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4),
@@ -334,9 +334,9 @@ def report_outcomes(notebook_node, spec: str) -> tuple[dict[tuple[str, str], Out
     report is its n-th test (its description must match); a check whose report is missing
     (the cell raised) counts every one of its tests as failed.
     """
-    from grader.cells import kind
-    from grader.grading import expected_tests
-    from grader.nbgrader_executor import checks_of
+    from grader.student.cells import kind
+    from grader.grading.sandboxed import expected_tests
+    from grader.grading.nbgrader_executor import checks_of
 
     tests = expected_tests(spec)
     found, cell_points = {}, {}
@@ -379,7 +379,7 @@ def kernel_run(path: Path, notebook: str) -> tuple[dict, dict]:
     every non-demo cell run in a Jupyter kernel; the outcomes the test cells print."""
     from nbclient import NotebookClient
 
-    from grader.cells import kind
+    from grader.student.cells import kind
 
     handed_in = nbformat.read(path, as_version=4)
     source = nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4)
@@ -401,9 +401,8 @@ def demo_class(tmp_path_factory):
 
 
 def _demo_class(tmp_path_factory):
-    from grader.batch import Options as BatchOptions, run_batch
-    from grader.demo import gradebook_rows, make_course, run
-    from grader.release import ASSIGNMENT
+    from grader.batch.run import Options as BatchOptions, run_batch
+    from grader.course.demo import ASSIGNMENT, gradebook_rows, make_course, run
 
     root = tmp_path_factory.mktemp("demo-class")
     handed = root / "handed-in"
@@ -434,7 +433,7 @@ def _demo_class(tmp_path_factory):
 @pytest.mark.parametrize("notebook", CLASS_NOTEBOOKS)
 @pytest.mark.parametrize("student", CLASS_STUDENTS)
 def test_demo_class_same_on_every_path(student, notebook, demo_class):
-    from grader.notebook import grade_notebook
+    from grader.student.notebook import grade_notebook
 
     spec = spec_of(notebook)
     path = demo_class["handed"] / student / f"{notebook}.ipynb"

@@ -1,9 +1,9 @@
-"""grader.data.sign_mnist: the Kaggle files when given, else a stand-in in the identical CSV format."""
+"""grader.student.data.sign_mnist: the Kaggle files when given, else a stand-in in the identical CSV format."""
 import numpy as np
 import pytest
 
-from grader.data import sign_mnist
-from grader.data.sign_mnist import FILES, HEADER, MISSING_LABELS, STANDIN_LABELS, sign_mnist_files, write_sign_csv
+from grader.student.data import sign_mnist
+from grader.student.data.sign_mnist import FILES, HEADER, MISSING_LABELS, STANDIN_LABELS, sign_mnist_files, write_sign_csv
 from tests.helpers import namespace_with
 
 

@@ -1,4 +1,4 @@
-"""What students install (`python -m grader.student_dist`): no solution or hidden test inside, and it works.
+"""What students install (`python -m grader.course.student_dist`): no solution or hidden test inside, and it works.
 
 The wheel and the assignments zip are built once into a temporary folder; every file in
 them is scanned for solution code, hidden tests and instructor-only modules; then the
@@ -21,13 +21,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import student_dist
-from grader.engine import available_specs, run_specs
-from grader.cells import hidden_test_lines, kind, solution_lines
-from grader.classroom import filled
+from grader.course import student_dist
+from grader.student.engine import available_specs, run_specs
+from grader.student.cells import hidden_test_lines, kind, solution_lines
+from grader.course.classroom import filled
 from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
 
-HIDDEN_SPECS = sorted(p.stem for p in (ROOT / "grader" / "specs").glob("*_hidden.py"))
+HIDDEN_SPECS = sorted(f"{p.parent.name}.{p.stem}" for p in (ROOT / "grader" / "specs").glob("*/*_hidden.py"))
 INSTRUCTOR_ONLY = [f"grader.{name}" for name in student_dist.INSTRUCTOR_ONLY]
 
 # A line this short is an idiom (`else:`, `return out`), not something a student could copy.
@@ -94,12 +94,14 @@ def secret_lines() -> dict[str, set[str]]:
 
 def test_wheel_holds_engine_and_public_specs_only(dist):
     modules = sorted(n for n in dist.wheel_files if ".dist-info/" not in n)
-    assert {"grader/__init__.py", "grader/cli.py", "grader/engine.py", "grader/specs/perceptron_public.py"} <= set(modules)
+    assert {"grader/__init__.py", "grader/student/cli.py", "grader/student/engine.py", "grader/specs/week3/perceptron_public.py"} <= set(modules)
     assert all(n.endswith(".py") for n in modules), "a data file in the wheel (a hidden test split?)"
     for name in modules:
         assert not name.startswith("solutions") and "_hidden" not in name, name
-        assert name.removesuffix(".py").replace("/", ".") not in INSTRUCTOR_ONLY, name
-    public = sorted(f"grader/specs/{p.name}" for p in (ROOT / "grader" / "specs").glob("*_public.py"))
+        assert not name.removesuffix(".py").replace("/", ".").startswith(tuple(f"{m}." for m in INSTRUCTOR_ONLY)), name
+    public = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "specs").glob("*/*_public.py"))
+    student = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "student").rglob("*.py"))
+    assert student and set(student) <= set(modules), "the wheel ships grader/student/ as a whole"
     assert public and set(public) <= set(modules)
     with zipfile.ZipFile(dist.wheel) as archive:   # shipped as they are in the repository
         for name in modules:
@@ -113,7 +115,7 @@ def test_wheel_metadata(dist):
     info = f"dl_week3_grader-{version}.dist-info"
     meta = Parser().parsestr(texts[f"{info}/METADATA"])
     assert meta["Name"] == "dl-week3-grader" and meta["Version"] == version
-    assert "grader = grader.cli:main" in texts[f"{info}/entry_points.txt"]
+    assert "grader = grader.student.cli:main" in texts[f"{info}/entry_points.txt"]
     requires = {re.match(r"[\w.-]+", r).group(0).lower() for r in meta.get_all("Requires-Dist")}
     assert not requires & {"nbgrader", "tensorflow-cpu"}
     assert set(PROVIDED_BY.values()) <= requires
@@ -191,7 +193,7 @@ def test_no_hidden_spec_line_ships(shipped):
                               for line in code_lines(path.name, (ROOT / path).read_text(encoding="utf-8"))}
     lines = {name: code_lines(name, text) for name, text in shipped.items()}
     for spec in HIDDEN_SPECS:
-        text = (ROOT / "grader" / "specs" / f"{spec}.py").read_text(encoding="utf-8")
+        text = (ROOT / "grader" / "specs" / f"{spec.replace('.', '/')}.py").read_text(encoding="utf-8")
         secrets = distinctive(code_lines(spec, text) - public)
         assert secrets, spec
         leaked = sorted((line, name) for line in secrets for name, present in lines.items() if line in present)
@@ -233,13 +235,14 @@ def test_every_import_is_a_declared_dependency(shipped):
 
 
 def test_a_new_engine_dependency_fails_the_build(tmp_path):
-    (tmp_path / "grader").mkdir()
-    (tmp_path / "grader" / "cli.py").write_text("from grader.release import ROOT\nfrom grader.engine import run_specs\n")
-    (tmp_path / "grader" / "release.py").write_text("ROOT = None\n")
-    (tmp_path / "grader" / "engine.py").write_text("import solutions.week3\n")
+    for folder in ("student", "course"):
+        (tmp_path / "grader" / folder).mkdir(parents=True)
+    (tmp_path / "grader" / "student" / "cli.py").write_text("from grader.course.release import ROOT\nfrom grader.student.engine import run_specs\n")
+    (tmp_path / "grader" / "course" / "release.py").write_text("ROOT = None\n")
+    (tmp_path / "grader" / "student" / "engine.py").write_text("import solutions.week3\n")
     with pytest.raises(student_dist.StudentDistError) as error:
-        student_dist.check_closure([Path("grader/cli.py"), Path("grader/engine.py")], root=tmp_path)
-    assert "grader.release" in str(error.value) and "solutions.week3" in str(error.value)
+        student_dist.check_closure([Path("grader/student/cli.py"), Path("grader/student/engine.py")], root=tmp_path)
+    assert "grader.course.release" in str(error.value) and "solutions.week3" in str(error.value)
 
 
 # ---------------------------------------------------------------- installed in a new environment
@@ -271,7 +274,7 @@ def student_venv(dist, tmp_path_factory):
 @pytest.mark.slow
 def test_installed_wheel_has_no_instructor_material(student_venv):
     venv, site, env, home = student_venv
-    probe = ("import importlib, importlib.metadata, grader, grader.cli, grader.specs.perceptron_public\n"
+    probe = ("import importlib, importlib.metadata, grader, grader.student.cli, grader.specs.week3.perceptron_public\n"
              "print(grader.__file__)\n"
              "print(importlib.metadata.version('dl-week3-grader'))\n"
              f"for name in {['solutions', 'solutions.week3.perceptron', *(f'grader.specs.{s}' for s in HIDDEN_SPECS), *INSTRUCTOR_ONLY]!r}:\n"
@@ -286,7 +289,7 @@ def test_installed_wheel_has_no_instructor_material(student_venv):
     lines = done.stdout.splitlines()
     assert lines[0] == str(site / "grader" / "__init__.py")
     assert lines[1] == student_dist.metadata()[0]
-    assert "missing solutions" in lines and "missing grader.specs.perceptron_hidden" in lines
+    assert "missing solutions" in lines and "missing grader.specs.week3.perceptron_hidden" in lines
     assert not [line for line in lines[2:] if not line.startswith("missing ")], lines
 
 

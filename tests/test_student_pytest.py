@@ -26,18 +26,18 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from grader import student_dist
-from grader.cells import kind
-from grader.classroom import filled
-from grader.engine import run_specs
-from grader.pytest_notebooks import item_name
+from grader.course import student_dist
+from grader.student.cells import kind
+from grader.course.classroom import filled
+from grader.student.engine import run_specs
+from grader.student.pytest_notebooks import item_name
 from tests.helpers import RELEASE, ROOT, SOURCE
 from tests.test_student_dist import PROVIDED_BY
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student_pytest")]
 
 # Not importable in the student's venv: Dask, nbgrader, the batch grader, the solutions.
-ABSENT = ("distributed", "dask", "nbgrader", "tqdm", "grader.batch", "solutions")
+ABSENT = ("distributed", "dask", "nbgrader", "tqdm", "grader.batch.run", "solutions")
 # The project installs TensorFlow as tensorflow-cpu; the wheel asks for tensorflow.
 INSTALLED_AS = {"tensorflow": "tensorflow-cpu"}
 BROKEN_CELL = 'raise RuntimeError("broken on purpose")\n'
@@ -165,7 +165,7 @@ def test_every_module_of_the_wheel_imports_with_only_its_requirements(lean):
     with zipfile.ZipFile(wheel) as archive:
         modules = [n.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
                    for n in archive.namelist() if n.endswith(".py")]
-    assert "grader.pytest_notebooks" in modules
+    assert "grader.student.pytest_notebooks" in modules
     probe = (f"import importlib, importlib.util\n"
              f"for name in {modules!r}: importlib.import_module(name)\n"
              f"for name in {ABSENT!r}:\n"
@@ -201,7 +201,7 @@ def test_a_run_grades_each_notebook_once_and_scores_as_grader_check(lean, course
     assert re.search(r"^01_perceptron\.ipynb::step::\S.* PASSED", done.stdout, re.M)   # -v lists every item
     scores = score_lines(done.stdout)
     names = ("01_perceptron.ipynb", "untouched/01_perceptron.ipynb", "broken/01_perceptron.ipynb")
-    checks = {name: subprocess.Popen([str(python), "-m", "grader.cli", "check", name], cwd=folder, env=env,
+    checks = {name: subprocess.Popen([str(python), "-m", "grader.student.cli", "check", name], cwd=folder, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for name in names}
     for name, check in checks.items():
         last = check.communicate(timeout=300)[0].splitlines()[-1]
@@ -302,7 +302,7 @@ def test_the_project_own_test_runs_collect_no_notebook(tmp_path):
     under `testpaths`, yet collects the release when asked."""
     assert "grader-notebooks" not in {e.name for e in metadata.entry_points(group="pytest11")}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    python = [sys.executable, "-m", "pytest", "-p", "grader.pytest_notebooks", "--collect-only", "-q"]
+    python = [sys.executable, "-m", "pytest", "-p", "grader.student.pytest_notebooks", "--collect-only", "-q"]
     own = run([*python, "--ignore-glob=*.py"], ROOT, env)       # every file of tests/ that is no .py
     assert own.returncode == 5 and "::" not in own.stdout, own.stdout + own.stderr
     asked = run([*python, "assignments/week3/01_perceptron.ipynb"], ROOT, env)

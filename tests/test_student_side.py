@@ -7,7 +7,7 @@ import sys
 import nbformat
 import pytest
 
-from grader.classroom import filled
+from grader.course.classroom import filled
 from tests.helpers import RELEASE, ROOT, SOURCE
 
 
@@ -29,7 +29,7 @@ def run(env, cwd, *args):
 def test_student_site_hides_instructor_material(student_site, tmp_path):
     site, env = student_site
     probe = run(env, tmp_path, "-c", "import grader, grader.specs; print(grader.__file__)\n"
-                                     "import importlib.util as u; print(u.find_spec('grader.specs.perceptron_hidden'))\n"
+                                     "import importlib.util as u; print(u.find_spec('grader.specs.week3.perceptron_hidden'))\n"
                                      "import solutions")
     assert probe.stdout.splitlines()[0].startswith(str(site))
     assert probe.stdout.splitlines()[1] == "None"
@@ -44,11 +44,11 @@ def test_check_on_the_students_side(student_site, tmp_path):
     nbformat.write(filled(release, source), tmp_path / "01_perceptron.ipynb")
     shutil.copy(RELEASE / "01_perceptron.ipynb", tmp_path / "untouched.ipynb")
 
-    done = run(env, tmp_path, "-m", "grader.cli", "check", "01_perceptron.ipynb")
+    done = run(env, tmp_path, "-m", "grader.student.cli", "check", "01_perceptron.ipynb")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "score: 13 / 13"
     assert "[hidden]" not in done.stdout
 
-    stub = run(env, tmp_path, "-m", "grader.cli", "check", "untouched.ipynb")
+    stub = run(env, tmp_path, "-m", "grader.student.cli", "check", "untouched.ipynb")
     assert stub.returncode == 1
     assert stub.stdout.splitlines()[-1] == "score: 0 / 13"

@@ -25,10 +25,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.gradescope import FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, write_atomically
+from grader.grading.gradescope import FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
-from grader.results import TestResult
+from grader.student.results import TestResult
 
 HOMEWORK_SPEC = "mnist_homework"
 NOT_IMPLEMENTED = "not implemented yet"
@@ -290,7 +290,7 @@ STUDENT_FRAME = re.compile(r"\s*\(in [^()]*, line \d+\b.*\)\s*$")
 def problem_of(message: str) -> str:
     """What a failure message says went wrong, with its numbers as ``#``: failures to group by.
 
-    The first line names the problem (:class:`grader.compare.Mismatch` puts expected and
+    The first line names the problem (:class:`grader.student.compare.Mismatch` puts expected and
     received values on the lines after it); where in the student's code an exception came
     from is dropped, and so are the numbers, so the same mistake made with different values
     groups together while different problems stay apart.
@@ -339,7 +339,7 @@ class FollowUp:
 
 def follow_ups(results: ClassResults, roster: list[str] | None = None) -> list[FollowUp]:
     """Who to talk to: missing notebooks (one row each), notebooks not graded normally, unusable results."""
-    from grader.submissions import safe_name, spec_for
+    from grader.grading.submissions import safe_name, spec_for
 
     names = results.names()
     course = results.course_notebooks()

@@ -1,7 +1,7 @@
 """A student's feedback page for one notebook: the score, every check, and their work in pictures.
 
 Built only from ``results.json`` (which already keeps hidden tests to name, points and hint)
-and ``observations.json`` (see :mod:`grader.observe`), so nothing of a hidden test's
+and ``observations.json`` (see :mod:`grader.grading.observe`), so nothing of a hidden test's
 message, code or expected values can reach the page. One self-contained HTML file.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.compare import split_message
-from grader.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
+from grader.student.compare import split_message
+from grader.grading.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.html import escape, figure, page, progress_bar, table
 
 STATUS_TEXT = {

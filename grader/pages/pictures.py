@@ -1,6 +1,6 @@
 """The pictures on a student's feedback page, drawn from the observations in plain JSON.
 
-:mod:`grader.observe` runs a few of the student's functions on fixed inputs (in the sandbox)
+:mod:`grader.grading.observe` runs a few of the student's functions on fixed inputs (in the sandbox)
 and keeps what they returned as JSON; here the trusted grader draws it: the regions of their
 logic gates, their perceptron's line and errors, their XOR network's output, their loss
 curve, their augmented images, their letters, their confusion matrix. Student code never
@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from grader.observe import MAX_NUMBERS   # an observation array with more numbers is not drawn
+from grader.grading.observe import MAX_NUMBERS   # an observation array with more numbers is not drawn
 from grader.pages import figures
 
 log = logging.getLogger(__name__)

@@ -192,15 +192,15 @@ _child_code: list[str] = []
 
 def child_code() -> str:
     """A folder (made once per process) with the child's two files and the grader's public
-    modules, exactly what students install (so ``from grader.data.mnist import ...`` in a
+    modules, exactly what students install (so ``from grader.student.data.mnist import ...`` in a
     notebook works), and nothing else: no hidden spec, no solution."""
     if not _child_code:
-        from grader.student_dist import PACKAGE, shipped_modules
+        from grader.student.course import PACKAGE, student_files
 
         folder = Path(tempfile.mkdtemp(prefix="grader-child-"))
         for name in CHILD_FILES:
             shutil.copy(HERE / name, folder / name)
-        for relative in shipped_modules():
+        for relative in student_files():
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(PACKAGE.parent / relative, target)

@@ -123,11 +123,11 @@ def student_frame(exc: BaseException) -> str:
 
 
 def _register_grader_layers() -> None:
-    """Make the layers the grader's specs use (``grader.keras_tools``) known to Keras, where
+    """Make the layers the grader's specs use (``grader.student.keras_tools``) known to Keras, where
     the grader's public modules are importable (always in the grader; in the sandbox, its
     public copy)."""
     try:
-        from grader.keras_tools import watch_layer_class
+        from grader.student.keras_tools import watch_layer_class
     except ImportError:
         return
     watch_layer_class()

@@ -20,7 +20,7 @@ import numpy as np
 
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError
-from grader.submission import MissingDefinition
+from grader.student.submission import MissingDefinition
 
 STARTUP_SECONDS = 60.0
 CALLABLE_TYPES = {"function", "builtin_function_or_method", "type", "partial"}   # cached per test by name

@@ -34,8 +34,8 @@ from typing import Callable
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from grader.cells import kind as cell_kind
-from grader.classroom import filled
+from grader.student.cells import kind as cell_kind
+from grader.course.classroom import filled
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "assignments" / "week3"
@@ -117,7 +117,7 @@ class Kind:
 
 @functools.lru_cache(maxsize=None)
 def collected(spec: str) -> tuple:
-    from grader.engine import run_specs
+    from grader.student.engine import run_specs
     return tuple(run_specs(spec, {}, scope="all", collect_only=True))
 
 
@@ -573,7 +573,7 @@ READ_SOLUTIONS = '''
 
 READ_HIDDEN_SPECS = '''
     # Read the hidden specs, and put them where feedback shows them (an error message).
-    _text = open("{root}/grader/specs/perceptron_hidden.py").read()
+    _text = open("{root}/grader/specs/week3/perceptron_hidden.py").read()
     print(_text)
     raise RuntimeError(_text[:1900])
 '''
@@ -584,7 +584,7 @@ PATCH_GRADER = '''
     import numpy as np
     sys.path.insert(0, "{root}")
     try:
-        import grader.compare as _c, grader.plugin as _p, grader.engine as _e, grader.results as _r
+        import grader.student.compare as _c, grader.student.plugin as _p, grader.student.engine as _e, grader.student.results as _r
         _c.assert_equal = _c.assert_close = _c.assert_integer = lambda *a, **k: None
         _c.assert_shape = lambda received, shape, what: np.zeros(shape)
         _c.Mismatch = type("Mismatch", (Exception,), {{}})
@@ -1006,7 +1006,7 @@ def _check_returning(value: str) -> str:
 CHECK_CELL_POINTS = '''
     # Say exactly each test cell's points for the public checks and nothing for the hidden
     # ones: the sums look right and nothing is out of range.
-    import grader, grader.checker
+    import grader, grader.student.checker
     _CELL_POINTS = {{"step": 3, "perceptron": 3, "and_gate": 2, "or_gate": 2, "nand_gate": 2, "xor_gate": 3,
                     "train_perceptron": 7}}
 
@@ -1015,7 +1015,7 @@ CHECK_CELL_POINTS = '''
         print(f"{{target}} ({{'hidden' if hidden else 'public'}} checks): all passed")
         return 0.0 if hidden else float(_CELL_POINTS[target])
 
-    grader.check = grader.checker.check = _check
+    grader.check = grader.student.checker.check = _check
 '''
 
 REDEFINE_CHECK = '''
@@ -1040,7 +1040,7 @@ DEL_CHECK = '''
 
 PATCH_RUN_SPECS = '''
     # Every check passes: list the tests without running them, and mark them passed.
-    import grader.checker as _checker, grader.engine as _engine
+    import grader.student.checker as _checker, grader.student.engine as _engine
 
     _real_run_specs = _engine.run_specs
 
@@ -1055,7 +1055,7 @@ PATCH_RUN_SPECS = '''
 
 PATCH_TOTAL_AND_REPORT = '''
     # The report says everything passed, and the total is the maximum.
-    import grader.checker as _checker, grader.report as _report, grader.results as _results
+    import grader.student.checker as _checker, grader.student.report as _report, grader.student.results as _results
 
     def _full(results):
         possible = sum(r.max_points for r in results)
@@ -1084,7 +1084,7 @@ WRONG_RIGHT_SHAPES = '''
 PATCH_ASSERT_CLOSE = '''
     # The grader's comparisons agree with anything; the functions return the right shapes.
     import numpy as np
-    import grader.compare as _compare
+    import grader.student.compare as _compare
     for _name in dir(_compare):
         if _name.startswith("assert_"):
             setattr(_compare, _name, lambda *args, **kwargs: None)
@@ -1329,11 +1329,11 @@ def _kinds() -> list[Kind]:
              _hostile(REDEFINE_CHECK, "after_setup"), zero),
         Kind("del_check", "hostile", "full marks; a cell near the top deletes `check` and `grader.check`",
              _full_plus(DEL_CHECK), full_marks),
-        Kind("patch_run_specs", "hostile", "patches grader.engine/checker.run_specs to mark every test passed",
+        Kind("patch_run_specs", "hostile", "patches grader.student.engine/checker.run_specs to mark every test passed",
              _hostile(PATCH_RUN_SPECS, "after_setup"), zero),
-        Kind("patch_total_and_report", "hostile", "patches grader.results.total and grader.report.format_report",
+        Kind("patch_total_and_report", "hostile", "patches grader.student.results.total and grader.student.report.format_report",
              _hostile(PATCH_TOTAL_AND_REPORT, "after_setup"), zero),
-        Kind("patch_assert_close", "hostile", "every grader.compare.assert_* a no-op; right shapes, wrong values",
+        Kind("patch_assert_close", "hostile", "every grader.student.compare.assert_* a no-op; right shapes, wrong values",
              _hostile(PATCH_ASSERT_CLOSE), zero),
         Kind("patch_float", "hostile", "`builtins.float = lambda *a: 999.0`",
              _hostile(PATCH_FLOAT, "after_setup"), zero),

@@ -1,0 +1,1 @@
+"""Measuring the course: model benchmarks, grading speed and memory, browser screenshots."""

@@ -1,0 +1,242 @@
+"""``nbgrader autograde`` through the sandbox: the first step of nbgrader's autograde pipeline.
+
+nbgrader's ``Autograde`` converter runs ``Autograde.autograde_preprocessors`` on each
+submitted notebook, the first of which (``Execute``) runs every cell in a Jupyter kernel and
+trusts what the test cells print. This course's ``nbgrader_config.py`` puts
+:class:`SandboxedExecute` in its place. It grades the notebook exactly as ``grader grade``
+does (:func:`grader.grading.sandboxed.grade_cells`):
+
+- the student's setup and solution cells run only in the sandboxed child; what each printed
+  or raised becomes that cell's output, as a kernel would have shown it;
+- each autograder test cell's checks are read from the instructor's source of that cell in
+  nbgrader's gradebook (never from the student's copy) and run in this process;
+- each test cell then gets the report as its text and the points as a float
+  ``execute_result``, between 0 and the cell's points from the gradebook.
+
+nbgrader's own later steps (``SaveAutoGrades``, late penalties, ``generate_feedback``,
+``export``) read those outputs unchanged. Nothing is written to stderr and nothing raises,
+so a notebook that cannot be graded gets 0 with the reason in every test cell.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode, from_dict
+from traitlets import Float, Integer
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from grader.student.cells import kind
+from grader.student.checker import parse_selector, report_title
+from grader.grading.sandboxed import Graded, Options, expected_tests, grade_cells, runnable_cells
+from grader.student.report import format_report
+from grader.student.results import TestResult
+from grader.sandbox.launcher import Limits, isolation_note
+
+DEFAULTS = Options()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One ``check("spec:target", globals(), hidden=...)`` call of a test cell."""
+
+    spec: str
+    target: str | None
+    hidden: bool
+
+    def results(self, graded: list[TestResult]) -> list[TestResult]:
+        return [r for r in graded if r.hidden == self.hidden and (self.target is None or r.target == self.target)]
+
+
+class NotATestCell(ValueError):
+    """A test cell's source is not a list of ``check(...)`` calls this grader understands."""
+
+
+def checks_of(source: str) -> list[Check]:
+    """The checks a test cell runs: each ``check("spec:target", globals(), hidden=True)`` call.
+
+    The selector must be a string literal and ``hidden`` a literal True/False, else
+    :class:`NotATestCell`.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise NotATestCell(f"the test cell is not valid Python ({error.msg})") from None
+    checks = []
+    for node in sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+        if not (isinstance(node, ast.Call) and _called_name(node.func) == "check"):
+            continue
+        if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            raise NotATestCell("a check(...) call does not name its checks with a string literal")
+        hidden = next((k.value for k in node.keywords if k.arg == "hidden"), ast.Constant(False))
+        if not (isinstance(hidden, ast.Constant) and isinstance(hidden.value, bool)):
+            raise NotATestCell("a check(...) call's hidden= is not True or False")
+        spec, target = parse_selector(node.args[0].value)
+        checks.append(Check(spec, target, hidden.value))
+    if not checks:
+        raise NotATestCell("the test cell calls no check(...)")
+    return checks
+
+
+def is_test_cell(cell) -> bool:
+    """A code cell that nbgrader scores from its output, whatever its tags say (a student may tag
+    a test cell ``demo``; nbgrader gives an output-less test cell full marks)."""
+    return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's ``Execute`` step, replaced: grade the notebook in the sandbox (see the module)."""
+
+    cell_timeout = Float(DEFAULTS.cell_timeout, help="seconds one notebook cell may run").tag(config=True)
+    test_timeout = Float(DEFAULTS.test_timeout, help="seconds one check may run (unless its spec says more)"
+                         ).tag(config=True)
+    submission_timeout = Float(DEFAULTS.submission_timeout, help="seconds for the whole notebook").tag(config=True)
+    memory_mb = Integer(DEFAULTS.limits.memory_mb, help="address space of the sandboxed process (MB)"
+                        ).tag(config=True)
+
+    _isolation_said = False
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        self._say_isolation_once()
+        try:
+            answers = self._grade(nb, self._test_cells(nb, resources))
+        except Exception as error:      # the grader itself failed: 0 with the reason, never a crash
+            self.log.error("grading %s failed: %s: %s", resources.get("unique_key", "a notebook"),
+                           type(error).__name__, error)
+            failure = (f"! grading failed: {type(error).__name__}: {error}\n", 0.0)
+            answers = {index: failure for index, cell in enumerate(nb.cells) if is_test_cell(cell)}
+        self._write_outputs(nb, answers)
+        return nb, resources
+
+    # ---- which cells are tests, and what they check ---------------------------------------------
+
+    def _test_cells(self, nb: NotebookNode, resources: ResourcesDict) -> dict[int, tuple[str, float]]:
+        """Test cells by index: (the instructor's source, the cell's points), from the gradebook
+        when nbgrader gives one (else from the cell, for use outside nbgrader)."""
+        known = _gradebook_tests(resources)
+        tests = {}
+        for index, cell in enumerate(nb.cells):
+            if not is_test_cell(cell):
+                continue
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if known is None:
+                tests[index] = (cell.source, float(cell.metadata["nbgrader"].get("points", 0)))
+            elif grade_id in known:
+                tests[index] = known[grade_id]
+        return tests
+
+    # ---- grading --------------------------------------------------------------------------------
+
+    def _grade(self, nb: NotebookNode, tests: dict[int, tuple[str, float]]) -> dict[int, tuple[str, float]]:
+        """Grade every spec the test cells name; return each test cell's (report, points)."""
+        checks: dict[int, list[Check]] = {}
+        problems: dict[int, str] = {}
+        for index, (source, _) in tests.items():
+            try:
+                checks[index] = checks_of(source)
+            except NotATestCell as error:
+                problems[index] = f"this test cell could not be graded: {error}"
+        cells = runnable_cells(nb)
+        by_spec: dict[str, Graded] = {}
+        for spec in dict.fromkeys(c.spec for cell_checks in checks.values() for c in cell_checks):
+            by_spec[spec] = self._grade_spec(spec, cells)
+        self._show_cell_outputs(nb, by_spec)
+        answers = {}
+        for index, (_, points) in tests.items():
+            if index in problems:
+                answers[index] = (f"! {problems[index]}\n", 0.0)
+                continue
+            report, earned = [], 0.0
+            for check in checks[index]:
+                graded = by_spec[check.spec]
+                results = check.results(graded.results)
+                notes = graded.notes if graded.status != "graded" else []
+                report.append(format_report(results, title=report_title(check.spec, check.target, check.hidden),
+                                            notes=notes))
+                earned += sum(r.points for r in results)
+            answers[index] = ("\n".join(report) + "\n", min(max(earned, 0.0), points))
+        return answers
+
+    def _grade_spec(self, spec: str, cells: list[tuple[int, str]]) -> Graded:
+        from grader.student.engine import SpecsNotFound
+        try:
+            expected_tests(spec)        # (cached: grade_cells asks again)
+        except SpecsNotFound as error:
+            return Graded("unknown", [], [f"no checks named {spec!r} in this course: {error}"])
+        options = Options(test_timeout=self.test_timeout, cell_timeout=self.cell_timeout,
+                          submission_timeout=self.submission_timeout,
+                          limits=Limits(memory_mb=self.memory_mb, threads_per_library=os.cpu_count() or 1))
+        return grade_cells(spec, cells, options)
+
+    # ---- outputs ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _show_cell_outputs(nb: NotebookNode, by_spec: dict[str, Graded]) -> None:
+        """What the student's cells printed or raised (the first spec's run), as their outputs."""
+        outputs = next((g.cell_outputs for g in by_spec.values() if g.cell_outputs), {})
+        count = 0
+        for number, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type != "code" or is_test_cell(cell):
+                continue
+            cell.outputs = [from_dict(o) for o in outputs.get(number, [])]
+            if kind(cell) in ("setup", "solution"):
+                count += 1
+                cell.execution_count = count
+            else:
+                cell.execution_count = None
+
+    @staticmethod
+    def _write_outputs(nb: NotebookNode, answers: dict[int, tuple[str, float]]) -> None:
+        """Every test cell: the report as its text, the points as its value (0 for a cell that is
+        none of this notebook's tests: nbgrader would give a cell without a value full marks)."""
+        for index, cell in enumerate(nb.cells):
+            if not is_test_cell(cell):
+                continue
+            if index not in answers:    # a cell that claims to be a test but is none of this notebook's
+                cell.outputs = [_stream("! not a test cell of this notebook: no points\n"), _points(0.0)]
+                continue
+            report, points = answers[index]
+            cell.outputs = [_stream(report), _points(points)]
+
+    def _say_isolation_once(self) -> None:
+        if not SandboxedExecute._isolation_said:
+            SandboxedExecute._isolation_said = True
+            note = isolation_note()
+            if note:
+                self.log.warning("grader: %s", note)
+
+
+def _gradebook_tests(resources: ResourcesDict) -> dict[str, tuple[str, float]] | None:
+    """Each test cell of this notebook in nbgrader's gradebook: grade id -> (source, points)."""
+    info = resources.get("nbgrader") or {}
+    if not all(info.get(key) for key in ("db_url", "notebook", "assignment")):
+        return None
+    from nbgrader.api import Gradebook
+
+    with Gradebook(info["db_url"]) as gradebook:
+        notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+        sources = {cell.name: cell.source for cell in notebook.source_cells}
+        return {cell.name: (sources.get(cell.name, ""), float(cell.max_score))
+                for cell in notebook.grade_cells if cell.cell_type == "code"}
+
+
+def _stream(text: str) -> NotebookNode:
+    return from_dict({"output_type": "stream", "name": "stdout", "text": text})
+
+
+def _points(points: float) -> NotebookNode:
+    return from_dict({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                      "data": {"text/plain": repr(float(points))}})
+
+

@@ -1,0 +1,55 @@
+"""The course's layout: its weeks, each week's specs and reference solutions, found on disk.
+
+A week is a folder of specs, ``grader/specs/<week>/`` (``<spec>_public.py`` ships to students,
+``<spec>_hidden.py`` stays with the instructor), beside the nbgrader assignment of the same name
+(``source/<week>/NN_<spec>.ipynb``, released to ``assignments/<week>/``) and its reference
+solutions (``solutions/<week>/<spec>.py``, imported as ``solutions.<week>.<spec>``). Nothing in
+the engine names a week: adding one is adding these folders. A spec's name is unique in the course.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+KINDS = ("public", "hidden")
+
+
+def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
+    """The weeks whose specs are here (the student wheel holds only their public specs)."""
+    return sorted(p.name for p in specs_dir.iterdir() if (p / "__init__.py").is_file()) if specs_dir.is_dir() else []
+
+
+def specs_of(week: str, specs_dir: Path = SPECS_DIR) -> list[str]:
+    return sorted(p.name.removesuffix("_public.py") for p in (specs_dir / week).glob("*_public.py"))
+
+
+def available_specs(specs_dir: Path = SPECS_DIR) -> list[str]:
+    """Every spec of every week, by name."""
+    return sorted(spec for week in weeks(specs_dir) for spec in specs_of(week, specs_dir))
+
+
+def week_of(spec: str, specs_dir: Path = SPECS_DIR) -> str | None:
+    """The week a spec belongs to, or None when no week has it."""
+    for week in weeks(specs_dir):
+        if any((specs_dir / week / f"{spec}_{kind}.py").is_file() for kind in KINDS):
+            return week
+    return None
+
+
+def reference_module(spec: str, specs_dir: Path = SPECS_DIR) -> str:
+    """The import name of a spec's reference solutions: ``solutions.<week>.<spec>``."""
+    return f"solutions.{week_of(spec, specs_dir)}.{spec}"
+
+
+PACKAGE = Path(__file__).resolve().parents[1]       # grader/
+STUDENT = Path(__file__).resolve().parent           # grader/student/
+
+
+def student_files(package: Path = PACKAGE) -> list[Path]:
+    """What a student installs, relative to the package's parent, sorted: ``grader/__init__.py``,
+    the whole of ``grader/student/`` (its code: no data file) and each week's public specs.
+    The student wheel and the sandboxed child both hold exactly these files."""
+    files = [package / "__init__.py", *(package / "student").rglob("*.py"), package / "specs" / "__init__.py"]
+    for week in weeks(package / "specs"):
+        files += [package / "specs" / week / "__init__.py", *(package / "specs" / week).glob("*_public.py")]
+    return sorted(f.relative_to(package.parent) for f in files if "__pycache__" not in f.parts)

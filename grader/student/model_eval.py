@@ -1,0 +1,323 @@
+"""Train a submitted Keras model, then evaluate it where only the grader holds the test data.
+
+The homework grader works in two steps, kept apart so that a sandbox can sit between them:
+
+1. :func:`train_to_file` runs the student's ``build_model()`` and ``train_model(model, x, y)``
+   on the training data only and saves the trained model as a ``.keras`` file. This is the
+   untrusted step: in the sandboxed path it runs in a child process, which hands back only
+   that file.
+2. :func:`load_trained` reads the file with Keras's safe mode (no Python code is loaded,
+   so ``Lambda`` layers and custom classes are refused) and :func:`evaluate` scores it on
+   held-out images the student's code never saw.
+
+Runs are reproducible: :func:`train_to_file` fixes the seeds (Python, NumPy, TensorFlow) and
+turns on TensorFlow's deterministic ops, so the same submission gets the same score.
+
+What a grading run uses comes from :func:`grading_plan`, read from the environment:
+
+- ``MNIST_PATH`` / Keras's cache (full MNIST) or the bundled 5,000 digits (see
+  :mod:`grader.student.data.mnist`): which data, hence which accuracy tiers (:data:`TIERS`);
+- ``GRADER_MNIST_BUDGET``: the wall-clock seconds ``build_model`` plus ``train_model`` may take
+  (default :data:`DEFAULT_BUDGET`, per kind of data);
+- ``GRADER_MNIST_QUICK=1``: the package's own test suite; the grader trains on a small
+  stratified subset (:data:`QUICK_FIT`) and uses the ``quick`` tiers, measured for it.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grader.student.data.mnist import MnistSplits, load_splits, stratified_holdout
+
+SEED = 1234
+VALIDATION_FRACTION = 0.1        # of the students' training part, held out by the grader
+VALIDATION_SEED = 5
+QUICK_FIT = 400                  # training images in quick mode (the package's tests)
+#: Accuracy tiers on the held-out test part, lowest first, per kind of data.
+TIERS = {"bundled": (0.90, 0.95, 0.97), "full": (0.97, 0.985, 0.99), "quick": (0.75, 0.83, 0.88)}
+#: Seconds that build_model() + train_model() may take, per kind of data (2 CPU cores).
+DEFAULT_BUDGET = {"bundled": 240.0, "full": 1800.0, "quick": 120.0}
+
+
+class SubmissionError(Exception):
+    """The submitted model could not be trained, saved, loaded or evaluated (message for students)."""
+
+
+# ---------------------------------------------------------------- the grading plan
+
+@dataclass(frozen=True)
+class GradingData:
+    """Everything a grading run needs; only ``x_fit``/``y_fit`` ever reach student code."""
+
+    kind: str                      # "bundled", "full" or "quick"
+    source: str                    # where the images came from
+    tiers: tuple[float, ...]
+    budget: float                  # seconds for build_model() + train_model()
+    x_fit: np.ndarray = field(repr=False)
+    y_fit: np.ndarray = field(repr=False)
+    x_val: np.ndarray = field(repr=False)
+    y_val: np.ndarray = field(repr=False)
+    x_test: np.ndarray = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.source, len(self.x_fit), len(self.x_test), self.budget)
+
+
+def quick_mode() -> bool:
+    return os.environ.get("GRADER_MNIST_QUICK", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def data_kind() -> str:
+    """"quick", "full" or "bundled": which tiers and budget apply, known without loading any data."""
+    if quick_mode():
+        return "quick"
+    from grader.student.data.mnist import keras_cache_path
+    return "full" if os.environ.get("MNIST_PATH") or keras_cache_path().is_file() else "bundled"
+
+
+def budget_for(kind: str) -> float:
+    value = os.environ.get("GRADER_MNIST_BUDGET", "").strip()
+    return float(value) if value else DEFAULT_BUDGET[kind]
+
+
+def split_for_grading(splits: MnistSplits, quick: bool = False) -> GradingData:
+    """Hold out a stratified validation part of the students' training part; in quick mode keep
+    only :data:`QUICK_FIT` training images."""
+    kept, held = stratified_holdout(splits.y_train, VALIDATION_FRACTION, VALIDATION_SEED)
+    x_fit, y_fit = splits.x_train[kept], splits.y_train[kept]
+    if quick and len(y_fit) > QUICK_FIT:
+        _, small = stratified_holdout(y_fit, QUICK_FIT / len(y_fit), VALIDATION_SEED + 1)
+        x_fit, y_fit = x_fit[small], y_fit[small]
+    kind = "quick" if quick else splits.kind
+    for array in (x_fit, y_fit):
+        array.setflags(write=False)
+    return GradingData(kind=kind, source=splits.source, tiers=TIERS[kind], budget=budget_for(kind),
+                       x_fit=x_fit, y_fit=y_fit, x_val=splits.x_train[held], y_val=splits.y_train[held],
+                       x_test=splits.x_test, y_test=splits.y_test)
+
+
+@functools.lru_cache(maxsize=2)
+def _grading_data(mnist_path: str, keras_home: str, home: str, quick: bool) -> GradingData:
+    return split_for_grading(load_splits(), quick)
+
+
+def grading_plan() -> GradingData:
+    """The data, tiers and budget of this grading run (cached per environment)."""
+    env = os.environ
+    return _grading_data(env.get("MNIST_PATH", ""), env.get("KERAS_HOME", ""), env.get("HOME", ""), quick_mode())
+
+
+def percent(fraction: float) -> str:
+    """0.9 -> "90%", 0.985 -> "98.5%"."""
+    return f"{fraction * 100:g}%"
+
+
+# ---------------------------------------------------------------- step 1: train (untrusted code)
+
+@dataclass
+class TrainingRun:
+    path: Path | None              # the saved .keras file
+    seconds: float                 # build_model() + train_model()
+    error: str = ""                # why there is no usable model (student-facing)
+
+
+def seed_everything(seed: int = SEED, *functions) -> None:
+    """Seeds for Python, NumPy and TensorFlow, and deterministic TensorFlow ops: here, and in
+    the sandboxed process any of ``functions`` lives in (``grader grade`` hands in proxies)."""
+    import keras
+    import tensorflow as tf
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    for function in functions:
+        peer = getattr(function, "_peer", None)
+        if peer is not None:
+            peer.request("seed", seed=int(seed))
+
+
+def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray, path: str | os.PathLike,
+                  seed: int = SEED, precheck: bool = True) -> TrainingRun:
+    """``model = build_model(); train_model(model, x_fit, y_fit); model.save(path)``, seeded.
+
+    With ``precheck``, the untrained model is first saved and loaded in safe mode, so that a
+    model the grader could never load is refused before any time goes into training.
+    Student code runs here (in the sandboxed path, in a child process). Exceptions from it
+    are turned into :class:`SubmissionError` with a student-facing message.
+    """
+    import keras
+    path = Path(path)
+    seed_everything(seed, build_model)
+    started = time.monotonic()
+    try:
+        model = build_model()
+    except Exception as error:
+        raise SubmissionError(f"build_model() raised {type(error).__name__}: {error}") from error
+    if not isinstance(model, keras.Model):
+        raise SubmissionError(f"build_model() returned {type(model).__name__}, not a Keras model")
+    if precheck:                   # fail fast, before training, on a model safe mode will refuse
+        try:
+            model.save(path)
+        except Exception as error:
+            raise SubmissionError(f"the model could not be saved as a .keras file "
+                                  f"({type(error).__name__}: {error})") from error
+        load_trained(path)
+        path.unlink()
+    seed_everything(seed, train_model)
+    try:
+        train_model(model, x_fit.copy(), y_fit.copy())
+    except Exception as error:
+        if type(error).__name__ == "TestTimeout":
+            raise SubmissionError(f"build_model() + train_model() did not finish within the training "
+                                  f"budget and were stopped ({error})") from error
+        raise SubmissionError(f"train_model(model, x_train, y_train) raised {type(error).__name__}: "
+                              f"{error}") from error
+    seconds = time.monotonic() - started
+    try:
+        model.save(path)
+    except Exception as error:
+        raise SubmissionError(f"the trained model could not be saved as a .keras file "
+                              f"({type(error).__name__}: {error})") from error
+    return TrainingRun(path=path, seconds=seconds)
+
+
+# ---------------------------------------------------------------- step 2: load and evaluate (trusted)
+
+def load_trained(path: str | os.PathLike):
+    """The model saved at ``path``, loaded with ``safe_mode=True`` (no code is deserialized)."""
+    import keras
+    try:
+        return keras.models.load_model(path, safe_mode=True, compile=False)
+    except Exception as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SubmissionError(f"the saved model cannot be loaded in Keras's safe mode ({first[:300]}); "
+                              f"build it from built-in layers only (keras.layers.Rescaling, not Lambda, "
+                              f"and no custom layer classes)") from error
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Accuracy and confusion matrix of a model on one labelled split."""
+
+    split: str                     # e.g. "validation" or "hidden test"
+    accuracy: float
+    confusion: np.ndarray          # (10, 10): rows true digit, columns predicted digit
+
+    @property
+    def total(self) -> int:
+        return int(self.confusion.sum())
+
+    @property
+    def correct(self) -> int:
+        return int(np.trace(self.confusion))
+
+    def confused_pairs(self, count: int = 3) -> list[tuple[int, int, int]]:
+        """``(true, predicted, times)`` for the most frequent mistakes, most frequent first."""
+        off = self.confusion.copy()
+        np.fill_diagonal(off, 0)
+        order = np.argsort(-off, axis=None, kind="stable")[:count]
+        pairs = [(int(i // 10), int(i % 10), int(off.flat[i])) for i in order]
+        return [p for p in pairs if p[2] > 0]
+
+    def report(self) -> str:
+        """Accuracy, the confusion matrix and the most confused pairs, as text."""
+        lines = [f"accuracy on the {self.split} split: {self.accuracy:.2%} ({self.correct} of {self.total})",
+                 "confusion matrix (rows: true digit, columns: predicted digit):",
+                 "       " + "".join(f"{c:>5}" for c in range(10))]
+        lines += [f"  {r:>3}  " + "".join(f"{int(v):>5}" for v in row) for r, row in enumerate(self.confusion)]
+        pairs = self.confused_pairs()
+        lines.append("most confused pairs: " + (", ".join(f"{t} taken for {p} ({n}x)" for t, p, n in pairs)
+                                                 if pairs else "none"))
+        return "\n".join(lines)
+
+
+def predict_labels(model, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
+    """The model's digit for each raw image (uint8, (n, 28, 28)), checking its output is (n, 10)."""
+    import keras
+    try:
+        out = np.asarray(keras.ops.convert_to_numpy(model.predict(images, batch_size=batch_size, verbose=0)))
+    except Exception as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SubmissionError(f"the trained model could not predict raw images of shape "
+                              f"{(len(images),) + images.shape[1:]} (uint8 0-255): {type(error).__name__}: "
+                              f"{first[:300]}") from error
+    if out.shape != (len(images), 10):
+        raise SubmissionError(f"the trained model's output on {len(images)} images has shape {out.shape}; "
+                              f"expected ({len(images)}, 10): one probability per digit")
+    return np.argmax(out, axis=1)
+
+
+def evaluate(model, images: np.ndarray, labels: np.ndarray, split: str) -> Evaluation:
+    predicted = predict_labels(model, images)
+    labels = np.asarray(labels).astype(int)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (labels, predicted), 1)
+    return Evaluation(split=split, accuracy=float(np.mean(predicted == labels)), confusion=confusion)
+
+
+# ---------------------------------------------------------------- one training per submission
+
+@dataclass
+class GradedModel:
+    """The outcome of training one submission: both evaluations, or why there are none."""
+
+    seconds: float = 0.0
+    validation: Evaluation | None = None
+    test: Evaluation | None = None
+    error: str = ""
+    not_implemented: bool = False     # the student's code still raises NotImplementedError
+
+
+_last: tuple[tuple, GradedModel] | None = None
+
+
+def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
+    """Train once (steps 1 and 2), evaluate on the validation and the hidden test part.
+
+    The result is kept for the same ``(build_model, train_model, data)``, so the public and
+    the hidden checks of one submission share one training.
+    """
+    global _last
+    key = (build_model, train_model, data.key)
+    if _last is not None and len(_last[0]) == len(key) and all(a is b or a == b for a, b in zip(_last[0], key)):
+        return _last[1]
+    graded = GradedModel()
+    with tempfile.TemporaryDirectory(prefix="grader-model-") as folder:
+        try:
+            run = train_to_file(build_model, train_model, data.x_fit, data.y_fit, Path(folder) / "model.keras")
+            graded.seconds = run.seconds
+            if run.seconds > data.budget:
+                raise SubmissionError(f"build_model() + train_model() took {run.seconds:.0f} s, over the "
+                                      f"training budget of {data.budget:.0f} s")
+            model = load_trained(run.path)
+            graded.validation = evaluate(model, data.x_val, data.y_val, "validation")
+            graded.test = evaluate(model, data.x_test, data.y_test, "hidden test")
+        except SubmissionError as error:
+            graded.error = str(error)
+            graded.not_implemented = isinstance(error.__cause__, NotImplementedError)
+        except Exception as error:          # e.g. the test's time limit, hit while saving or evaluating
+            graded.error = f"grading the model stopped: {type(error).__name__}: {error}"
+    _last = (key, graded)
+    return graded
+
+
+def last_graded() -> GradedModel | None:
+    """The outcome of the last :func:`grade_model` in this process (None after :func:`forget`)."""
+    return _last[1] if _last is not None else None
+
+
+def forget() -> None:
+    """Drop the kept training, so that the next submission never sees the last one's model."""
+    global _last
+    _last = None
+
+
+def tier_of(accuracy: float, tiers: tuple[float, ...]) -> int:
+    """How many tiers ``accuracy`` reaches (0 .. len(tiers))."""
+    return sum(accuracy >= t for t in tiers)
