@@ -51,27 +51,27 @@ def _numbers(value) -> list:
     return []
 
 
-def _changes(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
-    """(description, replacement node) for each mutation of ``node`` itself."""
+def _changes(node: ast.AST) -> Iterator[ast.AST | None]:
+    """The replacement node for each mutation of ``node`` itself (None: remove it from its list)."""
     if isinstance(node, (ast.BinOp, ast.AugAssign)):
         for op in BINARY.get(type(node.op), []):
-            yield "", _replaced(node, op=op())
+            yield _replaced(node, op=op())
     elif isinstance(node, ast.Compare) and len(node.ops) == 1:
         for op in COMPARE.get(type(node.ops[0]), []):
-            yield "", _replaced(node, ops=[op()])
+            yield _replaced(node, ops=[op()])
     elif isinstance(node, ast.BoolOp):
-        yield "", _replaced(node, op=BOOLEAN[type(node.op)]())
+        yield _replaced(node, op=BOOLEAN[type(node.op)]())
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
-        yield "", node.operand
+        yield node.operand
     elif isinstance(node, ast.Constant) and not isinstance(node.value, str):
         for value in _numbers(node.value):
-            yield "", ast.Constant(value)
+            yield ast.Constant(value)
     elif isinstance(node, ast.keyword) and node.arg == "axis":
-        yield "", None                                    # the keyword removed: a global reduction
+        yield None                                    # the keyword removed: a global reduction
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, int):
-            yield "", _replaced(node, value=ast.Constant(0 if node.value.value != 0 else 1))
+            yield _replaced(node, value=ast.Constant(0 if node.value.value != 0 else 1))
     elif isinstance(node, ast.Attribute) and node.attr in REDUCTIONS:
-        yield "", _replaced(node, attr=REDUCTIONS[node.attr])
+        yield _replaced(node, attr=REDUCTIONS[node.attr])
 
 
 def _replaced(node: ast.AST, **fields) -> ast.AST:
@@ -119,23 +119,23 @@ def mutants_of(source: str, name: str) -> list[Mutation]:
     seen: dict[str, int] = {}
     for position, (parent, field, index) in enumerate(_sites(definition)):
         node = getattr(parent, field) if index is None else getattr(parent, field)[index]
-        changes = list(_changes(node))
+        changes = [(False, replacement) for replacement in _changes(node)]
         if _deletable(node):
-            changes.append(("delete", ast.Pass()))
-        for kind, replacement in changes:
+            changes.append((True, ast.Pass()))
+        for deleting, replacement in changes:
             changed = copy.deepcopy(definition)
             changed_parent, changed_field, changed_index = _sites(changed)[position]
             container = getattr(changed_parent, changed_field)
             if changed_index is None:
                 setattr(changed_parent, changed_field, replacement)
-            elif replacement is None or (kind == "delete" and len(container) > 1):
+            elif replacement is None or (deleting and len(container) > 1):
                 del container[changed_index]
             else:               # a replaced node, or the only statement of a body: ``pass``
                 container[changed_index] = replacement
             ast.fix_missing_locations(changed)
             line = getattr(node, "lineno", getattr(parent, "lineno", first)) - first
             before = ast.unparse(node).splitlines()[0]
-            after = "(deleted)" if kind == "delete" else \
+            after = "(deleted)" if deleting else \
                 "(removed)" if replacement is None else ast.unparse(replacement).splitlines()[0]
             where = f"{name} L{line}: {before} => {after}"
             seen[where] = seen.get(where, 0) + 1
