@@ -90,7 +90,7 @@ class TestIterationsPerEpoch:
 TOY_N = 10
 TOY_X = np.stack([np.arange(TOY_N), -10 * np.arange(TOY_N)], axis=1)   # row i is [i, -10 i]
 TOY_Y = np.arange(TOY_N)                                              # label of row i is i
-DESCRIPTIONS = {10: "X[i] = [i, -10 * i], y[i] = i (i 는 range(10))",
+DESCRIPTIONS = {10: "X[i] = [i, -10 * i], y[i] = i (i 는 0 부터 9 까지)",
                 20: "X = np.arange(40).reshape(20, 2), y = np.arange(20)"}
 
 
@@ -469,7 +469,7 @@ def assert_shifted(out, expected, what, shift):
         else:
             moves = [f"{'아래' if dy > 0 else '위'}로 {abs(dy)} 화소 (pixel)"] if dy else []
             moves += [f"{'오른쪽' if dx > 0 else '왼쪽'}으로 {abs(dx)} 화소 (pixel)"] if dx else []
-            problem = (f"rng 가 (dy, dx) = ({dy}, {dx}) 를 뽑으므로 img 는 {', '.join(moves)} 이동하고, "
+            problem = (f"rng 에서 뽑은 값이 (dy, dx) = ({dy}, {dx}) 이므로 img 는 {', '.join(moves)} 이동하고, "
                        f"비는 자리는 0 으로 채워져야 합니다")
         raise Mismatch(what, problem, expected=expected, received=out)
 
