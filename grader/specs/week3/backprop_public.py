@@ -463,7 +463,7 @@ class TestTwoLayerNet:
         """y 없이 부른 loss(X) 는 affine - ReLU - affine 의 점수 (scores) (3, 2) 를 돌려줍니다"""
         with running(sub, "affine_forward", "relu_forward"):
             net = fixed_net(sub)
-            assert_close(net.loss(NET_X.copy()), NET_SCORES, "고정된 신경망 (fixed net) 의 scores = net.loss(X)", **TOLERANCE)
+            assert_close(net.loss(NET_X.copy()), NET_SCORES, "고정된 신경망 (fixed net) 으로 계산한 scores = net.loss(X)", **TOLERANCE)
 
     @pytest.mark.points(1)
     @pytest.mark.hint("y 가 있으면: softmax_cross_entropy(scores, y) 로 손실 (loss) 을 구하고, 거꾸로 (reverse order) "
@@ -473,7 +473,7 @@ class TestTwoLayerNet:
         """loss(X, y) 는 손실 (loss) 과 모든 파라미터 (parameter) 의 기울기 (gradient) 를 돌려줍니다"""
         with running(sub, *NET_PARTS):
             net = fixed_net(sub)
-            what = "고정된 신경망 (fixed net) 의 net.loss(X, y)"
+            what = "고정된 신경망 (fixed net) 으로 부른 net.loss(X, y)"
             loss, grads = unpack(net.loss(NET_X.copy(), NET_Y.copy()), ("loss", "grads"), what)
             assert_close(loss, NET_LOSS, f"{what} 의 loss", **TOLERANCE)
             if not isinstance(grads, dict) or set(grads) != set(NET_GRADS):
