@@ -253,7 +253,7 @@ BACKWARD_HINTS = {
 @pytest.mark.parametrize("layer", [layer_param("forward", k, FORWARD_HINTS[k]) for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_forward_random(sub, ref, layer):
-    """무작위 입력 (random input) 에서 기준 답 (reference) 과 같고 x 는 그대로입니다. relu 와 sigmoid 는 x = -800, -50, 0, 50, 800 에서도 (sigmoid 는 넘침 (overflow) 이나 경고 (warning) 없이)"""
+    """무작위 입력 (random input) 에서 기준 답 (reference) 과 같고 x 는 그대로입니다. relu 와 sigmoid 는 x = -800, -50, 0, 50, 800 에서도 맞습니다 (sigmoid 는 넘침 (overflow) 이나 경고 (warning) 없이)"""
     forward_random(sub, ref, layer, 3110 + list(LAYERS).index(layer))
 
 
@@ -350,7 +350,7 @@ def test_cross_entropy_gradient_numerical(sub, ref):
                   "행들이 멀리 떨어져 있어도 큰 점수 (score) 가 유한한 (finite) 값을 냅니다. 같은 점수는 정확히 "
                   "ln(C) 여야 합니다.")
 def test_cross_entropy_large_and_uniform(sub, ref):
-    """1000 근처의 점수 (score), 멀리 떨어진 행 (row) (1000, 0, -1000 근처), -360 에서 360 까지의 행에서도 유한 (finite) 하고 맞습니다. 같은 점수는 ln(C)"""
+    """1000 근처의 점수 (score), 멀리 떨어진 행 (row) (1000, 0, -1000 근처), -360 에서 360 까지의 행에서도 유한 (finite) 하고 맞습니다. 같은 점수는 ln(C) 입니다"""
     rng = np.random.default_rng(3152)
     scores, y = ce_case(rng, 5, 4, scale=20.0)
     apart, y_apart = ce_case(rng, 3, 4, scale=2.0)
