@@ -50,9 +50,9 @@ def building_on(sub, checked: str, *names: str):
 class TestStep:
     @pytest.mark.points(1)
     @pytest.mark.hint("step(z) 는 z > 0 인 곳에서만 1 이고, 정확히 z = 0 이면 0 입니다 (>= 가 아니라 > 를 쓰세요). "
-                      "그냥 숫자 (Python float 나 int) 도 받아야 합니다: np.asarray 가 숫자를 배열 (array) 로 바꿔 줍니다.")
+                      "숫자 하나 (plain number: Python float 나 int) 도 받아야 합니다: np.asarray 가 숫자를 배열 (array) 로 바꿔 줍니다.")
     def test_zero_and_signs(self, sub):
-        """0 과 음수 (negative) 는 0, 양수 (positive) 는 1: z = [-3, -0.5, 0, 0.5, 3] 과 그냥 숫자 0.0, -2, 0.5"""
+        """0 과 음수 (negative) 는 0, 양수 (positive) 는 1: z = [-3, -0.5, 0, 0.5, 3] 과 숫자 (plain number) 0.0, -2, 0.5"""
         z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
         got = sub.step(z)
         assert_integer(got, call("step", z))
@@ -107,7 +107,7 @@ class TestAnd:
     @pytest.mark.hint("AND 는 (1, 1) 에서만 1 입니다: w1 이나 w2 하나만으로는 넘을 수 없도록 w0 를 충분히 "
                       "작은 음수로 잡으세요.")
     def test_truth_table(self, sub):
-        """AND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2), 그냥 숫자로"""
+        """AND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "and_gate", "perceptron"):
             check_truth_table(sub.and_gate, "and_gate", TRUTH["and_gate"])
 
@@ -117,7 +117,7 @@ class TestOr:
     @pytest.mark.points(1)
     @pytest.mark.hint("OR 은 (0, 0) 에서만 0 입니다: w0 <= 0 이지만, w0 + w1 > 0 이고 w0 + w2 > 0 이어야 합니다.")
     def test_truth_table(self, sub):
-        """OR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2), 그냥 숫자로"""
+        """OR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "or_gate", "perceptron"):
             check_truth_table(sub.or_gate, "or_gate", TRUTH["or_gate"])
 
@@ -127,7 +127,7 @@ class TestNand:
     @pytest.mark.points(1)
     @pytest.mark.hint("NAND 는 NOT AND 입니다: AND 가중치 (weight) 세 개의 부호 (sign) 를 모두 뒤집으세요.")
     def test_truth_table(self, sub):
-        """NAND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2), 그냥 숫자로"""
+        """NAND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "nand_gate", "perceptron"):
             check_truth_table(sub.nand_gate, "nand_gate", TRUTH["nand_gate"])
 
@@ -138,7 +138,7 @@ class TestXor:
     @pytest.mark.hint("4 절의 표처럼 두 층 (two layers) 입니다: 첫 층은 입력의 NAND 와 OR 을 계산하고, "
                       "둘째 층은 그 두 결과를 AND 로 합칩니다.")
     def test_truth_table(self, sub):
-        """XOR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2), 그냥 숫자로"""
+        """XOR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "xor_gate", "and_gate", "or_gate", "nand_gate"):
             check_truth_table(sub.xor_gate, "xor_gate", [0, 1, 1, 0])
 
