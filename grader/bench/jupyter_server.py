@@ -12,6 +12,7 @@ whatever happened.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -55,9 +56,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyter_server(root: Path, app: str = "server", *options: str) -> Iterator[JupyterServer]:
-    """Run ``jupyter <app>`` (``server`` or ``lab``) in ``root`` until the block ends."""
+def jupyter_server(root: Path, app: str = "server", *options: str,
+                   lab_settings: dict[str, dict] | None = None) -> Iterator[JupyterServer]:
+    """Run ``jupyter <app>`` (``server`` or ``lab``) in ``root`` until the block ends.
+
+    ``lab_settings`` are JupyterLab user settings, ``{"@jupyterlab/plugin-package:plugin": {...}}``.
+    """
     with tempfile.TemporaryDirectory(prefix="grader-jupyter-") as scratch:
+        _write_lab_settings(Path(scratch) / "config" / "lab" / "user-settings", lab_settings or {})
         server = JupyterServer(f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), Path(scratch) / "server.log")
         command = [sys.executable, "-m", "jupyter", app, "--no-browser", "--ServerApp.ip=127.0.0.1",
                    f"--ServerApp.port={server.origin.rsplit(':', 1)[1]}", "--ServerApp.port_retries=0",
@@ -73,6 +79,14 @@ def jupyter_server(root: Path, app: str = "server", *options: str) -> Iterator[J
             yield server
         finally:
             _stop(process)
+
+
+def _write_lab_settings(folder: Path, settings: dict[str, dict]) -> None:
+    for plugin_id, values in settings.items():
+        package, plugin = plugin_id.split(":")
+        path = folder / package / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
 
 
 def _wait_until_up(server: JupyterServer, process: subprocess.Popen) -> None:
