@@ -177,3 +177,40 @@ def test_run_all_reaches_every_test_cell(name, monkeypatch, tmp_path):
             executed = run_all(notebook, manager, cwd, forget=graded)
             assert_every_test_cell_ran(executed, label)
             assert_partial_explained(executed, partial, label)
+
+
+def _stub():
+    raise NotImplementedError()
+
+
+def test_demo_skips_a_stub_naming_it(capsys):
+    from grader import demo
+    with demo():
+        _stub()
+        raise AssertionError("the rest of the cell must not run")
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and "`_stub` 를 아직 작성하지 않았습니다 (not implemented yet)" in out and not err
+
+
+def test_demo_shows_another_error_and_goes_on(capsys):
+    from grader import demo
+    with demo():
+        int("not a number")
+    out, err = capsys.readouterr()
+    assert "Traceback" in out and "ValueError" in out and DEMO_STOPPED in out and not err
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, SystemExit])
+def test_demo_never_swallows_an_interrupt(error):
+    from grader import demo
+    with pytest.raises(error), demo():
+        raise error()
+
+
+def test_skip_if_unwritten_skips_only_a_stub(capsys):
+    from grader import skip_if_unwritten
+    with skip_if_unwritten("XOR_WEIGHTS"):
+        raise NotImplementedError()
+    assert "`XOR_WEIGHTS` 를 아직 작성하지 않았습니다" in capsys.readouterr().out
+    with pytest.raises(KeyError), skip_if_unwritten("XOR_WEIGHTS"):
+        {}["W1"]

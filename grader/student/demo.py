@@ -11,22 +11,24 @@ import sys
 import traceback
 from types import TracebackType
 
-NOT_WRITTEN = "`{name}` 을(를) 아직 작성하지 않았습니다 (not implemented yet)."
-DEMO_SKIPPED = "⏭ 시연 (demo) 셀을 건너뜁니다: " + NOT_WRITTEN + " 완성한 뒤 다시 실행하세요."
-DEMO_MISSING_NAME = ("⏭ 시연 (demo) 셀을 건너뜁니다: 앞의 셀이 `{name}` 을(를) 만들지 못했습니다 "
+NOT_WRITTEN = "`{name}` 를 아직 작성하지 않았습니다 (not implemented yet)."
+SOME_CODE_NOT_WRITTEN = "이 셀이 쓰는 코드를 아직 작성하지 않았습니다 (not implemented yet)."
+DEMO_SKIPPED = "⏭ 시연 (demo) 셀을 건너뜁니다: {reason} 완성한 뒤 다시 실행하세요."
+DEMO_MISSING_NAME = ("⏭ 시연 (demo) 셀을 건너뜁니다: 앞의 셀이 `{name}` 를 만들지 못했습니다 "
                      "(not defined). 앞의 셀을 완성한 뒤 다시 실행하세요.")
 DEMO_STOPPED = ("⚠ 시연 (demo) 셀이 위의 오류 (error) 로 멈췄습니다. 노트북의 나머지 셀은 "
                 "계속 실행됩니다. 오류를 고친 뒤 다시 실행하세요.")
-VALUE_SKIPPED = "⏭ " + NOT_WRITTEN + " 아래 테스트 셀 (test cell) 은 0점으로 표시됩니다."
+VALUE_SKIPPED = ("⏭ " + NOT_WRITTEN + " 완성한 뒤 이 셀을 다시 실행하세요. "
+                 "그 전까지 아래 테스트 셀 (test cell) 은 0점입니다.")
 
 
-def unwritten_function(tb: TracebackType | None) -> str:
-    """The function whose stub raised: the innermost frame's name (``TwoLayerNet.loss``)."""
-    frames = traceback.extract_tb(tb)
-    if not frames or frames[-1].name == "<module>":
-        return "아직 작성하지 않은 코드"
+def not_written_reason(tb: TracebackType | None) -> str:
+    """What is not written yet: the function whose stub raised, the innermost frame's
+    (``TwoLayerNet.loss``), or, when the cell itself raised, a general sentence."""
+    if tb is None or tb.tb_next is None:
+        return SOME_CODE_NOT_WRITTEN
     code = _innermost(tb).tb_frame.f_code
-    return getattr(code, "co_qualname", code.co_name)
+    return NOT_WRITTEN.format(name=getattr(code, "co_qualname", code.co_name))
 
 
 def _innermost(tb: TracebackType) -> TracebackType:
@@ -59,7 +61,7 @@ class demo:
         if error is None or not isinstance(error, Exception):
             return False
         if isinstance(error, NotImplementedError):
-            print(DEMO_SKIPPED.format(name=unwritten_function(tb)))
+            print(DEMO_SKIPPED.format(reason=not_written_reason(tb)))
         elif isinstance(error, NameError) and tb.tb_next is None and error.name:
             print(DEMO_MISSING_NAME.format(name=error.name))   # an earlier cell was skipped
         else:
