@@ -28,6 +28,8 @@ def leaky_relu(z, alpha=0.01):
     return np.where(z > 0, z, alpha * z)
 
 
+from grader import skip_if_unwritten
+
 ACTIVATION_QUIZ = {
     "binary_output": None,
     "multiclass_output": None,
@@ -37,12 +39,13 @@ ACTIVATION_QUIZ = {
     "dying_relu_fix": None,
 }
 # Fill in each answer, e.g. ACTIVATION_QUIZ["binary_output"] = "...".
-ACTIVATION_QUIZ["binary_output"] = "sigmoid"
-ACTIVATION_QUIZ["multiclass_output"] = "softmax"
-ACTIVATION_QUIZ["multilabel_output"] = "sigmoid"
-ACTIVATION_QUIZ["regression_output"] = "linear"
-ACTIVATION_QUIZ["hidden_default"] = "relu"
-ACTIVATION_QUIZ["dying_relu_fix"] = "leaky_relu"
+with skip_if_unwritten("ACTIVATION_QUIZ"):
+    ACTIVATION_QUIZ["binary_output"] = "sigmoid"
+    ACTIVATION_QUIZ["multiclass_output"] = "softmax"
+    ACTIVATION_QUIZ["multilabel_output"] = "sigmoid"
+    ACTIVATION_QUIZ["regression_output"] = "linear"
+    ACTIVATION_QUIZ["hidden_default"] = "relu"
+    ACTIVATION_QUIZ["dying_relu_fix"] = "leaky_relu"
 
 
 def early_stopping_epoch(val_losses, patience):

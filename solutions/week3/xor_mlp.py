@@ -33,13 +33,16 @@ def mlp_forward(X, W1, b1, W2, b2):
     return sigmoid(hidden @ W2 + b2)         # (n, 1)
 
 
+from grader import skip_if_unwritten
+
 # A 2-2-1 sigmoid network for XOR: a dict of arrays with keys and shapes
 # "W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,).
-XOR_WEIGHTS = dict(
-    W1=np.array([[-20.0, 20.0], [-20.0, 20.0]]),   # column 0: NAND, column 1: OR
-    b1=np.array([30.0, -10.0]),
-    W2=np.array([[20.0], [20.0]]),                 # output: AND of the two hidden units
-    b2=np.array([-30.0]))
+with skip_if_unwritten("XOR_WEIGHTS"):
+    XOR_WEIGHTS = dict(
+        W1=np.array([[-20.0, 20.0], [-20.0, 20.0]]),   # column 0: NAND, column 1: OR
+        b1=np.array([30.0, -10.0]),
+        W2=np.array([[20.0], [20.0]]),                 # output: AND of the two hidden units
+        b2=np.array([-30.0]))
 
 
 import os

@@ -1,0 +1,88 @@
+"""Keep Run All going: demo cells and graded values that are not written yet.
+
+A demo cell runs its body inside ``with demo():``; a cell whose graded value (such as
+``XOR_WEIGHTS``) the student writes runs it inside ``with skip_if_unwritten("XOR_WEIGHTS"):``.
+When the student's code is not written yet (``NotImplementedError``), either prints one
+friendly line and the notebook goes on, so that every test cell after it still runs.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from types import TracebackType
+
+NOT_WRITTEN = "`{name}` 를 아직 작성하지 않았습니다 (not implemented yet)."
+SOME_CODE_NOT_WRITTEN = "이 셀이 쓰는 코드를 아직 작성하지 않았습니다 (not implemented yet)."
+DEMO_SKIPPED = "⏭ 시연 (demo) 셀을 건너뜁니다: {reason} 완성한 뒤 다시 실행하세요."
+DEMO_MISSING_NAME = ("⏭ 시연 (demo) 셀을 건너뜁니다: 앞의 셀이 `{name}` 를 만들지 못했습니다 "
+                     "(not defined). 앞의 셀을 완성한 뒤 다시 실행하세요.")
+DEMO_STOPPED = ("⚠ 시연 (demo) 셀이 위의 오류 (error) 로 멈췄습니다. 노트북의 나머지 셀은 "
+                "계속 실행됩니다. 오류를 고친 뒤 다시 실행하세요.")
+VALUE_SKIPPED = ("⏭ " + NOT_WRITTEN + " 완성한 뒤 이 셀을 다시 실행하세요. "
+                 "그 전까지 아래 테스트 셀 (test cell) 은 0점입니다.")
+
+
+def not_written_reason(tb: TracebackType | None) -> str:
+    """What is not written yet: the function whose stub raised, the innermost frame's
+    (``TwoLayerNet.loss``), or, when the cell itself raised, a general sentence."""
+    if tb is None or tb.tb_next is None:
+        return SOME_CODE_NOT_WRITTEN
+    code = _innermost(tb).tb_frame.f_code
+    return NOT_WRITTEN.format(name=getattr(code, "co_qualname", code.co_name))
+
+
+def _innermost(tb: TracebackType) -> TracebackType:
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb
+
+
+def show_traceback(error: BaseException) -> None:
+    """Show ``error``'s traceback as the notebook shows errors; outside IPython, on stdout."""
+    try:
+        shell = get_ipython()  # noqa: F821  (a builtin inside IPython)
+    except NameError:
+        shell = None
+    if shell is not None:
+        shell.showtraceback((type(error), error, error.__traceback__))
+    else:
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stdout)
+
+
+class demo:
+    """``with demo():`` around a demo cell: a stub not written yet skips the rest of the cell with
+    one line; any other error shows its traceback and one line; neither stops Run All.
+    KeyboardInterrupt and SystemExit pass through."""
+
+    def __enter__(self) -> "demo":
+        return self
+
+    def __exit__(self, kind, error, tb) -> bool:
+        if error is None or not isinstance(error, Exception):
+            return False
+        if isinstance(error, NotImplementedError):
+            print(DEMO_SKIPPED.format(reason=not_written_reason(tb)))
+        elif isinstance(error, NameError) and tb.tb_next is None and error.name:
+            print(DEMO_MISSING_NAME.format(name=error.name))   # an earlier cell was skipped
+        else:
+            show_traceback(error)
+            print(DEMO_STOPPED)
+        return True
+
+
+class skip_if_unwritten:
+    """``with skip_if_unwritten("XOR_WEIGHTS"):`` around a graded value's answer: the release's
+    ``raise NotImplementedError()`` prints one line instead of stopping Run All (the value stays
+    undefined, as before). Any other error is the student's own and is raised as usual."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self) -> "skip_if_unwritten":
+        return self
+
+    def __exit__(self, kind, error, tb) -> bool:
+        if isinstance(error, NotImplementedError):
+            print(VALUE_SKIPPED.format(name=self.name))
+            return True
+        return False
