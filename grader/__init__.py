@@ -3,11 +3,15 @@
 In a notebook's test cell::
 
     from grader import check
-    points = check("perceptron:step", globals())   # prints a report, returns points earned
+    points = check("perceptron:step", globals())   # shows a report, returns points earned
     points
+
+At a notebook's end, ``summary("perceptron")`` shows the public points of every graded item
+(as their last checks found them) and what the hidden checks are worth.
 
 From a shell: ``grader check NOTEBOOK`` (see :mod:`grader.student.cli`).
 """
 from grader.student.checker import check
+from grader.student.summary import summary
 
-__all__ = ["check"]
+__all__ = ["check", "summary"]

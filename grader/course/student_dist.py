@@ -256,6 +256,9 @@ packages =
 install_requires =
 {requires}
 
+[options.package_data]
+* = hidden_points.json
+
 [options.entry_points]
 console_scripts =
     grader = grader.student.cli:main
