@@ -14,11 +14,11 @@ from grader.student.compare import (LABELS, Mismatch, assert_close, assert_equal
                                     builds_on, without_overflow)
 from grader.student.course import hidden_points
 from grader.student.engine import run_specs
-from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, PUBLIC_CHECKS, SCORE_LABEL, format_report,
-                                   hidden_points_note)
+from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SCORE_LABEL,
+                                   format_report, hidden_points_note)
 from grader.student.report_html import report_html
 from grader.student.results import TestResult as Outcome
-from grader.student.summary import LAST_RUN, NOT_RUN, format_summary, record_run, summary, summary_rows
+from grader.student.summary import format_summary, record_run, summary, summary_rows
 from tests.helpers import RELEASE
 
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)\n"
@@ -179,7 +179,6 @@ def test_summary_rows_follow_the_specs_and_the_last_run(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out == format_summary("perceptron", rows) + "\n"
     assert "아직 실행하지 않은 항목 (not run yet)이 6개 있습니다." in out
-    assert LAST_RUN is not None
 
 
 # ---------------------------------------------------------------- the engine's own words

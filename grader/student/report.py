@@ -11,6 +11,7 @@ HIDDEN_NOTE = "숨은 검사 (hidden checks)의 자세한 내용은 보여 주�
 HINT_LABEL = "힌트 (hint):"
 SCORE_LABEL = "점수 (score)"
 PUBLIC_CHECKS, HIDDEN_CHECKS = "공개 검사 (public checks)", "숨은 검사 (hidden checks)"
+NOT_RUN = "아직 실행하지 않음 (not run yet)"
 
 
 def points_text(value: float) -> str:

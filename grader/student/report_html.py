@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from grader.student.compare import LABELS, split_message
-from grader.student.report import (FAIL, HIDDEN_NOTE, HIDDEN_TAG, PASS, SCORE_LABEL, hidden_points_note,
+from grader.student.report import (FAIL, HIDDEN_NOTE, HIDDEN_TAG, NOT_RUN, PASS, SCORE_LABEL, hidden_points_note,
                                    points_text)
 from grader.student.results import TestResult, total
 
@@ -77,10 +77,9 @@ def report_html(results: list[TestResult], title: str = "", notes: list[str] = (
     return f'<div style="{BOX.format(accent=accent)}">{"".join(body)}</div>'
 
 
-def summary_html(spec: str, rows: list) -> str:
-    """The notebook summary (:mod:`grader.student.summary`) as a table."""
-    from grader.student.summary import NOT_RUN, closing_sentence, totals
-
+def summary_html(spec: str, rows: list, sentence: str) -> str:
+    """The notebook summary as a table: ``rows`` of :class:`grader.student.summary.Row` (earned is
+    None for an item not run yet), their totals, then ``sentence``."""
     cell = "padding: 2px 12px 2px 0; text-align: left"
     number = "padding: 2px 12px 2px 0; text-align: right; font-variant-numeric: tabular-nums"
     head = "".join(f'<th style="{cell}">{escape(name)}</th>' for name in
@@ -93,7 +92,8 @@ def summary_html(spec: str, rows: list) -> str:
             earned = f"{_mark(row.earned >= row.possible)} {points_text(row.earned)} / {points_text(row.possible)}"
         body.append(f'<tr><td style="{cell}"><code>{escape(row.target)}</code></td>'
                     f'<td style="{number}">{earned}</td><td style="{number}">{points_text(row.hidden)}</td></tr>')
-    earned, possible, hidden = totals(rows)
+    earned = sum(row.earned or 0.0 for row in rows)
+    possible, hidden = sum(row.possible for row in rows), sum(row.hidden for row in rows)
     body.append(f'<tr style="border-top: 1px solid rgba(127, 127, 127, 0.5); font-weight: bold">'
                 f'<td style="{cell}">합계 (total)</td><td style="{number}">{points_text(earned)} / '
                 f'{points_text(possible)}</td><td style="{number}">{points_text(hidden)}</td></tr>')
@@ -101,4 +101,4 @@ def summary_html(spec: str, rows: list) -> str:
     return (f'<div style="{BOX.format(accent=accent)}"><div><b>{escape(spec)} 요약 (summary)</b></div>'
             f'<table style="border-collapse: collapse; margin: 4px 0">'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'<div style="{PROSE}">{escape(closing_sentence(rows))}</div></div>')
+            f'<div style="{PROSE}">{escape(sentence)}</div></div>')

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from grader.student.course import hidden_points
 from grader.student.display import show
 from grader.student.engine import run_specs
-from grader.student.report import HIDDEN_CHECKS, PUBLIC_CHECKS, points_text
+from grader.student.report import HIDDEN_CHECKS, NOT_RUN, PUBLIC_CHECKS, points_text
 from grader.student.results import TestResult
 
-NOT_RUN = "아직 실행하지 않음 (not run yet)"
 LAST_RUN: dict[tuple[str, str], float] = {}      # (spec, target) -> public points earned, last run
 
 
@@ -84,5 +83,5 @@ def summary(spec: str) -> float:
     from grader.student.report_html import summary_html
 
     rows = summary_rows(spec)
-    show(format_summary(spec, rows), summary_html(spec, rows))
+    show(format_summary(spec, rows), summary_html(spec, rows, closing_sentence(rows)))
     return float(totals(rows)[0])
