@@ -111,7 +111,7 @@ def test_notebook_cannot_award_itself_points(tmp_path):
               "e.run_specs = lambda *a, **k: []\n")
     graded = grade_notebook(perceptron_notebook(tmp_path, forged), scope="public")
     assert total(graded.results)[0] == 0
-    assert all(r.message == "the checks did not run" for r in graded.results)
+    assert all(r.message == "검사가 실행되지 않았습니다 (the checks did not run)" for r in graded.results)
 
 
 def run_cli(*args, cwd=None):

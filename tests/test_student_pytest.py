@@ -231,7 +231,7 @@ def test_failures_read_like_the_test_cells(course):
     assert failed == len(re.findall(r"^! 셀 \(cell\) \d+: 예외 \(exception\)가 났습니다 \(raised RuntimeError", done.stdout, re.M))   # each says why
     first = public("backprop")[0]
     text = failure_section(done.stdout, f"03_backprop.ipynb - {first.target}: {first.description}")
-    assert "03_backprop.ipynb is not valid JSON" in text and "hint" not in text, text
+    assert "03_backprop.ipynb 은(는) 올바른 JSON 이 아닙니다 (not valid JSON" in text and "hint" not in text, text
     for leak in ("Traceback", "grader/", "site-packages", "def runtest", "CheckFailed"):
         assert leak not in done.stdout, leak
 

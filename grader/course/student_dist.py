@@ -10,7 +10,8 @@ released notebooks of each ``assignments/<week>/``, under ``<week>/``), named af
 
 The wheel is built from a staged copy of the student side, never from the repository itself:
 ``grader/__init__.py``, the ``.py`` files of the folder ``grader/student/`` and each week's
-``grader/specs/<week>/*_public.py`` (:func:`grader.student.course.student_files`). Nothing from
+``grader/specs/<week>/*_public.py`` with its ``hidden_points.json`` (what the hidden checks are
+worth, no more: :func:`grader.student.course.student_files`). Nothing from
 ``solutions/``, no hidden spec, no source notebook, no data file and no instructor folder
 (:data:`INSTRUCTOR_ONLY`) is ever copied. Before
 building, every ``grader`` import of a staged module is checked to resolve to a staged

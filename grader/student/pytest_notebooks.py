@@ -36,9 +36,9 @@ PUBLIC_POINTS = "공개 점수 (public points)"
 def pytest_addoption(parser):
     group = parser.getgroup("grader", "course notebooks (the grader wheel)")
     group.addoption("--grader-cell-timeout", type=float, default=CELL_TIMEOUT,
-                    help=f"seconds a notebook cell may run (default {CELL_TIMEOUT:g})")
+                    help=f"셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {CELL_TIMEOUT:g})")
     group.addoption("--grader-test-timeout", type=float, default=DEFAULT_TIMEOUT,
-                    help=f"seconds a single check may run (default {DEFAULT_TIMEOUT:g})")
+                    help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
 
 
 @functools.cache
