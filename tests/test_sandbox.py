@@ -252,9 +252,9 @@ def test_a_missing_name_is_explained(sub):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("spin", "took longer than 1 s"),
-    ("die", "ended the Python process"),
-    ("crash", "segmentation fault"),
+    ("spin", r"1초 안에 끝나지 않아 멈췄습니다 \(took longer than 1 s"),
+    ("die", r"파이썬 프로세스 \(Python process\)를 끝냈습니다 \(ended the process"),
+    ("crash", r"세그멘테이션 오류 \(segmentation fault\)"),
 ])
 def test_timeouts_and_crashes_fail_one_test_then_the_child_restarts(sub, name, expected):
     with pytest.raises(SandboxFailure, match=expected):
