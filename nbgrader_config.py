@@ -1,4 +1,10 @@
-"""nbgrader configuration of the week 3 course (used by `make release` and the instructor)."""
+"""nbgrader configuration of the week 3 course (used by `make release` and the instructor).
+
+Preprocessors are named by their import paths, not given as classes: the formgrader shows
+this configuration as JSON, and a class is not serializable.
+"""
+import os
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "ml-week3"
@@ -8,6 +14,10 @@ c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
+# The exchange (release_assignment, submit, collect on one machine) lives beside this file, in
+# exchange/ (kept out of git), made here so that nbgrader and the formgrader find it.
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
 
 # Students see this stub where the solution was.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -19,10 +29,15 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.preprocessors import Execute  # noqa: E402
 
-from grader.grading.nbgrader_executor import SandboxedExecute  # noqa: E402
 
-c.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step
-                                       for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+def import_path(cls: type) -> str:
+    """``module.Class``: how nbconvert imports a preprocessor named by a string."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+c.Autograde.autograde_preprocessors = [
+    "grader.grading.nbgrader_executor.SandboxedExecute" if step is Execute else import_path(step)
+    for step in Autograde.class_traits()["autograde_preprocessors"].default()]
 c.SandboxedExecute.cell_timeout = 120        # seconds per notebook cell (a runaway loop is stopped)
 c.SandboxedExecute.test_timeout = 10         # seconds per check, unless its spec allows more
 c.SandboxedExecute.submission_timeout = 600  # seconds per notebook, everything included
@@ -32,7 +47,5 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback keeps each test cell's output (the engine's report and the points) but not its
 # hidden tests: autograde puts them back, and nbgrader renders them by default. nbgrader's own
 # ClearHiddenTests (the one generate_assignment uses) strips them again, after GetGrades.
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
-
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbgrader.preprocessors.ClearHiddenTests",
+                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]

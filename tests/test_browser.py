@@ -74,6 +74,35 @@ def test_a_self_contained_page_passes_and_a_leaky_one_is_caught(browser, tmp_pat
     assert {i.alt for i in caught.images if i.width == 0} == {"remote", "broken"}
 
 
+
+def test_visit_allows_only_the_named_local_server(browser, tmp_path):
+    """Browser.visit lets the page load from the one server it names, and refuses everything else."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "index.html").write_text('<p>ok</p><img src="http://127.0.0.1:9/x.png" alt="other port">'
+                                         '<img src="https://example.com/x.png" alt="remote">', encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            with browser.visit(origin) as visit:
+                visit.page.goto(f"{origin}/index.html", wait_until="load")
+                assert visit.page.inner_text("p") == "ok"
+                refused = list(visit.failed_requests)
+        finally:
+            server.shutdown()
+    assert len(refused) == 2 and all("not local" in r for r in refused), refused
+    assert any("127.0.0.1:9/" in r for r in refused) and any("example.com" in r for r in refused)
+    for not_loopback in ("https://example.com", "http://10.0.0.1:8888", "http://127.0.0.1:8888.evil.com"):
+        with pytest.raises(ValueError):
+            with browser.visit(not_loopback):
+                pass
+
+
 # ------------------------------------------------------------ the real pages
 
 @pytest.fixture(scope="module")

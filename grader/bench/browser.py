@@ -11,12 +11,15 @@ downloads no browser. One launch serves many pages::
 
 Pages must be self-contained, so every request that is not ``file:``, ``data:`` or
 ``blob:`` is refused and reported: a page that needs the network fails its test instead
-of looking fine on a connected laptop.
+of looking fine on a connected laptop. The one exception is explicit: :meth:`Browser.visit`
+also allows a server on this machine that the caller started and names by its origin
+(``http://127.0.0.1:PORT``), e.g. a Jupyter server for the formgrader test.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-default-apps", "--disable-extensions", "--mute-audio")
 LOCAL = ("file:", "data:", "blob:", "about:")
+LOOPBACK_ORIGIN = re.compile(r"http://(127\.0\.0\.1|localhost):[0-9]{1,5}")
 VIEWPORT = {"width": 1100, "height": 800}
 TIMEOUT_MS = 30_000
 HANGUL = "[\\u1100-\\u11FF\\u3130-\\u318F\\uAC00-\\uD7A3]"
@@ -78,8 +82,7 @@ class Rendered:
     @property
     def problems(self) -> list[str]:
         """Every console error, page error and failed request, one line each."""
-        return ([f"console: {m}" for m in self.console_errors] + [f"page error: {m}" for m in self.page_errors]
-                + [f"request: {m}" for m in self.failed_requests])
+        return _problem_lines(self.console_errors, self.page_errors, self.failed_requests)
 
 
 def chromium_path() -> str | None:
@@ -138,24 +141,10 @@ class Browser:
         """
         html_path, screenshot = Path(html_path).resolve(), Path(screenshot)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        context = self._browser.new_context(viewport=VIEWPORT, device_scale_factor=scale, locale="ko-KR",
-                                            service_workers="block")
+        context = self._new_context(VIEWPORT, scale)
         try:
             page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            console, errors, failed = [], [], []
-            refused: set[str] = set()
-            page.on("console", lambda m: console.append(_console_line(m)) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: None if r.url in refused else failed.append(
-                f"{_short(r.url)} ({r.failure})"))
-
-            def refuse(route):
-                refused.add(route.request.url)
-                failed.append(f"{_short(route.request.url)} (not a local file: pages must be self-contained)")
-                route.abort("blockedbyclient")
-
-            context.route(lambda url: not url.startswith(LOCAL), refuse)
+            console, errors, failed = _watch(context, page, allowed=LOCAL)
             page.goto(html_path.as_uri(), wait_until="load")
             page.evaluate("document.fonts.ready.then(() => true)")
             page.screenshot(path=str(screenshot), full_page=full_page)
@@ -170,6 +159,65 @@ class Browser:
             return rendered
         finally:
             context.close()
+
+    @contextlib.contextmanager
+    def visit(self, origin: str, viewport: dict | None = None, scale: float = 1.0) -> Iterator[Visit]:
+        """A fresh page that may load from ``origin`` too: a server on this machine the caller
+        started (``http://127.0.0.1:PORT`` or ``http://localhost:PORT``, nothing else).
+
+        Every other request is refused and reported in :attr:`Visit.problems`, as for :meth:`render`.
+        """
+        if not LOOPBACK_ORIGIN.fullmatch(origin):
+            raise ValueError(f"only a server on this machine may be visited (http://127.0.0.1:PORT), not {origin!r}")
+        context = self._new_context(viewport or VIEWPORT, scale)
+        try:
+            page = context.new_page()
+            console, errors, failed = _watch(context, page, allowed=(*LOCAL, origin + "/"))
+            yield Visit(page, console, errors, failed)
+        finally:
+            context.close()
+
+    def _new_context(self, viewport: dict, scale: float):
+        return self._browser.new_context(viewport=viewport, device_scale_factor=scale, locale="ko-KR",
+                                         service_workers="block")
+
+
+@dataclass
+class Visit:
+    """A Playwright page (:attr:`page`) on a local server, and what went wrong so far."""
+
+    page: object
+    console_errors: list[str]
+    page_errors: list[str]
+    failed_requests: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        """Every console error, page error and failed request so far, one line each."""
+        return _problem_lines(self.console_errors, self.page_errors, self.failed_requests)
+
+
+def _problem_lines(console: list[str], errors: list[str], failed: list[str]) -> list[str]:
+    return [f"console: {m}" for m in console] + [f"page error: {m}" for m in errors] + [f"request: {m}" for m in failed]
+
+
+def _watch(context, page, allowed: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
+    """Collect ``page``'s console errors, uncaught errors and failed requests (three lists, filled
+    as they happen); refuse every request of ``context`` whose URL does not start with ``allowed``."""
+    page.set_default_timeout(TIMEOUT_MS)
+    console, errors, failed = [], [], []
+    refused: set[str] = set()
+    page.on("console", lambda m: console.append(_console_line(m)) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: None if r.url in refused else failed.append(f"{_short(r.url)} ({r.failure})"))
+
+    def refuse(route):
+        refused.add(route.request.url)
+        failed.append(f"{_short(route.request.url)} (not local: pages must be self-contained)")
+        route.abort("blockedbyclient")
+
+    context.route(lambda url: not url.startswith(allowed), refuse)
+    return console, errors, failed
 
 
 def _hangul_fonts(context, page, limit: int = 40) -> set[str]:

@@ -1,9 +1,12 @@
-"""Screenshots of a feedback page and a class report, for the README.
+"""Screenshots of a feedback page, a class report and a test cell in JupyterLab, for the README.
 
     python -m grader.bench.screenshots OUT_DIR --feedback results/alice/01_perceptron/feedback.html \\
                                          --report results/report.html [--full-page] [--scale 2]
+    python -m grader.bench.screenshots docs/images --jupyterlab
 
-writes ``OUT_DIR/feedback.png`` and ``OUT_DIR/class-report.png`` with headless Chromium
+writes ``OUT_DIR/feedback.png``, ``OUT_DIR/class-report.png`` and, with ``--jupyterlab``,
+``OUT_DIR/test-cell-jupyterlab.png`` (the perceptron's ``step`` test cell after a wrong ``step``,
+run in JupyterLab: :mod:`grader.bench.jupyterlab_shot`) with headless Chromium
 (:mod:`grader.bench.browser`: Debian's ``chromium`` and Playwright, ``pip install -e '.[test]'``).
 By default only the first screen of each page is kept. A page that logs an error, needs the
 network or has a picture that does not load is reported, and the exit code is 1, so a broken
@@ -16,6 +19,8 @@ import sys
 from pathlib import Path
 
 from grader.bench.browser import BrowserError, chromium
+from grader.bench.jupyter_server import ServerError
+from grader.bench.jupyterlab_shot import shoot_test_cell
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,12 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, metavar="OUT_DIR", help="folder for the PNG files")
     parser.add_argument("--feedback", type=Path, help="a feedback.html (from grader grade)")
     parser.add_argument("--report", type=Path, help="a class report HTML file")
+    parser.add_argument("--jupyterlab", action="store_true",
+                        help="the step test cell of 01_perceptron run in JupyterLab (test-cell-jupyterlab.png)")
     parser.add_argument("--full-page", action="store_true", help="the whole page, not only its first screen")
     parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (default 1; 2 is sharper)")
     args = parser.parse_args(argv)
     pages = [(path, name) for path, name in ((args.feedback, "feedback"), (args.report, "class-report")) if path]
-    if not pages:
-        parser.error("give --feedback and/or --report")
+    if not pages and not args.jupyterlab:
+        parser.error("give --feedback, --report and/or --jupyterlab")
     for path, _ in pages:
         if not path.is_file():
             parser.error(f"no such file: {path}")
@@ -45,10 +52,21 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{path}: {problem}", file=sys.stderr)
                 broken = broken or bool(problems)
                 print(shot.screenshot)
-    except BrowserError as error:
+            if args.jupyterlab:
+                broken = _jupyterlab(browser, args.out / "test-cell-jupyterlab.png", args.scale) or broken
+    except (BrowserError, ServerError) as error:
         print(f"grader.bench.screenshots: {error}", file=sys.stderr)
         return 2
     return 1 if broken else 0
+
+
+def _jupyterlab(browser, out: Path, scale: float) -> bool:
+    """The JupyterLab test cell's screenshot; True when JupyterLab logged a problem."""
+    problems = shoot_test_cell(browser, out, scale=scale)
+    for problem in problems:
+        print(f"JupyterLab: {problem}", file=sys.stderr)
+    print(out)
+    return bool(problems)
 
 
 if __name__ == "__main__":

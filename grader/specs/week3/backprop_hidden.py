@@ -21,9 +21,9 @@ from grader.specs.week3.backprop_public import NET_PARTS, running
 pytestmark = pytest.mark.hidden
 
 GRAD_TOL = 1e-7
-GRAD_TOLERANCE = ("relative 1e-07: max|analytic - numerical| / (max|analytic| + max|numerical|), "
-                  "float64, centred difference with h = 1e-5")
-EXACT_TOLERANCE = "relative 1e-07: max|received - exact| / (max|received| + max|exact|), float64"
+GRAD_TOLERANCE = ("상대 오차 (relative error) 1e-07: max|받은 값 - 수치 기울기| / (max|받은 값| + max|수치 기울기|), "
+                  "float64, h = 1e-5 의 중앙 차분 (centred difference)")
+EXACT_TOLERANCE = "상대 오차 (relative error) 1e-07: max|받은 값 - 정확한 값| / (max|받은 값| + max|정확한 값|), float64"
 AFFINE_SHAPES = [(2, 3, 4), (5, 4, 3), (3, 4, 4), (1, 6, 2)]     # (N, D, M); D == M once
 ELEMENTWISE_SHAPES = [(4, 5), (10,), (2, 3, 4)]
 CE_SHAPES = [(3, 4), (8, 10), (1, 3), (5, 2)]                     # (N, C)
@@ -43,7 +43,7 @@ def shape_text(**arrays) -> str:
 
 def unpack(result, names, what):
     if not isinstance(result, tuple) or len(result) != len(names):
-        raise Mismatch(what, f"should return a tuple ({', '.join(names)})", received=result)
+        raise Mismatch(what, f"튜플 (tuple) ({', '.join(names)}) 을 돌려줘야 합니다", received=result)
     return result
 
 
@@ -52,18 +52,18 @@ def gradient_error(analytic: np.ndarray, numerical: np.ndarray) -> float:
     return float(np.max(np.abs(analytic - numerical))) / scale
 
 
-def assert_gradient(received, numerical, what: str, against: str = "the numerical gradient",
+def assert_gradient(received, numerical, what: str, against: str = "수치 기울기 (numerical gradient)",
                     tolerance: str = GRAD_TOLERANCE) -> None:
     """Shape, finiteness, then the relative error against the numerical (or exact) gradient."""
     numerical = np.asarray(numerical, dtype=float)
     array = assert_shape(received, numerical.shape, what).astype(float)
     if not np.all(np.isfinite(array)):
-        raise Mismatch(what, "contains nan or inf", received=array)
+        raise Mismatch(what, "nan 이나 inf 가 들어 있습니다", received=array)
     error = gradient_error(array, numerical)
     if error > GRAD_TOL:
         index = np.unravel_index(int(np.argmax(np.abs(array - numerical))), array.shape)
-        where = f"element [{', '.join(map(str, index))}]" if index else "value"
-        raise Mismatch(what, f"relative error {error:.2e} against {against} (largest difference at {where})",
+        where = f"원소 (element) [{', '.join(map(str, index))}]" if index else "값 (value)"
+        raise Mismatch(what, f"{against} 에 대한 상대 오차 (relative error) 가 {error:.2e} 입니다 (가장 큰 차이는 {where})",
                        expected=numerical[index], received=array[index], tolerance=tolerance)
 
 
@@ -73,7 +73,7 @@ def numeric(ref, f, x, h=1e-5):
 
 
 def assert_unchanged(after, before, what):
-    assert_equal(np.asarray(after), np.asarray(before), f"{what} (inputs must not be changed in place)")
+    assert_equal(np.asarray(after), np.asarray(before), f"{what} (입력 (input) 을 제자리에서 (in place) 바꾸면 안 됩니다)")
 
 
 def away_from_zero(x, margin=1e-3):
@@ -89,29 +89,29 @@ def affine_case(rng, N, D, M):
 
 @pytest.mark.graded("affine_forward")
 @pytest.mark.points(1)
-@pytest.mark.hint("out = x @ W + b for any N, D, M.")
+@pytest.mark.hint("어떤 N, D, M 이든 out = x @ W + b 입니다.")
 def test_affine_forward_random(sub, ref):
-    """matches the reference on random inputs of several shapes"""
+    """여러 모양 (shape) 의 무작위 입력 (random input) 에서 기준 답 (reference) 과 같습니다"""
     rng = np.random.default_rng(3101)
     for N, D, M in AFFINE_SHAPES:
         x, W, b, _ = affine_case(rng, N, D, M)
-        what = f"out of affine_forward(x, W, b) with {shape_text(x=x, W=W, b=b)}"
+        what = f"{shape_text(x=x, W=W, b=b)} 일 때 affine_forward(x, W, b) 의 out"
         out, _ = unpack(sub.affine_forward(x.copy(), W.copy(), b.copy()), ("out", "cache"), what)
         assert_close(out, ref.affine_forward(x, W, b)[0], what, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.graded("affine_forward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Return the right out without changing x, W or b in place.")
+@pytest.mark.hint("x, W, b 를 제자리에서 (in place) 바꾸지 말고 올바른 out 을 돌려주세요.")
 def test_affine_forward_keeps_inputs(sub, ref):
-    """leaves x, W and b unchanged (and returns the right out)"""
+    """x, W, b 를 바꾸지 않습니다 (그리고 올바른 out 을 돌려줍니다)"""
     x, W, b, _ = affine_case(np.random.default_rng(3102), 4, 3, 2)
     args = (x.copy(), W.copy(), b.copy())
-    what = f"out of affine_forward(x, W, b) with {shape_text(x=x, W=W, b=b)}"
+    what = f"{shape_text(x=x, W=W, b=b)} 일 때 affine_forward(x, W, b) 의 out"
     out, _ = unpack(sub.affine_forward(*args), ("out", "cache"), what)
     assert_close(out, ref.affine_forward(x, W, b)[0], what, rtol=1e-10, atol=1e-12)
     for name, after, before in zip("xWb", args, (x, W, b)):
-        assert_unchanged(after, before, f"{name} after affine_forward")
+        assert_unchanged(after, before, f"affine_forward 후의 {name}")
 
 
 def affine_gradients(sub, ref, seed):
@@ -120,7 +120,7 @@ def affine_gradients(sub, ref, seed):
     for N, D, M in AFFINE_SHAPES:
         x, W, b, dout = affine_case(rng, N, D, M)
         _, cache = unpack(sub.affine_forward(x.copy(), W.copy(), b.copy()), ("out", "cache"), "affine_forward")
-        what = f"affine_backward(dout, cache) with {shape_text(x=x, W=W, b=b, dout=dout)}"
+        what = f"{shape_text(x=x, W=W, b=b, dout=dout)} 일 때 affine_backward(dout, cache)"
         got = unpack(sub.affine_backward(dout.copy(), cache), ("dx", "dW", "db"), what)
         numerical = (numeric(ref, lambda v: np.sum(ref.affine_forward(v, W, b)[0] * dout), x),
                      numeric(ref, lambda v: np.sum(ref.affine_forward(x, v, b)[0] * dout), W),
@@ -130,48 +130,50 @@ def affine_gradients(sub, ref, seed):
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("dx = dout @ W.T, shape (N, D).")
+@pytest.mark.hint("dx = dout @ W.T 이고, 모양 (shape) 은 (N, D) 입니다.")
 def test_affine_backward_dx_numerical(sub, ref):
-    """dx matches the numerical gradient (several shapes, float64)"""
+    """dx 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
     for got, numerical, what in affine_gradients(sub, ref, 3103):
-        assert_gradient(got[0], numerical[0], f"dx from {what}")
+        assert_gradient(got[0], numerical[0], f"{what} 의 dx")
 
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("dW = x.T @ dout, shape (D, M).")
+@pytest.mark.hint("dW = x.T @ dout 이고, 모양 (shape) 은 (D, M) 입니다.")
 def test_affine_backward_dW_numerical(sub, ref):
-    """dW matches the numerical gradient (several shapes, float64)"""
+    """dW 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
     for got, numerical, what in affine_gradients(sub, ref, 3104):
-        assert_gradient(got[1], numerical[1], f"dW from {what}")
+        assert_gradient(got[1], numerical[1], f"{what} 의 dW")
 
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("b is added to every row of the batch, so its gradient collects dout from every row; "
-                  "db has shape (M,).")
+@pytest.mark.hint("b 는 배치 (batch) 의 모든 행 (row) 에 더해지므로, 그 기울기 (gradient) 는 모든 행의 dout 을 "
+                  "모읍니다. db 의 모양 (shape) 은 (M,) 입니다.")
 def test_affine_backward_db_numerical(sub, ref):
-    """db matches the numerical gradient (several shapes, float64)"""
+    """db 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
     for got, numerical, what in affine_gradients(sub, ref, 3105):
-        assert_gradient(got[2], numerical[2], f"db from {what}")
+        assert_gradient(got[2], numerical[2], f"{what} 의 db")
 
 
 @pytest.mark.graded("affine_backward")
 @pytest.mark.points(1)
-@pytest.mark.hint("Return the right dx, dW, db without changing dout (or the cached x, W, b) in place.")
+@pytest.mark.hint("dout (과 cache 에 넣은 x, W, b) 을 제자리에서 (in place) 바꾸지 말고 올바른 dx, dW, db 를 "
+                  "돌려주세요.")
 def test_affine_backward_keeps_inputs(sub):
-    """leaves dout and the cached inputs unchanged (and returns the right dx, dW, db)"""
+    """dout 과 cache 에 넣은 입력 (input) 을 바꾸지 않습니다 (그리고 올바른 dx, dW, db 를 돌려줍니다)"""
     x, W, b, dout = affine_case(np.random.default_rng(3106), 4, 3, 2)
     args = (x.copy(), W.copy(), b.copy())
     _, cache = unpack(sub.affine_forward(*args), ("out", "cache"), "affine_forward")
     dout_arg = dout.copy()
-    what = f"affine_backward(dout, cache) with {shape_text(x=x, W=W, b=b, dout=dout)}"
+    what = f"{shape_text(x=x, W=W, b=b, dout=dout)} 일 때 affine_backward(dout, cache)"
     got = unpack(sub.affine_backward(dout_arg, cache), ("dx", "dW", "db"), what)
     for name, value, exact in zip(("dx", "dW", "db"), got, (dout @ W.T, x.T @ dout, dout.sum(axis=0))):
-        assert_gradient(value, exact, f"{name} from {what}", against="the exact gradient", tolerance=EXACT_TOLERANCE)
-    assert_unchanged(dout_arg, dout, "dout after affine_backward")
+        assert_gradient(value, exact, f"{what} 의 {name}", against="정확한 기울기 (exact gradient)",
+                        tolerance=EXACT_TOLERANCE)
+    assert_unchanged(dout_arg, dout, "affine_backward 후의 dout")
     for name, after, before in zip("xWb", args, (x, W, b)):
-        assert_unchanged(after, before, f"{name} after affine_forward and affine_backward")
+        assert_unchanged(after, before, f"affine_forward 와 affine_backward 후의 {name}")
 
 
 # ---- elementwise layers --------------------------------------------------------------------
@@ -189,18 +191,18 @@ def forward_random(sub, ref, layer, seed):
     fn = getattr(sub, f"{layer}_forward")
     for shape in ELEMENTWISE_SHAPES:
         x = layer_inputs(layer, rng, shape)
-        what = f"out of {layer}_forward(x) with x {shape}"
+        what = f"x {shape} 일 때 {layer}_forward(x) 의 out"
         x_arg = x.copy()
         out, _ = unpack(fn(x_arg), ("out", "cache"), what)
         assert_close(out, getattr(ref, f"{layer}_forward")(x)[0], what, rtol=1e-10, atol=1e-12)
-        assert_unchanged(x_arg, x, f"x after {layer}_forward(x)")
+        assert_unchanged(x_arg, x, f"{layer}_forward(x) 후의 x")
     if layer == "tanh":             # the notebook asks for stability of the sigmoid only
         return
     large = np.array([[-800.0, -50.0, 0.0, 50.0, 800.0]])
     what = call(f"{layer}_forward", large)
     with without_overflow(what):
         out, _ = unpack(fn(large.copy()), ("out", "cache"), what)
-    assert_close(out, getattr(ref, f"{layer}_forward")(large)[0], f"out of {what}", rtol=1e-10, atol=1e-12)
+    assert_close(out, getattr(ref, f"{layer}_forward")(large)[0], f"{what} 의 out", rtol=1e-10, atol=1e-12)
 
 
 def backward_numerical(sub, ref, layer, seed):
@@ -213,7 +215,7 @@ def backward_numerical(sub, ref, layer, seed):
         _, cache = unpack(forward(x.copy()), ("out", "cache"), f"{layer}_forward")
         dx = back(dout.copy(), cache)
         assert_gradient(dx, numeric(ref, lambda v: np.sum(ref_forward(v)[0] * dout), x),
-                        f"dx from {layer}_backward(dout, cache) with x {shape}")
+                        f"x {shape} 일 때 {layer}_backward(dout, cache) 의 dx")
 
 
 def keeps_inputs(sub, ref, layer, seed):
@@ -222,12 +224,12 @@ def keeps_inputs(sub, ref, layer, seed):
     x_arg, dout_arg = x.copy(), dout.copy()
     ref_forward = getattr(ref, f"{layer}_forward")
     _, cache = unpack(getattr(sub, f"{layer}_forward")(x_arg), ("out", "cache"), f"{layer}_forward")
-    assert_unchanged(x_arg, x, f"x after {layer}_forward")
+    assert_unchanged(x_arg, x, f"{layer}_forward 후의 x")
     dx = getattr(sub, f"{layer}_backward")(dout_arg, cache)
     assert_gradient(dx, numeric(ref, lambda v: np.sum(ref_forward(v)[0] * dout), x),
-                    f"dx from {layer}_backward(dout, cache) with x (3, 4)")
-    assert_unchanged(dout_arg, dout, f"dout after {layer}_backward")
-    assert_unchanged(x_arg, x, f"x after {layer}_forward and {layer}_backward")
+                    f"x (3, 4) 일 때 {layer}_backward(dout, cache) 의 dx")
+    assert_unchanged(dout_arg, dout, f"{layer}_backward 후의 dout")
+    assert_unchanged(x_arg, x, f"{layer}_forward 와 {layer}_backward 후의 x")
 
 
 def layer_param(test, layer, hint):
@@ -235,37 +237,40 @@ def layer_param(test, layer, hint):
 
 
 FORWARD_HINTS = {
-    "relu": "np.maximum(0, x), elementwise, for arrays of any shape.",
-    "sigmoid": "Elementwise for any shape; use exp(-|x|) so that large |x| neither overflows nor warns.",
-    "tanh": "np.tanh(x), elementwise, for arrays of any shape.",
+    "relu": "어떤 모양 (shape) 의 배열 (array) 이든 원소별 (elementwise) 로 np.maximum(0, x) 입니다.",
+    "sigmoid": "어떤 모양 (shape) 이든 원소별 (elementwise) 로 계산하세요. exp(-|x|) 를 쓰면 |x| 가 커도 "
+               "넘침 (overflow) 이나 경고 (warning) 가 없습니다.",
+    "tanh": "어떤 모양 (shape) 의 배열 (array) 이든 원소별 (elementwise) 로 np.tanh(x) 입니다.",
 }
 BACKWARD_HINTS = {
-    "relu": "The gradient passes only where the input was positive (x > 0), and is 0 elsewhere, x = 0 included.",
-    "sigmoid": "The local gradient of the sigmoid is written with its output s alone; multiply it by dout.",
-    "tanh": "The local gradient of tanh is written with out = tanh(x) (not with x); multiply it by dout.",
+    "relu": "기울기 (gradient) 는 입력이 양수였던 곳 (x > 0) 에서만 통과하고, 나머지 (x = 0 포함) 에서는 0 입니다.",
+    "sigmoid": "시그모이드 (sigmoid) 의 국소 기울기 (local gradient) 는 출력 (output) s 만으로 씁니다. "
+               "거기에 dout 을 곱하세요.",
+    "tanh": "tanh 의 국소 기울기 (local gradient) 는 x 가 아니라 out = tanh(x) 로 씁니다. 거기에 dout 을 곱하세요.",
 }
 
 
 @pytest.mark.parametrize("layer", [layer_param("forward", k, FORWARD_HINTS[k]) for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_forward_random(sub, ref, layer):
-    """matches the reference on random inputs, x unchanged; relu and sigmoid also at x = -800, -50, 0, 50, 800 (sigmoid without overflow or a warning)"""
+    """무작위 입력 (random input) 에서 기준 답 (reference) 과 같고 x 는 그대로입니다. relu 와 sigmoid 는 x = -800, -50, 0, 50, 800 에서도 맞습니다 (sigmoid 는 넘침 (overflow) 이나 경고 (warning) 없이)"""
     forward_random(sub, ref, layer, 3110 + list(LAYERS).index(layer))
 
 
 @pytest.mark.parametrize("layer", [layer_param("backward", k, BACKWARD_HINTS[k]) for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_backward_numerical(sub, ref, layer):
-    """dx matches the numerical gradient (several shapes, float64)"""
+    """dx 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
     backward_numerical(sub, ref, layer, 3120 + list(LAYERS).index(layer))
 
 
-@pytest.mark.parametrize("layer", [layer_param("backward", k, "Return the right dx without changing x or dout in "
-                                               "place: dx = dout * mask makes a new array, dout[mask] = 0 does not.")
+@pytest.mark.parametrize("layer", [layer_param("backward", k, "x 나 dout 을 제자리에서 (in place) 바꾸지 말고 "
+                                               "올바른 dx 를 돌려주세요: dx = dout * mask 는 새 배열 (array) 을 "
+                                               "만들지만, dout[mask] = 0 은 그렇지 않습니다.")
                                    for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_keeps_inputs(sub, ref, layer):
-    """forward and backward leave x and dout unchanged (and dx is right)"""
+    """순전파 (forward) 와 역전파 (backward) 가 x 와 dout 을 바꾸지 않습니다 (그리고 dx 가 맞습니다)"""
     keeps_inputs(sub, ref, layer, 3130 + list(LAYERS).index(layer))
 
 
@@ -273,24 +278,24 @@ def test_activation_keeps_inputs(sub, ref, layer):
 
 @pytest.mark.graded("softmax")
 @pytest.mark.points(1)
-@pytest.mark.hint("Row-wise: the max and the sum run over axis=1 (keepdims=True), for any (N, C).")
+@pytest.mark.hint("행 (row) 마다: 어떤 (N, C) 이든 최댓값 (max) 과 합 (sum) 은 axis=1 방향입니다 (keepdims=True).")
 def test_softmax_random(sub, ref):
-    """matches the reference on random (N, C) inputs, square and not"""
+    """정사각형이거나 아닌 무작위 (N, C) 입력 (random input) 에서 기준 답 (reference) 과 같습니다"""
     rng = np.random.default_rng(3140)
     for N, C in [(3, 4), (5, 5), (1, 6), (7, 2)]:
         z = rng.normal(size=(N, C)) * 3
-        assert_close(sub.softmax(z.copy()), ref.softmax(z), f"softmax(z) with z {z.shape}", rtol=1e-9, atol=1e-15)
+        assert_close(sub.softmax(z.copy()), ref.softmax(z), f"z {z.shape} 일 때 softmax(z)", rtol=1e-9, atol=1e-15)
 
 
 @pytest.mark.graded("softmax")
 @pytest.mark.points(1)
-@pytest.mark.hint("Subtract each row's max before np.exp; then inputs near +-1000 stay finite.")
+@pytest.mark.hint("np.exp 전에 각 행 (row) 의 최댓값 (max) 을 빼세요. 그러면 +-1000 근처의 입력도 유한 (finite) 합니다.")
 def test_softmax_survives_1e3(sub, ref):
-    """finite and right for inputs near 1000 and near -1000, and for rows far apart (one near 1000, one near -1000)"""
+    """1000 근처와 -1000 근처의 입력 (input), 멀리 떨어진 행 (row) (하나는 1000 근처, 하나는 -1000 근처) 에서도 유한 (finite) 하고 맞습니다"""
     rng = np.random.default_rng(3141)
     for offset in (1000.0, -1000.0):
         z = offset + rng.normal(size=(4, 6)) * 5
-        assert_close(sub.softmax(z.copy()), ref.softmax(z), f"softmax(z) with z near {offset:g}",
+        assert_close(sub.softmax(z.copy()), ref.softmax(z), f"z 가 {offset:g} 근처일 때 softmax(z)",
                      rtol=1e-9, atol=1e-15)
     z = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -999.0, -1001.0]])
     assert_close(sub.softmax(z.copy()), ref.softmax(z), call("softmax", z), rtol=1e-9, atol=1e-15)
@@ -298,14 +303,14 @@ def test_softmax_survives_1e3(sub, ref):
 
 @pytest.mark.graded("softmax")
 @pytest.mark.points(1)
-@pytest.mark.hint("Return the right probabilities without changing z: z - z.max(...) makes a new array, "
-                  "z -= z.max(...) changes the caller's z.")
+@pytest.mark.hint("z 를 바꾸지 말고 올바른 확률 (probability) 을 돌려주세요: z - z.max(...) 는 새 배열 (array) 을 "
+                  "만들지만, z -= z.max(...) 는 호출한 쪽 (caller) 의 z 를 바꿉니다.")
 def test_softmax_keeps_input(sub, ref):
-    """leaves z unchanged (and returns the right probabilities)"""
+    """z 를 바꾸지 않습니다 (그리고 올바른 확률 (probability) 을 돌려줍니다)"""
     z = np.random.default_rng(3142).normal(size=(3, 4)) * 10
     z_arg = z.copy()
-    assert_close(sub.softmax(z_arg), ref.softmax(z), "softmax(z) with z (3, 4)", rtol=1e-9, atol=1e-15)
-    assert_unchanged(z_arg, z, "z after softmax(z)")
+    assert_close(sub.softmax(z_arg), ref.softmax(z), "z (3, 4) 일 때 softmax(z)", rtol=1e-9, atol=1e-15)
+    assert_unchanged(z_arg, z, "softmax(z) 후의 z")
 
 
 def ce_case(rng, N, C, scale=2.0):
@@ -314,71 +319,74 @@ def ce_case(rng, N, C, scale=2.0):
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("loss = -mean(log softmax(scores)[i, y[i]]), a single float averaged over the batch.")
+@pytest.mark.hint("loss = -mean(log softmax(scores)[i, y[i]]) 는 배치 (batch) 에 대해 평균 (mean) 낸 실수 (float) "
+                  "하나입니다.")
 def test_cross_entropy_loss_random(sub, ref):
-    """the loss matches the reference on random batches"""
+    """무작위 배치 (random batch) 에서 손실 (loss) 이 기준 답 (reference) 과 같습니다"""
     rng = np.random.default_rng(3150)
     for N, C in CE_SHAPES:
         scores, y = ce_case(rng, N, C)
-        what = f"loss from softmax_cross_entropy(scores, y) with scores {scores.shape}"
+        what = f"scores {scores.shape} 일 때 softmax_cross_entropy(scores, y) 의 loss"
         loss, _ = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
         assert_close(loss, ref.softmax_cross_entropy(scores, y)[0], what, rtol=1e-9)
 
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("dscores = (p - one_hot(y)) / N, the gradient of the *mean* loss.")
+@pytest.mark.hint("dscores = (p - one_hot(y)) / N 은 *평균* 손실 (mean loss) 의 기울기 (gradient) 입니다.")
 def test_cross_entropy_gradient_numerical(sub, ref):
-    """dscores matches the numerical gradient of the loss (several shapes, float64)"""
+    """dscores 가 손실 (loss) 의 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
     rng = np.random.default_rng(3151)
     for N, C in CE_SHAPES:
         scores, y = ce_case(rng, N, C)
-        what = f"dscores from softmax_cross_entropy(scores, y) with scores {scores.shape}"
+        what = f"scores {scores.shape} 일 때 softmax_cross_entropy(scores, y) 의 dscores"
         _, dscores = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
         assert_gradient(dscores, numeric(ref, lambda v: ref.softmax_cross_entropy(v, y)[0], scores), what)
 
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("Shift each row by its own max (or compute log-softmax row by row) so large scores give finite "
-                  "values, even when rows are far apart; equal scores must give exactly ln(C).")
+@pytest.mark.hint("각 행 (row) 에서 그 행의 최댓값 (max) 을 빼세요 (또는 행마다 log-softmax 를 계산하세요). 그러면 "
+                  "행들이 멀리 떨어져 있어도 큰 점수 (score) 가 유한한 (finite) 값을 냅니다. 같은 점수는 정확히 "
+                  "ln(C) 여야 합니다.")
 def test_cross_entropy_large_and_uniform(sub, ref):
-    """finite and right for scores near 1000, rows far apart (near 1000, 0, -1000), a row from -360 to 360; equal scores give ln(C)"""
+    """1000 근처의 점수 (score), 멀리 떨어진 행 (row) (1000, 0, -1000 근처), -360 에서 360 까지의 행에서도 유한 (finite) 하고 맞습니다. 같은 점수는 ln(C) 입니다"""
     rng = np.random.default_rng(3152)
     scores, y = ce_case(rng, 5, 4, scale=20.0)
     apart, y_apart = ce_case(rng, 3, 4, scale=2.0)
     apart += np.array([[1000.0], [0.0], [-1000.0]])
     # exp(-720) is still a (tiny) float, exp(720) is not: only a shift by the row's max stays finite
     spread, y_spread = np.array([[360.0, -360.0, 0.0, 2.0], [1.0, -2.0, 0.5, 0.0]]), np.array([0, 2])
-    for scores, y, near in [(scores + 1000.0, y, "near 1000"), (apart, y_apart, "in rows near 1000, 0 and -1000"),
-                            (spread, y_spread, "[[360, -360, 0, 2], [1, -2, 0.5, 0]]")]:
-        what = f"softmax_cross_entropy(scores, y) with scores {near}"
+    for scores, y, near in [(scores + 1000.0, y, "1000 근처일 때"),
+                            (apart, y_apart, "행 (row) 마다 1000, 0, -1000 근처일 때"),
+                            (spread, y_spread, "[[360, -360, 0, 2], [1, -2, 0.5, 0]] 일 때")]:
+        what = f"scores 가 {near} softmax_cross_entropy(scores, y)"
         loss, dscores = unpack(sub.softmax_cross_entropy(scores.copy(), y.copy()), ("loss", "dscores"), what)
         ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)
-        assert_close(loss, ref_loss, f"loss from {what}", rtol=1e-9)
-        assert_close(dscores, ref_dscores, f"dscores from {what}", rtol=1e-7, atol=1e-12)
+        assert_close(loss, ref_loss, f"{what} 의 loss", rtol=1e-9)
+        assert_close(dscores, ref_dscores, f"{what} 의 dscores", rtol=1e-7, atol=1e-12)
     for C in (2, 7, 10):
         scores, y = np.full((6, C), 3.5), rng.integers(0, C, size=6)
-        what = f"loss from softmax_cross_entropy(scores, y) with equal scores, C = {C}"
+        what = f"scores 가 모두 같고 C = {C} 일 때 softmax_cross_entropy(scores, y) 의 loss"
         loss, _ = unpack(sub.softmax_cross_entropy(scores, y), ("loss", "dscores"), what)
         assert_close(loss, math.log(C), what, rtol=1e-9)
 
 
 @pytest.mark.graded("softmax_cross_entropy")
 @pytest.mark.points(1)
-@pytest.mark.hint("Return the right loss and dscores without changing scores or y in place: copy before you "
-                  "subtract 1 at [i, y[i]].")
+@pytest.mark.hint("scores 나 y 를 제자리에서 (in place) 바꾸지 말고 올바른 loss 와 dscores 를 돌려주세요: "
+                  "[i, y[i]] 에서 1 을 빼기 전에 복사 (copy) 하세요.")
 def test_cross_entropy_keeps_inputs(sub, ref):
-    """leaves scores and y unchanged (and returns the right loss and dscores)"""
+    """scores 와 y 를 바꾸지 않습니다 (그리고 올바른 loss 와 dscores 를 돌려줍니다)"""
     scores, y = ce_case(np.random.default_rng(3153), 4, 3)
     s_arg, y_arg = scores.copy(), y.copy()
-    what = "softmax_cross_entropy(scores, y) with scores (4, 3)"
+    what = "scores (4, 3) 일 때 softmax_cross_entropy(scores, y)"
     loss, dscores = unpack(sub.softmax_cross_entropy(s_arg, y_arg), ("loss", "dscores"), what)
     ref_loss, ref_dscores = ref.softmax_cross_entropy(scores, y)
-    assert_close(loss, ref_loss, f"loss from {what}", rtol=1e-9)
-    assert_close(dscores, ref_dscores, f"dscores from {what}", rtol=1e-7, atol=1e-12)
-    assert_unchanged(s_arg, scores, "scores after softmax_cross_entropy")
-    assert_unchanged(y_arg, y, "y after softmax_cross_entropy")
+    assert_close(loss, ref_loss, f"{what} 의 loss", rtol=1e-9)
+    assert_close(dscores, ref_dscores, f"{what} 의 dscores", rtol=1e-7, atol=1e-12)
+    assert_unchanged(s_arg, scores, "softmax_cross_entropy 후의 scores")
+    assert_unchanged(y_arg, y, "softmax_cross_entropy 후의 y")
 
 
 # ---- numerical gradient and rel_error ------------------------------------------------------
@@ -392,52 +400,54 @@ def smooth_case(rng, shape):
 
 @pytest.mark.graded("numerical_gradient")
 @pytest.mark.points(1)
-@pytest.mark.hint("A centred difference (f(x + h e_i) - f(x - h e_i)) / (2h) for every index of x, any shape "
-                  "(np.ndindex(x.shape)).")
+@pytest.mark.hint("어떤 모양 (shape) 이든 x 의 모든 인덱스 (index) 에서 중앙 차분 (centred difference) "
+                  "(f(x + h e_i) - f(x - h e_i)) / (2h) 를 구하세요 (np.ndindex(x.shape)).")
 def test_numerical_gradient_random(sub):
-    """matches the true gradient of a smooth function, for 1-, 2- and 3-d x"""
+    """1, 2, 3 차원 (1-, 2-, 3-d) x 에서 매끄러운 함수 (smooth function) 의 참 기울기 (gradient) 와 같습니다"""
     rng = np.random.default_rng(3160)
     for shape in [(7,), (3, 4), (2, 3, 2)]:
         f, gradient, x = smooth_case(rng, shape)
         got = sub.numerical_gradient(f, x.copy())
-        assert_gradient(got, gradient(x), f"numerical_gradient(f, x) with x {shape}, f smooth",
-                        against="the exact gradient",
-                        tolerance="relative 1e-07: max|received - exact| / (max|received| + max|exact|); "
-                                  "a centred difference with h = 1e-5 is off by about 1e-10")
+        assert_gradient(got, gradient(x), f"x {shape}, 매끄러운 (smooth) f 일 때 numerical_gradient(f, x)",
+                        against="정확한 기울기 (exact gradient)",
+                        tolerance="상대 오차 (relative error) 1e-07: max|받은 값 - 정확한 값| / "
+                                  "(max|받은 값| + max|정확한 값|). h = 1e-5 의 중앙 차분 (centred difference) 은 "
+                                  "약 1e-10 만큼 어긋납니다")
 
 
 @pytest.mark.graded("numerical_gradient")
 @pytest.mark.points(1)
-@pytest.mark.hint("Use the h argument in both evaluations and in the division by 2h.")
+@pytest.mark.hint("인자 (argument) h 를 두 번의 계산과 2h 로 나누기 모두에 쓰세요.")
 def test_numerical_gradient_step_size(sub, ref):
-    """with a large h = 0.01, matches the reference centred difference"""
+    """큰 h = 0.01 에서 기준 답 (reference) 의 중앙 차분 (centred difference) 과 같습니다"""
     rng = np.random.default_rng(3161)
     f, _, x = smooth_case(rng, (3, 3))
     got = sub.numerical_gradient(f, x.copy(), h=0.01)
-    assert_close(got, numeric(ref, f, x, h=0.01), "numerical_gradient(f, x, h=0.01) with x (3, 3)",
+    assert_close(got, numeric(ref, f, x, h=0.01), "x (3, 3) 일 때 numerical_gradient(f, x, h=0.01)",
                  rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.graded("numerical_gradient")
 @pytest.mark.points(1)
-@pytest.mark.hint("Return the centred differences and restore every element (x[ix] = old) before moving on "
-                  "to the next one.")
+@pytest.mark.hint("중앙 차분 (centred difference) 을 돌려주고, 다음 원소 (element) 로 넘어가기 전에 "
+                  "각 원소를 되돌리세요 (x[ix] = old).")
 def test_numerical_gradient_restores_x_3d(sub, ref):
-    """leaves a 3-d x as it was (and returns the right gradient)"""
+    """3 차원 (3-d) x 를 처음 그대로 둡니다 (그리고 올바른 기울기 (gradient) 를 돌려줍니다)"""
     rng = np.random.default_rng(3162)
     f, _, x = smooth_case(rng, (2, 3, 2))
     x_arg = x.copy()
     got = sub.numerical_gradient(f, x_arg)
-    assert_close(got, numeric(ref, f, x), "numerical_gradient(f, x) with x (2, 3, 2), f smooth", rtol=1e-7, atol=1e-9)
-    assert_close(x_arg, x, "x after numerical_gradient(f, x)", rtol=1e-12, atol=1e-15)
+    assert_close(got, numeric(ref, f, x), "x (2, 3, 2), 매끄러운 (smooth) f 일 때 numerical_gradient(f, x)",
+                 rtol=1e-7, atol=1e-9)
+    assert_close(x_arg, x, "numerical_gradient(f, x) 후의 x", rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.graded("rel_error")
 @pytest.mark.points(1)
-@pytest.mark.hint("max over elements of |a - b| / np.maximum(1e-8, |a| + |b|), returned as one float; "
-                  "a and b must not change.")
+@pytest.mark.hint("원소 (element) 별 |a - b| / np.maximum(1e-8, |a| + |b|) 의 최댓값 (max) 을 실수 (float) 하나로 "
+                  "돌려주세요. a 와 b 는 바뀌면 안 됩니다.")
 def test_rel_error_random(sub, ref):
-    """matches the reference on random arrays with some zeros and tiny entries; a and b unchanged"""
+    """0 과 아주 작은 값이 섞인 무작위 배열 (random array) 에서 기준 답 (reference) 과 같고, a 와 b 는 그대로입니다"""
     rng = np.random.default_rng(3170)
     for shape in [(5,), (3, 4), (2, 2, 3)]:
         a = rng.normal(size=shape)
@@ -447,10 +457,10 @@ def test_rel_error_random(sub, ref):
         tiny = rng.random(shape) < 0.2
         a[tiny], b[tiny] = a[tiny] * 1e-10, b[tiny] * 1e-10
         a_arg, b_arg = a.copy(), b.copy()
-        assert_close(sub.rel_error(a_arg, b_arg), ref.rel_error(a, b), f"rel_error(a, b) with shape {shape}",
+        assert_close(sub.rel_error(a_arg, b_arg), ref.rel_error(a, b), f"모양 (shape) {shape} 일 때 rel_error(a, b)",
                      rtol=1e-9)
-        assert_unchanged(a_arg, a, "a after rel_error(a, b)")
-        assert_unchanged(b_arg, b, "b after rel_error(a, b)")
+        assert_unchanged(a_arg, a, "rel_error(a, b) 후의 a")
+        assert_unchanged(b_arg, b, "rel_error(a, b) 후의 b")
 
 
 # ---- the two-layer net ---------------------------------------------------------------------
@@ -478,43 +488,43 @@ def reference_net(ref, params):
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("rng = np.random.default_rng(seed); W1 = weight_scale * rng.standard_normal((D, H)) first, "
-                  "then W2 the same way; biases np.zeros.")
+@pytest.mark.hint("rng = np.random.default_rng(seed); 먼저 W1 = weight_scale * rng.standard_normal((D, H)), "
+                  "다음에 W2 를 같은 방법으로 만드세요. 편향 (bias) 은 np.zeros 입니다.")
 def test_net_init_matches_reference(sub, ref):
-    """initial parameters follow the stated recipe (seed, order, weight_scale): defaults weight_scale=1e-2, seed=0, and 0.3, seed=11"""
+    """초기 파라미터 (initial parameter) 가 정해진 방법 (시드 (seed), 순서, weight_scale) 을 따릅니다: 기본값 (default) weight_scale=1e-2, seed=0, 그리고 0.3, seed=11"""
     for args, kwargs in [((4, 6, 3), {}), ((3, 5, 2), dict(weight_scale=0.3, seed=11))]:
         got, expected = sub.TwoLayerNet(*args, **kwargs).params, ref.TwoLayerNet(*args, **kwargs).params
         for key in expected:
             if key not in got:
-                raise Mismatch(f"TwoLayerNet{args}.params", f'has no key "{key}"', received=sorted(got))
-            assert_close(got[key], expected[key], f'params["{key}"] of {call("TwoLayerNet", *args, **kwargs)}',
+                raise Mismatch(f"TwoLayerNet{args}.params", f'키 (key) "{key}" 가 없습니다', received=sorted(got))
+            assert_close(got[key], expected[key], f'{call("TwoLayerNet", *args, **kwargs)} 의 params["{key}"]',
                          rtol=1e-12)
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("Scores are affine -> ReLU -> affine of the current self.params (no softmax). "
-                  "If your TwoLayerNet uses your layer functions, make their checks pass first.")
+@pytest.mark.hint("점수 (scores) 는 현재 self.params 로 계산한 affine -> ReLU -> affine 입니다 (softmax 없이). "
+                  "TwoLayerNet 이 여러분의 층 함수 (layer function) 를 쓴다면, 먼저 그 검사들을 통과시키세요.")
 def test_net_scores_random(sub, ref):
-    """loss(X) matches the reference scores with random parameters"""
+    """무작위 파라미터 (random parameter) 에서 loss(X) 가 기준 답 (reference) 의 점수 (scores) 와 같습니다"""
     rng = np.random.default_rng(3180)
     for N, D, H, C in NET_SHAPES:
         params, X, _ = net_case(rng, N, D, H, C)
         with running(sub, "affine_forward", "relu_forward"):
             assert_close(student_net(sub, params).loss(X.copy()), reference_net(ref, params).loss(X),
-                         f"scores = net.loss(X) with X {X.shape}, H = {H}, C = {C}", rtol=1e-9, atol=1e-12)
+                         f"X {X.shape}, H = {H}, C = {C} 일 때 scores = net.loss(X)", rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("The loss is softmax_cross_entropy of the scores: the mean over the batch. "
-                  "If your TwoLayerNet uses your layer functions, make their checks pass first.")
+@pytest.mark.hint("손실 (loss) 은 점수 (scores) 의 softmax_cross_entropy, 즉 배치 (batch) 에 대한 평균 (mean) 입니다. "
+                  "TwoLayerNet 이 여러분의 층 함수 (layer function) 를 쓴다면, 먼저 그 검사들을 통과시키세요.")
 def test_net_loss_random(sub, ref):
-    """loss(X, y) matches the reference loss with random parameters"""
+    """무작위 파라미터 (random parameter) 에서 loss(X, y) 가 기준 답 (reference) 의 손실 (loss) 과 같습니다"""
     rng = np.random.default_rng(3181)
     for N, D, H, C in NET_SHAPES:
         params, X, y = net_case(rng, N, D, H, C)
-        what = f"loss from net.loss(X, y) with X {X.shape}, H = {H}, C = {C}"
+        what = f"X {X.shape}, H = {H}, C = {C} 일 때 net.loss(X, y) 의 loss"
         with running(sub, *NET_PARTS):
             loss, _ = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
             assert_close(loss, reference_net(ref, params).loss(X, y)[0], what, rtol=1e-9)
@@ -522,39 +532,41 @@ def test_net_loss_random(sub, ref):
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(2)
-@pytest.mark.hint("Backward in reverse order: affine_backward (W2, b2), relu_backward, affine_backward (W1, b1); "
-                  "grads[k] has the shape of params[k]. If your layer functions fail their checks, fix them first.")
+@pytest.mark.hint("역전파 (backward) 는 거꾸로 (reverse order): affine_backward (W2, b2), relu_backward, "
+                  "affine_backward (W1, b1). grads[k] 는 params[k] 와 같은 모양 (shape) 입니다. 층 함수 "
+                  "(layer function) 가 자기 검사에서 틀리면 먼저 그것을 고치세요.")
 def test_net_gradients_numerical(sub, ref):
-    """every gradient matches the numerical gradient of the loss (float64)"""
+    """모든 기울기 (gradient) 가 손실 (loss) 의 수치 기울기 (numerical gradient) 와 같습니다 (float64)"""
     rng = np.random.default_rng(3182)
     for N, D, H, C in NET_SHAPES:
         params, X, y = net_case(rng, N, D, H, C)
-        what = f"from net.loss(X, y) with X {X.shape}, H = {H}, C = {C}"
+        what = f"X {X.shape}, H = {H}, C = {C} 일 때 net.loss(X, y)"
         with running(sub, *NET_PARTS):
             _, grads = unpack(student_net(sub, params).loss(X.copy(), y.copy()), ("loss", "grads"), what)
             if not isinstance(grads, dict):
-                raise Mismatch(f"grads {what}", "should be a dict with the keys of params", received=grads)
+                raise Mismatch(f"{what} 의 grads", "params 와 같은 키 (key) 를 가진 딕셔너리 (dict) 여야 합니다",
+                               received=grads)
             for key in ("W1", "b1", "W2", "b2"):
                 if key not in grads:
-                    raise Mismatch(f"grads {what}", f'has no key "{key}"', received=sorted(grads))
+                    raise Mismatch(f"{what} 의 grads", f'키 (key) "{key}" 가 없습니다', received=sorted(grads))
 
                 def loss_with(value, key=key):
                     return reference_net(ref, {**params, key: value}).loss(X, y)[0]
 
-                assert_gradient(grads[key], numeric(ref, loss_with, params[key]), f'grads["{key}"] {what}')
+                assert_gradient(grads[key], numeric(ref, loss_with, params[key]), f'{what} 의 grads["{key}"]')
 
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("With small weights all scores are about 0, so softmax gives about 1/C to each class "
-                  "and the loss is about ln(C).")
+@pytest.mark.hint("가중치 (weight) 가 작으면 모든 점수 (score) 가 거의 0 이라, softmax 가 각 클래스 (class) 에 "
+                  "약 1/C 를 주고 손실 (loss) 은 약 ln(C) 입니다.")
 def test_net_initial_loss_is_ln_c(sub):
-    """a freshly made net with small weights has a loss close to ln(C)"""
+    """가중치 (weight) 가 작은 새 신경망 (network) 의 손실 (loss) 은 ln(C) 에 가깝습니다"""
     rng = np.random.default_rng(3183)
     for N, D, H, C in [(20, 8, 10, 3), (50, 64, 32, 10)]:
         X, y = rng.normal(size=(N, D)), rng.integers(0, C, size=N)
         net = sub.TwoLayerNet(D, H, C, weight_scale=1e-3, seed=int(rng.integers(100)))
-        what = f"initial loss of TwoLayerNet({D}, {H}, {C}, weight_scale=1e-3) on {N} random samples"
+        what = f"무작위 샘플 (random sample) {N} 개에서 TwoLayerNet({D}, {H}, {C}, weight_scale=1e-3) 의 첫 손실 (initial loss)"
         with running(sub, *NET_PARTS):
             loss, _ = unpack(net.loss(X, y), ("loss", "grads"), what)
             assert_close(loss, math.log(C), what, rtol=1e-3)
@@ -562,28 +574,29 @@ def test_net_initial_loss_is_ln_c(sub):
 
 @pytest.mark.graded("TwoLayerNet")
 @pytest.mark.points(1)
-@pytest.mark.hint("net.loss must return the right loss without changing X or y in place.")
+@pytest.mark.hint("net.loss 는 X 나 y 를 제자리에서 (in place) 바꾸지 않고 올바른 손실 (loss) 을 돌려줘야 합니다.")
 def test_net_keeps_inputs(sub, ref):
-    """loss(X, y) leaves X and y unchanged (and returns the right loss)"""
+    """loss(X, y) 가 X 와 y 를 바꾸지 않습니다 (그리고 올바른 손실 (loss) 을 돌려줍니다)"""
     rng = np.random.default_rng(3184)
     params, X, y = net_case(rng, 5, 4, 6, 3)
     X_arg, y_arg = X.copy(), y.copy()
-    what = "loss from net.loss(X, y) with X (5, 4), H = 6, C = 3"
+    what = "X (5, 4), H = 6, C = 3 일 때 net.loss(X, y) 의 loss"
     with running(sub, *NET_PARTS):
         loss, _ = unpack(student_net(sub, params).loss(X_arg, y_arg), ("loss", "grads"), what)
         assert_close(loss, reference_net(ref, params).loss(X, y)[0], what, rtol=1e-9)
-    assert_unchanged(X_arg, X, "X after net.loss(X, y)")
-    assert_unchanged(y_arg, y, "y after net.loss(X, y)")
+    assert_unchanged(X_arg, X, "net.loss(X, y) 후의 X")
+    assert_unchanged(y_arg, y, "net.loss(X, y) 후의 y")
 
 
 # ---- SGD and training ----------------------------------------------------------------------
 
 @pytest.mark.graded("sgd_step")
 @pytest.mark.points(1)
-@pytest.mark.hint("Each parameter takes a step of size lr against its own gradient, changed in place in the "
-                  "params dict (the net holds those arrays); leave grads alone; return nothing (None).")
+@pytest.mark.hint("각 파라미터 (parameter) 는 자기 기울기 (gradient) 의 반대 방향으로 lr 크기만큼 움직이며, "
+                  "params 딕셔너리 (dict) 안에서 제자리에서 (in place) 바뀝니다 (신경망이 그 배열을 가지고 있습니다). "
+                  "grads 는 그대로 두고, 아무것도 돌려주지 마세요 (None).")
 def test_sgd_step_random(sub, ref):
-    """matches the reference on random parameters, in place, grads unchanged, returns None"""
+    """무작위 파라미터 (random parameter) 에서 기준 답 (reference) 과 같고, 제자리에서 (in place) 바꾸며, grads 는 그대로, None 을 돌려줍니다"""
     rng = np.random.default_rng(3190)
     params = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=3), "gamma": rng.normal(size=(2, 2, 2))}
     grads = {key: rng.normal(size=value.shape) for key, value in params.items()}
@@ -592,12 +605,13 @@ def test_sgd_step_random(sub, ref):
     arrays, grads_before = dict(params), {key: value.copy() for key, value in grads.items()}
     returned = sub.sgd_step(params, grads, 0.05)
     for key in expected:
-        assert_close(arrays[key], expected[key], f'the array params["{key}"] after sgd_step(params, grads, lr=0.05)',
+        assert_close(arrays[key], expected[key], f'sgd_step(params, grads, lr=0.05) 후의 배열 (array) params["{key}"]',
                      rtol=1e-12, atol=1e-15)
-        assert_unchanged(grads[key], grads_before[key], f'grads["{key}"] after sgd_step')
+        assert_unchanged(grads[key], grads_before[key], f'sgd_step 후의 grads["{key}"]')
     if returned is not None:
-        raise Mismatch("value returned by sgd_step(params, grads, lr=0.05)",
-                       "should be None: sgd_step changes params in place and returns nothing", received=returned)
+        raise Mismatch("sgd_step(params, grads, lr=0.05) 의 반환값 (return value)",
+                       "None 이어야 합니다: sgd_step 은 params 를 제자리에서 (in place) 바꾸고 아무것도 돌려주지 않습니다",
+                       received=returned)
 
 
 def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
@@ -608,47 +622,49 @@ def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
     kwargs = dict(lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
     losses = sub.train(mine, X.copy(), y.copy(), **kwargs)
     expected = ref.train(theirs, X, y, **kwargs)
-    return losses, expected, mine, theirs, f"train(net, X, y, {', '.join(f'{k}={v}' for k, v in kwargs.items())}) with N = {N}"
+    return losses, expected, mine, theirs, f"N = {N} 일 때 train(net, X, y, {', '.join(f'{k}={v}' for k, v in kwargs.items())})"
 
 
 @pytest.mark.graded("train")
 @pytest.mark.points(2)
-@pytest.mark.hint("Follow section 11 exactly: one rng = default_rng(seed); each epoch order = rng.permutation(N); "
-                  "batches order[start:start + batch_size] for start = 0, batch_size, 2*batch_size, ..., the last one smaller; "
-                  "epoch loss = np.mean of the batch losses.")
+@pytest.mark.hint("11 절 (section 11) 을 정확히 따르세요: rng = default_rng(seed) 는 한 번, 에포크 (epoch) 마다 "
+                  "order = rng.permutation(N), start = 0, batch_size, 2*batch_size, ... 마다 배치 (batch) "
+                  "order[start:start + batch_size] (마지막 배치는 더 작음), 에포크 손실 (epoch loss) = 배치 손실들의 np.mean.")
 def test_train_matches_reference(sub, ref):
-    """epoch losses and final weights match the reference (N not a multiple of batch_size)"""
+    """에포크 손실 (epoch loss) 과 마지막 가중치 (weight) 가 기준 답 (reference) 과 같습니다 (N 이 batch_size 의 배수가 아닐 때도)"""
     for N, D, H, C, batch_size, epochs, seed in [(23, 4, 6, 3, 5, 4, 0), (17, 3, 5, 2, 4, 3, 7), (12, 5, 4, 4, 12, 2, 2)]:
         with running(sub, "sgd_step"):
             losses, expected, mine, theirs, what = train_both(sub, ref, N, D, H, C, batch_size, epochs, seed)
             if not isinstance(losses, list):
-                raise Mismatch(f"value returned by {what}", "should be a list of floats", received=losses)
-            assert_close(losses, expected, f"epoch losses from {what}", rtol=1e-9)
+                raise Mismatch(f"{what} 의 반환값 (return value)", "실수 (float) 의 리스트 (list) 여야 합니다", received=losses)
+            assert_close(losses, expected, f"{what} 의 에포크 손실 (epoch loss)", rtol=1e-9)
             for key in theirs.params:
-                assert_close(mine.params[key], theirs.params[key], f'net.params["{key}"] after {what}', rtol=1e-9,
+                assert_close(mine.params[key], theirs.params[key], f'{what} 후의 net.params["{key}"]', rtol=1e-9,
                              atol=1e-12)
 
 
 @pytest.mark.graded("train")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("train must drive any net with .params and .loss: 200 epochs of 4 samples at lr 0.5 learn XOR.")
+@pytest.mark.hint("train 은 .params 와 .loss 가 있는 어떤 신경망 (network) 이든 학습시켜야 합니다: 샘플 4 개로 "
+                  "lr 0.5, 200 에포크 (epoch) 면 XOR 을 배웁니다.")
 def test_train_xor_with_reference_net(sub, ref):
-    """trains a reference TwoLayerNet to 100% on XOR with the stated budget"""
+    """정해진 예산 (budget) 으로 기준 (reference) TwoLayerNet 을 XOR 에서 100% 가 되도록 학습합니다"""
     b = XOR_BUDGET
     net = ref.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
     with running(sub, "sgd_step"):
         sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
-        assert_equal(net.loss(XOR_X).argmax(axis=1), XOR_Y, "predictions on XOR after train")
+        assert_equal(net.loss(XOR_X).argmax(axis=1), XOR_Y, "train 후 XOR 에 대한 예측 (prediction)")
 
 
 @pytest.mark.graded("train")
 @pytest.mark.points(2)
 @pytest.mark.timeout(45)
-@pytest.mark.hint("With the budget of section 12 (hidden 64, weight_scale 0.1, lr 0.3, 30 epochs, batch_size 50, "
-                  "seed 0) a correct train reaches about 97% test accuracy on digits.")
+@pytest.mark.hint("12 절 (section 12) 의 예산 (budget) (hidden 64, weight_scale 0.1, lr 0.3, 30 에포크 (epoch), "
+                  "batch_size 50, seed 0) 이면 올바른 train 은 digits 에서 시험 정확도 (test accuracy) 약 97% 에 "
+                  "이릅니다.")
 def test_train_digits_accuracy(sub, ref):
-    """reaches at least 95% test accuracy on scikit-learn's digits with the stated budget"""
+    """정해진 예산 (budget) 으로 scikit-learn 의 digits 에서 시험 정확도 (test accuracy) 95% 이상에 이릅니다"""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -661,5 +677,6 @@ def test_train_digits_accuracy(sub, ref):
         sub.train(net, X_train, y_train, lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
         accuracy = float(np.mean(net.loss(X_test).argmax(axis=1) == y_test))
         if accuracy < 0.95:
-            raise Mismatch("test accuracy on digits after train with the stated budget", "is below 95%",
+            raise Mismatch("정해진 예산 (budget) 으로 train 한 뒤 digits 의 시험 정확도 (test accuracy)",
+                           "95% 보다 낮습니다",
                            expected=">= 0.95", received=round(accuracy, 4))

@@ -87,7 +87,7 @@ XOR_BUDGET = dict(hidden_dim=32, weight_scale=1.0, lr=0.5, epochs=200, batch_siz
 def unpack(result, names, what):
     """The parts of a returned tuple, e.g. (out, cache), or a Mismatch saying what came back."""
     if not isinstance(result, tuple) or len(result) != len(names):
-        raise Mismatch(what, f"should return a tuple ({', '.join(names)})", received=result)
+        raise Mismatch(what, f"튜플 (tuple) ({', '.join(names)}) 을 돌려줘야 합니다", received=result)
     return result
 
 
@@ -101,7 +101,8 @@ def forward(fn, name, *args):
 def backward(sub, layer, x, dout):
     """dx from the student's <layer>_backward, given the cache of the student's <layer>_forward."""
     _, cache, _ = forward(getattr(sub, f"{layer}_forward"), f"{layer}_forward", x)
-    return getattr(sub, f"{layer}_backward")(dout.copy(), cache), f"dx from {layer}_backward(dout={dout.tolist()}, cache) for x = {x.tolist()}"
+    return (getattr(sub, f"{layer}_backward")(dout.copy(), cache),
+            f"x = {x.tolist()} 일 때 {layer}_backward(dout={dout.tolist()}, cache) 의 dx")
 
 
 def fixed_net(sub):
@@ -186,61 +187,65 @@ def running(sub, *names):
         if not wrong:
             raise
         first, *rest = explain_error(error).splitlines()
-        them = "it" if len(wrong) == 1 else "them"
-        note = (f"this check runs your {', '.join(wrong)}, which {'gives' if len(wrong) == 1 else 'give'} "
-                f"wrong values on its own check: fix {them} first")
+        them = "그 함수" if len(wrong) == 1 else "그 함수들"
+        note = (f"이 검사 (check) 는 여러분의 {', '.join(wrong)} 도 실행하는데, {them}{'가' if len(wrong) == 1 else '이'} "
+                f"자기 검사에서 틀린 값을 냅니다: 먼저 {them}{'를' if len(wrong) == 1 else '을'} 고치세요")
         raise AssertionError("\n".join([f"{first} ({note})", *rest])) from None
 
 
 @pytest.mark.graded("affine_forward")
 class TestAffineForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("out = x @ W + b: x is (N, D), W is (D, M), so no transpose is needed; b is added to every row.")
+    @pytest.mark.hint("out = x @ W + b: x 는 (N, D), W 는 (D, M) 이므로 전치 (transpose) 가 필요 없습니다. "
+                      "b 는 모든 행 (row) 에 더해집니다.")
     def test_affine_forward_values(self, sub):
-        """x (2, 3), W (3, 2), b (2,) give the right (2, 2) output"""
+        """x (2, 3), W (3, 2), b (2,) 로 올바른 (2, 2) 출력 (output) 을 냅니다"""
         out, _, what = forward(sub.affine_forward, "affine_forward", AFF_X, AFF_W, AFF_B)
-        assert_close(out, AFF_OUT, f"out of {what}", **TOLERANCE)
+        assert_close(out, AFF_OUT, f"{what} 의 out", **TOLERANCE)
 
 
 @pytest.mark.graded("affine_backward")
 class TestAffineBackward:
     def _grads(self, sub):
         _, cache, _ = forward(sub.affine_forward, "affine_forward", AFF_X, AFF_W, AFF_B)
-        what = f"affine_backward(dout={AFF_DOUT.tolist()}, cache) for x (2, 3), W (3, 2), b (2,)"
+        what = f"x (2, 3), W (3, 2), b (2,) 일 때 affine_backward(dout={AFF_DOUT.tolist()}, cache)"
         return unpack(sub.affine_backward(AFF_DOUT.copy(), cache), ("dx", "dW", "db"), what), what
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx must be (N, D): the only product of dout (N, M) and W (D, M) with that shape is dout @ W.T.")
+    @pytest.mark.hint("dx 는 (N, D) 여야 합니다: dout (N, M) 과 W (D, M) 으로 그 모양 (shape) 을 만드는 "
+                      "곱은 dout @ W.T 하나뿐입니다.")
     def test_affine_backward_dx(self, sub):
-        """dx has the shape of x and the right values"""
+        """dx 가 x 와 같은 모양 (shape) 이고 값 (value) 이 맞습니다"""
         (dx, _, _), what = self._grads(sub)
-        assert_close(dx, AFF_DX, f"dx from {what}", **TOLERANCE)
+        assert_close(dx, AFF_DX, f"{what} 의 dx", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("dW = x.T @ dout has the shape of W; db sums dout over the batch: dout.sum(axis=0).")
+    @pytest.mark.hint("dW = x.T @ dout 은 W 와 같은 모양 (shape) 입니다. db 는 dout 을 배치 (batch) 에 대해 "
+                      "더합니다: dout.sum(axis=0).")
     def test_affine_backward_dW_db(self, sub):
-        """dW and db have the shapes of W and b and the right values"""
+        """dW 와 db 가 W, b 와 같은 모양 (shape) 이고 값 (value) 이 맞습니다"""
         (_, dW, db), what = self._grads(sub)
-        assert_close(dW, AFF_DW, f"dW from {what}", **TOLERANCE)
-        assert_close(db, AFF_DB, f"db from {what}", **TOLERANCE)
+        assert_close(dW, AFF_DW, f"{what} 의 dW", **TOLERANCE)
+        assert_close(db, AFF_DB, f"{what} 의 db", **TOLERANCE)
 
 
 @pytest.mark.graded("relu_forward")
 class TestReluForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use np.maximum(0, x) (elementwise), not np.max (which reduces the array).")
+    @pytest.mark.hint("np.max (배열을 값 하나로 줄입니다) 가 아니라 원소별 (elementwise) np.maximum(0, x) 를 쓰세요.")
     def test_relu_forward_values(self, sub):
-        """negatives and 0 become 0, positives stay; the shape is kept"""
+        """음수와 0 은 0 이 되고 양수는 그대로입니다. 모양 (shape) 은 유지됩니다"""
         out, _, what = forward(sub.relu_forward, "relu_forward", RELU_X)
-        assert_close(out, RELU_OUT, f"out of {what}", **TOLERANCE)
+        assert_close(out, RELU_OUT, f"{what} 의 out", **TOLERANCE)
 
 
 @pytest.mark.graded("relu_backward")
 class TestReluBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx = dout where x > 0, else 0 (also 0 at x == 0). Keep x in the cache, not out (out >= 0 is always true).")
+    @pytest.mark.hint("x > 0 인 곳은 dx = dout, 나머지는 0 입니다 (x == 0 에서도 0). cache 에는 out 이 아니라 "
+                      "x 를 넣으세요 (out >= 0 은 항상 참입니다).")
     def test_relu_backward_values(self, sub):
-        """passes dout only where x > 0 (0 at x = 0 and where x < 0)"""
+        """x > 0 인 곳에서만 dout 을 통과시킵니다 (x = 0 과 x < 0 에서는 0)"""
         dx, what = backward(sub, "relu", RELU_X, RELU_DOUT)
         assert_close(dx, RELU_DX, what, **TOLERANCE)
 
@@ -248,21 +253,22 @@ class TestReluBackward:
 @pytest.mark.graded("sigmoid_forward")
 class TestSigmoidForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use exp(-|x|), which never overflows: 1 / (1 + e) where x >= 0, e / (1 + e) where x < 0.")
+    @pytest.mark.hint("절대 넘치지 (overflow) 않는 exp(-|x|) 를 e 라 하면: x >= 0 에서는 1 / (1 + e), "
+                      "x < 0 에서는 e / (1 + e) 입니다.")
     def test_sigmoid_forward_values(self, sub):
-        """right values, finite at x = -1000 and x = 1000, without overflow or a warning"""
+        """값이 맞고, x = -1000 과 x = 1000 에서도 넘침 (overflow) 이나 경고 (warning) 없이 유한 (finite) 합니다"""
         with without_overflow(call("sigmoid_forward", SIG_X)):
             out, _, what = forward(sub.sigmoid_forward, "sigmoid_forward", SIG_X)
-        assert_close(out, SIG_OUT, f"out of {what}", **TOLERANCE)
+        assert_close(out, SIG_OUT, f"{what} 의 out", **TOLERANCE)
 
 
 @pytest.mark.graded("sigmoid_backward")
 class TestSigmoidBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("dx is dout times the local gradient, and sigmoid's local gradient needs only the forward "
-                      "output s: keep s in the cache.")
+    @pytest.mark.hint("dx 는 dout 곱하기 국소 기울기 (local gradient) 입니다. 시그모이드 (sigmoid) 의 국소 기울기는 "
+                      "순전파 출력 (forward output) s 만 있으면 됩니다: cache 에 s 를 넣어 두세요.")
     def test_sigmoid_backward_values(self, sub):
-        """dx = dout * s * (1 - s) at x = -1000, -2, 0, 2, 1000"""
+        """x = -1000, -2, 0, 2, 1000 에서 dx = dout * s * (1 - s) 입니다"""
         dx, what = backward(sub, "sigmoid", SIG_X, SIG_DOUT)
         assert_close(dx, SIG_DX, what, **TOLERANCE)
 
@@ -270,20 +276,20 @@ class TestSigmoidBackward:
 @pytest.mark.graded("tanh_forward")
 class TestTanhForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("np.tanh(x) works elementwise on any shape.")
+    @pytest.mark.hint("np.tanh(x) 는 어떤 모양 (shape) 이든 원소별 (elementwise) 로 계산합니다.")
     def test_tanh_forward_values(self, sub):
-        """right values for x (2, 3) from -2 to 20, shape kept"""
+        """-2 에서 20 까지의 x (2, 3) 에서 값이 맞고 모양 (shape) 이 유지됩니다"""
         out, _, what = forward(sub.tanh_forward, "tanh_forward", TANH_X)
-        assert_close(out, TANH_OUT, f"out of {what}", **TOLERANCE)
+        assert_close(out, TANH_OUT, f"{what} 의 out", **TOLERANCE)
 
 
 @pytest.mark.graded("tanh_backward")
 class TestTanhBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("The local gradient of tanh is written with the forward output out = tanh(x), not with x; "
-                      "multiply it by dout.")
+    @pytest.mark.hint("tanh 의 국소 기울기 (local gradient) 는 x 가 아니라 순전파 출력 (forward output) "
+                      "out = tanh(x) 로 씁니다. 거기에 dout 을 곱하세요.")
     def test_tanh_backward_values(self, sub):
-        """dx = dout * (1 - tanh(x)**2) for x (2, 3) from -2 to 20"""
+        """-2 에서 20 까지의 x (2, 3) 에서 dx = dout * (1 - tanh(x)**2) 입니다"""
         dx, what = backward(sub, "tanh", TANH_X, TANH_DOUT)
         assert_close(dx, TANH_DX, what, **TOLERANCE)
 
@@ -291,17 +297,18 @@ class TestTanhBackward:
 @pytest.mark.graded("softmax")
 class TestSoftmax:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Normalise each row: sum over axis=1 with keepdims=True, so that every row sums to 1.")
+    @pytest.mark.hint("각 행 (row) 을 정규화 (normalise) 하세요: keepdims=True 로 axis=1 에 대해 더하면 "
+                      "모든 행의 합이 1 이 됩니다.")
     def test_softmax_values(self, sub):
-        """a (2, 3) input: each row becomes probabilities summing to 1"""
+        """(2, 3) 입력 (input): 각 행 (row) 이 합이 1 인 확률 (probability) 이 됩니다"""
         z = SM_Z.copy()
         assert_close(sub.softmax(z), SM_P, call("softmax", SM_Z), **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Subtract each row's own maximum before np.exp (keepdims=True keeps it broadcastable): "
-                      "the result is the same, but exp never overflows.")
+    @pytest.mark.hint("np.exp 전에 각 행 (row) 에서 그 행의 최댓값 (maximum) 을 빼세요 (keepdims=True 면 "
+                      "브로드캐스팅 (broadcasting) 됩니다): 결과는 같고, exp 는 절대 넘치지 (overflow) 않습니다.")
     def test_softmax_large_inputs(self, sub):
-        """inputs near 1000 give finite probabilities (the same as for the inputs minus 1000)"""
+        """1000 근처의 입력 (input) 도 유한한 (finite) 확률을 냅니다 (입력에서 1000 을 뺀 것과 같은 값)"""
         z = SM_Z + 1000.0
         assert_close(sub.softmax(z.copy()), SM_P, call("softmax", z), **TOLERANCE)
 
@@ -314,26 +321,26 @@ class TestSoftmaxCrossEntropy:
         return loss, dscores, what
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("loss = -mean(log p[i, y[i]]): average over the N rows, don't sum.")
+    @pytest.mark.hint("loss = -mean(log p[i, y[i]]): N 개의 행 (row) 을 더하지 말고 평균 (mean) 을 내세요.")
     def test_cross_entropy_loss(self, sub):
-        """the mean loss of 4 samples, 3 classes"""
+        """샘플 (sample) 4 개, 클래스 (class) 3 개의 평균 손실 (mean loss)"""
         loss, _, what = self._result(sub, CE_SCORES, CE_Y)
-        assert_close(loss, CE_LOSS, f"loss from {what}", **TOLERANCE)
+        assert_close(loss, CE_LOSS, f"{what} 의 loss", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("dscores = (softmax(scores) - one_hot(y)) / N: subtract 1 at [i, y[i]], then divide by N.")
+    @pytest.mark.hint("dscores = (softmax(scores) - one_hot(y)) / N: [i, y[i]] 에서 1 을 뺀 뒤 N 으로 나누세요.")
     def test_cross_entropy_gradient(self, sub):
-        """dscores = (p - one_hot(y)) / N"""
+        """샘플 (sample) 4 개, 클래스 (class) 3 개의 기울기 (gradient) dscores = (p - one_hot(y)) / N"""
         _, dscores, what = self._result(sub, CE_SCORES, CE_Y)
-        assert_close(dscores, CE_DSCORES, f"dscores from {what}", **TOLERANCE)
+        assert_close(dscores, CE_DSCORES, f"{what} 의 dscores", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Equal scores give p = 1/C for every class, so the loss is exactly ln(C).")
+    @pytest.mark.hint("점수 (score) 가 모두 같으면 모든 클래스 (class) 에서 p = 1/C 이므로 손실 (loss) 은 정확히 ln(C) 입니다.")
     def test_cross_entropy_uniform(self, sub):
-        """equal scores (3 samples, 5 classes) give a loss of ln(5)"""
+        """모두 같은 점수 (score) (샘플 3 개, 클래스 5 개) 의 손실 (loss) 은 ln(5) 입니다"""
         scores, y = np.zeros((3, 5)), np.array([0, 4, 2])
         loss, _, what = self._result(sub, scores, y)
-        assert_close(loss, math.log(5), f"loss from {what}", **TOLERANCE)
+        assert_close(loss, math.log(5), f"{what} 의 loss", **TOLERANCE)
 
 
 def cube_sum(x):
@@ -342,70 +349,74 @@ def cube_sum(x):
 
 def cube_call(**kwargs) -> str:
     extra = "".join(f", {k}={v}" for k, v in kwargs.items())
-    return f"numerical_gradient(f, x{extra}) with f(x) = sum(x**3), x = {show(NG_X, details=False)}"
+    return f"f(x) = sum(x**3), x = {show(NG_X, details=False)} 일 때 numerical_gradient(f, x{extra})"
 
 
 @pytest.mark.graded("numerical_gradient")
 class TestNumericalGradient:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Centred difference: (f(x + h e_i) - f(x - h e_i)) / (2 h) for every element i "
-                      "(a one-sided difference is off by about h).")
+    @pytest.mark.hint("중앙 차분 (centred difference): 모든 원소 (element) i 에 대해 (f(x + h e_i) - f(x - h e_i)) / (2 h) "
+                      "입니다 (한쪽 차분 (one-sided difference) 은 약 h 만큼 어긋납니다).")
     def test_numerical_gradient_centred(self, sub):
-        """f(x) = sum(x**3) on a (2, 3) array gives 3 x**2 (centred difference)"""
+        """(2, 3) 배열 (array) 에서 f(x) = sum(x**3) 이면 3 x**2 입니다 (중앙 차분, centred difference)"""
         x = NG_X.copy()
         got = sub.numerical_gradient(cube_sum, x)
         assert_close(got, 3 * NG_X ** 2 + 1e-10, cube_call(), **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use the h you are given: for f = sum(x**3) a centred difference gives exactly 3 x**2 + h**2.")
+    @pytest.mark.hint("인자로 받은 h 를 쓰세요: f = sum(x**3) 의 중앙 차분 (centred difference) 은 정확히 3 x**2 + h**2 입니다.")
     def test_numerical_gradient_uses_h(self, sub):
-        """uses its h argument: h = 0.1 gives 3 x**2 + 0.01 for f(x) = sum(x**3)"""
+        """인자 (argument) h 를 씁니다: f(x) = sum(x**3) 에서 h = 0.1 이면 3 x**2 + 0.01 입니다"""
         x = NG_X.copy()
         got = sub.numerical_gradient(cube_sum, x, h=0.1)
         assert_close(got, 3 * NG_X ** 2 + 0.01, cube_call(h=0.1), rtol=1e-9, atol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Save old = x[ix], then set x[ix] = old + h, then old - h, and finally x[ix] = old again.")
+    @pytest.mark.hint("old = x[ix] 를 저장하고, x[ix] = old + h, 다음에 old - h 로 바꾼 뒤, 마지막에 다시 x[ix] = old 로 "
+                      "되돌리세요.")
     def test_numerical_gradient_restores_x(self, sub):
-        """leaves x as it was (and returns the right gradient, f(x) = sum(x**3))"""
+        """x 를 처음 그대로 둡니다 (그리고 올바른 기울기 (gradient) 를 돌려줍니다, f(x) = sum(x**3))"""
         x = NG_X.copy()
         got = sub.numerical_gradient(cube_sum, x)
         assert_close(got, 3 * NG_X ** 2 + 1e-10, cube_call(), **TOLERANCE)
-        assert_close(x, NG_X, f"x after {cube_call()}", rtol=1e-12, atol=1e-15)
+        assert_close(x, NG_X, f"{cube_call()} 호출 후의 x", rtol=1e-12, atol=1e-15)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The default step is the one in the signature, h=1e-5: for f = sum(x**3) at x = 0 a centred "
-                      "difference gives exactly h**2.")
+    @pytest.mark.hint("기본 간격 (default step) 은 함수 정의 (signature) 에 있는 h=1e-5 입니다: f = sum(x**3) 의 "
+                      "x = 0 에서 중앙 차분 (centred difference) 은 정확히 h**2 입니다.")
     def test_numerical_gradient_default_h(self, sub):
-        """without h, uses the default h = 1e-5: f(x) = sum(x**3) at x = 0 (2, 3) gives h**2 = 1e-10"""
+        """h 없이 부르면 기본값 (default) h = 1e-5 를 씁니다: x = 0 (2, 3) 에서 f(x) = sum(x**3) 이면 h**2 = 1e-10"""
         x = np.zeros((2, 3))
         got = sub.numerical_gradient(cube_sum, x)
-        assert_close(got, np.full((2, 3), 1e-10), "numerical_gradient(f, x) with f(x) = sum(x**3), x = zeros (2, 3)",
+        assert_close(got, np.full((2, 3), 1e-10), "f(x) = sum(x**3), x = zeros (2, 3) 일 때 numerical_gradient(f, x)",
                      rtol=1e-6, atol=0)
 
 
 @pytest.mark.graded("rel_error")
 class TestRelError:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Divide elementwise by np.maximum(1e-8, |a| + |b|), then take the max (not the mean).")
+    @pytest.mark.hint("원소별 (elementwise) 로 np.maximum(1e-8, |a| + |b|) 로 나눈 뒤, 평균 (mean) 이 아니라 "
+                      "최댓값 (max) 을 고르세요.")
     def test_rel_error_max(self, sub):
-        """is the largest elementwise relative error, not the mean"""
+        """평균 (mean) 이 아니라 원소별 상대 오차 (relative error) 의 최댓값 (max) 입니다"""
         a, b = np.array([1.0, 1.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0, 3.0])
         assert_close(sub.rel_error(a, b), 0.5, call("rel_error", a, b), **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The denominator is np.maximum(1e-8, |a| + |b|): elements that are 0 in both arrays give 0, not nan.")
+    @pytest.mark.hint("분모 (denominator) 는 np.maximum(1e-8, |a| + |b|) 입니다: 두 배열 (array) 에서 모두 0 인 원소는 "
+                      "nan 이 아니라 0 이 됩니다.")
     def test_rel_error_floor(self, sub):
-        """uses the 1e-8 floor: zeros give 0, tiny values are measured against 1e-8"""
+        """1e-8 하한 (floor) 을 씁니다: 0 끼리는 0 이고, 아주 작은 값은 1e-8 에 대해 잽니다"""
         zeros = np.zeros((2, 3))
         assert_close(sub.rel_error(zeros, zeros.copy()), 0.0, call("rel_error", zeros, zeros), **TOLERANCE)
         a, b = np.array([0.0, 1e-9]), np.array([0.0, 3e-9])
         assert_close(sub.rel_error(a, b), 0.2, "rel_error(a=[0, 1e-9], b=[0, 3e-9])", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("a and b may be plain numbers too: np.asarray turns a number into an array NumPy can work with.")
+    @pytest.mark.hint("a 와 b 는 그냥 숫자 (number) 일 수도 있습니다: np.asarray 는 숫자를 NumPy 가 다룰 수 있는 "
+                      "배열 (array) 로 바꿉니다.")
     def test_rel_error_numbers(self, sub):
-        """plain numbers: rel_error(1.0, 3.0) = 0.5 and rel_error(-2.0, -2.0) = 0"""
+        """그냥 숫자 (number): rel_error(1.0, 3.0) = 0.5, rel_error(-2.0, -2.0) = 0"""
         assert_close(sub.rel_error(1.0, 3.0), 0.5, "rel_error(1.0, 3.0)", **TOLERANCE)
         assert_close(sub.rel_error(-2.0, -2.0), 0.0, "rel_error(-2.0, -2.0)", **TOLERANCE)
 
@@ -413,14 +424,14 @@ class TestRelError:
 @pytest.mark.graded("TwoLayerNet")
 class TestTwoLayerNet:
     @pytest.mark.points(1)
-    @pytest.mark.hint('params needs the keys "W1", "b1", "W2", "b2": W1 (input_dim, hidden_dim), '
-                      'W2 (hidden_dim, output_dim), biases zero.')
+    @pytest.mark.hint('params 에는 키 (key) "W1", "b1", "W2", "b2" 가 있어야 합니다: W1 (input_dim, hidden_dim), '
+                      'W2 (hidden_dim, output_dim), 편향 (bias) 은 0 입니다.')
     def test_net_params(self, sub):
-        """params has W1 (4, 5), b1 (5,), W2 (5, 3), b2 (3,), biases zero"""
+        """params 에 W1 (4, 5), b1 (5,), W2 (5, 3), b2 (3,) 가 있고 편향 (bias) 은 0 입니다"""
         net = sub.TwoLayerNet(4, 5, 3)
         params = net.params
         if not isinstance(params, dict) or set(params) != {"W1", "b1", "W2", "b2"}:
-            raise Mismatch("TwoLayerNet(4, 5, 3).params", 'should be a dict with the keys "W1", "b1", "W2", "b2"',
+            raise Mismatch("TwoLayerNet(4, 5, 3).params", '키 (key) "W1", "b1", "W2", "b2" 를 가진 딕셔너리 (dict) 여야 합니다',
                            received=sorted(params) if isinstance(params, dict) else params)
         for key, shape in {"W1": (4, 5), "b1": (5,), "W2": (5, 3), "b2": (3,)}.items():
             assert_shape(params[key], shape, f'TwoLayerNet(4, 5, 3).params["{key}"]')
@@ -428,47 +439,48 @@ class TestTwoLayerNet:
             assert_close(params[key], np.zeros_like(params[key]), f'TwoLayerNet(4, 5, 3).params["{key}"]')
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Make rng = np.random.default_rng(seed) and draw W1, then W2, from it with "
-                      "rng.standard_normal, times weight_scale.")
+    @pytest.mark.hint("rng = np.random.default_rng(seed) 를 만들고, 그 rng 의 rng.standard_normal 로 W1, 다음에 W2 를 "
+                      "뽑아 weight_scale 을 곱하세요.")
     def test_net_seeded(self, sub):
-        """the same seed gives the same weights, another seed other weights; scale = weight_scale"""
+        """같은 시드 (seed) 는 같은 가중치 (weight), 다른 시드는 다른 가중치를 줍니다. 크기 (scale) = weight_scale"""
         first, again = sub.TwoLayerNet(20, 30, 10, seed=3), sub.TwoLayerNet(20, 30, 10, seed=3)
         for key in ("W1", "W2"):
             assert_close(again.params[key], first.params[key],
-                         f'params["{key}"] of a second TwoLayerNet(20, 30, 10, seed=3)', rtol=0)
+                         f'두 번째 TwoLayerNet(20, 30, 10, seed=3) 의 params["{key}"]', rtol=0)
         other = sub.TwoLayerNet(20, 30, 10, seed=4)
         if np.allclose(other.params["W1"], first.params["W1"]):
-            raise Mismatch('params["W1"] of TwoLayerNet(20, 30, 10, seed=4)', "is the same as with seed=3; "
-                           "the seed should decide the weights")
+            raise Mismatch('TwoLayerNet(20, 30, 10, seed=4) 의 params["W1"]', "seed=3 일 때와 같습니다: "
+                           "시드 (seed) 가 가중치 (weight) 를 정해야 합니다")
         std = float(np.std(sub.TwoLayerNet(20, 30, 10, weight_scale=0.5).params["W1"]))
         if not 0.4 < std < 0.6:
-            raise Mismatch('np.std(params["W1"]) of TwoLayerNet(20, 30, 10, weight_scale=0.5)',
-                           "should be about weight_scale", expected=0.5, received=std, tolerance="0.4 to 0.6")
+            raise Mismatch('TwoLayerNet(20, 30, 10, weight_scale=0.5) 의 np.std(params["W1"])',
+                           "weight_scale 과 비슷해야 합니다", expected=0.5, received=std, tolerance="0.4 ~ 0.6")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Without y, return the scores of affine -> ReLU -> affine (no softmax), "
-                      "computed from self.params.")
+    @pytest.mark.hint("y 가 없으면 self.params 로 계산한 affine -> ReLU -> affine 의 점수 (scores) 를 "
+                      "돌려주세요 (softmax 없이).")
     def test_net_scores(self, sub):
-        """loss(X) without y gives the scores (3, 2) of affine - ReLU - affine"""
+        """y 없이 부른 loss(X) 는 affine - ReLU - affine 의 점수 (scores) (3, 2) 를 돌려줍니다"""
         with running(sub, "affine_forward", "relu_forward"):
             net = fixed_net(sub)
-            assert_close(net.loss(NET_X.copy()), NET_SCORES, "scores = net.loss(X) for the fixed net", **TOLERANCE)
+            assert_close(net.loss(NET_X.copy()), NET_SCORES, "고정된 신경망 (fixed net) 으로 계산한 scores = net.loss(X)", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("With y: loss from softmax_cross_entropy(scores, y), then affine_backward, relu_backward, "
-                      "affine_backward in reverse order; grads has the keys of params.")
+    @pytest.mark.hint("y 가 있으면: softmax_cross_entropy(scores, y) 로 손실 (loss) 을 구하고, 거꾸로 (reverse order) "
+                      "affine_backward, relu_backward, affine_backward 를 부르세요. grads 는 params 와 같은 키 (key) 를 "
+                      "가집니다.")
     def test_net_loss_and_grads(self, sub):
-        """loss(X, y) gives the loss and the gradient of every parameter"""
+        """loss(X, y) 는 손실 (loss) 과 모든 파라미터 (parameter) 의 기울기 (gradient) 를 돌려줍니다"""
         with running(sub, *NET_PARTS):
             net = fixed_net(sub)
-            what = "net.loss(X, y) for the fixed net"
+            what = "고정된 신경망 (fixed net) 으로 부른 net.loss(X, y)"
             loss, grads = unpack(net.loss(NET_X.copy(), NET_Y.copy()), ("loss", "grads"), what)
-            assert_close(loss, NET_LOSS, f"loss from {what}", **TOLERANCE)
+            assert_close(loss, NET_LOSS, f"{what} 의 loss", **TOLERANCE)
             if not isinstance(grads, dict) or set(grads) != set(NET_GRADS):
-                raise Mismatch(f"grads from {what}", 'should be a dict with the keys "W1", "b1", "W2", "b2"',
+                raise Mismatch(f"{what} 의 grads", '키 (key) "W1", "b1", "W2", "b2" 를 가진 딕셔너리 (dict) 여야 합니다',
                                received=sorted(grads) if isinstance(grads, dict) else grads)
             for key, expected in NET_GRADS.items():
-                assert_close(grads[key], expected, f'grads["{key}"] from {what}', **TOLERANCE)
+                assert_close(grads[key], expected, f'{what} 의 grads["{key}"]', **TOLERANCE)
 
 
 @pytest.mark.graded("sgd_step")
@@ -481,20 +493,21 @@ class TestSgdStep:
         return params, arrays
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("params[k] -= lr * grads[k] for every key (minus: go down the gradient).")
+    @pytest.mark.hint("모든 키 (key) 에 대해 params[k] -= lr * grads[k] 입니다 (빼기: 기울기 (gradient) 를 따라 내려갑니다).")
     def test_sgd_step_values(self, sub):
-        """params[k] becomes params[k] - lr * grads[k]"""
+        """params[k] 가 params[k] - lr * grads[k] 로 바뀝니다"""
         params, _ = self._step(sub)
-        assert_close(params["W"], [[0.0, 2.0], [4.0, 3.5]], 'params["W"] after sgd_step(params, grads, lr=0.1)')
-        assert_close(params["b"], [0.4, -0.7], 'params["b"] after sgd_step(params, grads, lr=0.1)')
+        assert_close(params["W"], [[0.0, 2.0], [4.0, 3.5]], 'sgd_step(params, grads, lr=0.1) 후의 params["W"]')
+        assert_close(params["b"], [0.4, -0.7], 'sgd_step(params, grads, lr=0.1) 후의 params["b"]')
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Update the arrays in place with -=, so that whoever holds them (the network) sees the change.")
+    @pytest.mark.hint("-= 로 배열 (array) 을 제자리에서 (in place) 갱신하세요. 그래야 그 배열을 가진 쪽 (신경망, network) 이 "
+                      "바뀐 값을 봅니다.")
     def test_sgd_step_in_place(self, sub):
-        """changes the arrays themselves (in place), not just the dict"""
+        """딕셔너리 (dict) 만이 아니라 배열 (array) 자체를 제자리에서 (in place) 바꿉니다"""
         _, arrays = self._step(sub)
         assert_close(arrays["W"], [[0.0, 2.0], [4.0, 3.5]],
-                     'the array that was params["W"] before sgd_step(params, grads, lr=0.1)')
+                     'sgd_step(params, grads, lr=0.1) 전에 params["W"] 였던 배열 (array)')
 
 
 class RecordingNet:
@@ -521,7 +534,7 @@ def record_training(sub, n=10, batch_size=4, epochs=2, seed=0, lr=0.5, default_s
     kwargs = dict(lr=lr, epochs=epochs, batch_size=batch_size) | ({} if default_seed else dict(seed=seed))
     with running(sub, "sgd_step"):
         losses = sub.train(net, X, y, **kwargs)
-    return net, losses, f"train(net, X, y, {', '.join(f'{k}={v}' for k, v in kwargs.items())}) with N = {n}"
+    return net, losses, f"N = {n} 일 때 train(net, X, y, {', '.join(f'{k}={v}' for k, v in kwargs.items())})"
 
 
 def assert_order(sub, net, seed, what):
@@ -529,76 +542,81 @@ def assert_order(sub, net, seed, what):
     expected = np.array(ORDERS[seed])
     got = np.concatenate(net.batches) if net.batches else np.array([], dtype=int)
     if got.shape != expected.shape:
-        raise Mismatch(f"samples seen by net.loss during {what}", f"expected every sample once per epoch "
-                       f"({expected.size} in 2 epochs), got {got.size}", expected=expected, received=got)
-    assert_equal(got, expected, f"order of the samples during {what}")
+        raise Mismatch(f"{what} 동안 net.loss 가 본 샘플 (sample)", f"에포크 (epoch) 마다 모든 샘플을 한 번씩 "
+                       f"봐야 하는데 (2 에포크에 {expected.size} 개), {got.size} 개를 봤습니다",
+                       expected=expected, received=got)
+    assert_equal(got, expected, f"{what} 동안의 샘플 순서 (order)")
 
 
 @pytest.mark.graded("train")
 class TestTrain:
     @pytest.mark.points(1)
-    @pytest.mark.hint("A batch starts at start = 0, batch_size, 2*batch_size, ... while start < N; keep the last, "
-                      "smaller batch (10 samples in batches of 4 are 4 + 4 + 2) and call sgd_step after each one.")
+    @pytest.mark.hint("배치 (batch) 는 start < N 인 동안 start = 0, batch_size, 2*batch_size, ... 에서 시작합니다. "
+                      "마지막의 작은 배치도 버리지 마세요 (샘플 10 개를 4 개씩 나누면 4 + 4 + 2). "
+                      "배치마다 sgd_step 을 부르세요.")
     def test_train_batches(self, sub):
-        """10 samples, batch_size 4: batches of 4, 4 and 2 in each epoch, sgd_step after each"""
+        """샘플 (sample) 10 개, batch_size 4: 에포크 (epoch) 마다 4, 4, 2 개의 배치 (batch), 배치마다 sgd_step"""
         net, _, what = record_training(sub)
         sizes = [len(b) for b in net.batches]
         if sizes != [4, 4, 2, 4, 4, 2]:
-            raise Mismatch(f"batch sizes seen by net.loss during {what}", "wrong batches (2 epochs of 4 + 4 + 2)",
+            raise Mismatch(f"{what} 동안 net.loss 가 본 배치 크기 (batch size)",
+                           "배치 (batch) 가 틀렸습니다 (2 에포크 (epoch), 에포크마다 4 + 4 + 2)",
                            expected=[4, 4, 2, 4, 4, 2], received=sizes)
         with running(sub, "sgd_step"):
-            assert_close(net.params["w"], [-0.5 * 6], f'net.params["w"] after {what} (each step subtracts lr * 1)')
+            assert_close(net.params["w"], [-0.5 * 6], f'{what} 후의 net.params["w"] (갱신 (step) 마다 lr * 1 을 뺍니다)')
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Make rng = np.random.default_rng(seed) once, before the first epoch, and take "
-                      "order = rng.permutation(N) at the start of every epoch.")
+    @pytest.mark.hint("첫 에포크 (epoch) 전에 rng = np.random.default_rng(seed) 를 한 번만 만들고, "
+                      "에포크마다 시작할 때 order = rng.permutation(N) 을 구하세요.")
     def test_train_shuffles(self, sub):
-        """visits the samples in rng.permutation(N) order, a fresh permutation each epoch (seed=5)"""
+        """샘플 (sample) 을 rng.permutation(N) 순서로 보고, 에포크 (epoch) 마다 새 순열 (permutation) 을 씁니다 (seed=5)"""
         net, _, what = record_training(sub, seed=5)
         assert_order(sub, net, 5, what)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The default seed is the one in the signature, seed=0: called without seed, train must "
-                      "shuffle exactly as with seed=0.")
+    @pytest.mark.hint("기본 시드 (default seed) 는 함수 정의 (signature) 에 있는 seed=0 입니다: seed 없이 부르면 "
+                      "train 은 seed=0 일 때와 똑같이 섞어야 (shuffle) 합니다.")
     def test_train_default_seed(self, sub):
-        """without seed, shuffles as with the default seed=0"""
+        """seed 없이 부르면 기본값 (default) seed=0 일 때와 똑같이 섞습니다 (shuffle)"""
         net, _, what = record_training(sub, default_seed=True)
-        assert_order(sub, net, 0, f"{what} (default seed=0)")
+        assert_order(sub, net, 0, f"{what} (기본값 (default) seed=0)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Return a list with one float per epoch: np.mean of that epoch's mini-batch losses.")
+    @pytest.mark.hint("에포크 (epoch) 마다 실수 (float) 하나를 담은 리스트 (list) 를 돌려주세요: 그 에포크의 "
+                      "미니배치 손실 (mini-batch loss) 들의 np.mean 입니다.")
     def test_train_epoch_losses(self, sub):
-        """returns one loss per epoch: the mean of the mini-batch losses"""
+        """에포크 (epoch) 마다 손실 (loss) 하나를 돌려줍니다: 미니배치 손실 (mini-batch loss) 들의 평균 (mean)"""
         _, losses, what = record_training(sub, epochs=3)
         if not isinstance(losses, list):
-            raise Mismatch(f"value returned by {what}", "should be a list", received=losses)
-        assert_close(losses, [10 / 3] * 3, f"epoch losses from {what} (batch losses 4, 4, 2)", **TOLERANCE)
+            raise Mismatch(f"{what} 의 반환값 (return value)", "리스트 (list) 여야 합니다", received=losses)
+        assert_close(losses, [10 / 3] * 3, f"{what} 의 에포크 손실 (epoch loss) (배치 손실 4, 4, 2)", **TOLERANCE)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Index with the shuffled order (X[idx], y[idx]) instead of shuffling X and y in place.")
+    @pytest.mark.hint("X 와 y 를 제자리에서 (in place) 섞지 말고, 섞은 순서로 인덱싱 (indexing) 하세요 (X[idx], y[idx]).")
     def test_train_keeps_data(self, sub):
-        """leaves X and y unchanged (and trains on every sample: batches of 3, 3, 3, 1 give epoch losses 2.5)"""
+        """X 와 y 를 바꾸지 않습니다 (그리고 모든 샘플 (sample) 로 학습합니다: 배치 3, 3, 3, 1 이면 에포크 손실 (epoch loss) 2.5)"""
         X, y = np.arange(10, dtype=float).reshape(10, 1), np.arange(10)
         net = RecordingNet()
-        what = "train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1) with N = 10"
+        what = "N = 10 일 때 train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1)"
         with running(sub, "sgd_step"):
             losses = sub.train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1)
-        assert_close(losses, [2.5, 2.5], f"epoch losses from {what} (batch losses 3, 3, 3, 1)", **TOLERANCE)
+        assert_close(losses, [2.5, 2.5], f"{what} 의 에포크 손실 (epoch loss) (배치 손실 3, 3, 3, 1)", **TOLERANCE)
         seen = np.sort(np.concatenate(net.batches)) if net.batches else np.array([], dtype=int)
-        assert_equal(seen, np.repeat(np.arange(10), 2), f"labels seen by net.loss during {what}, sorted")
-        assert_equal(X, np.arange(10, dtype=float).reshape(10, 1), "X after train")
-        assert_equal(y, np.arange(10), "y after train")
+        assert_equal(seen, np.repeat(np.arange(10), 2), f"{what} 동안 net.loss 가 본 레이블 (label), 정렬 (sorted)")
+        assert_equal(X, np.arange(10, dtype=float).reshape(10, 1), "train 후의 X")
+        assert_equal(y, np.arange(10), "train 후의 y")
 
     @pytest.mark.points(2)
     @pytest.mark.timeout(30)
-    @pytest.mark.hint("As in section 12, this trains your TwoLayerNet with your train (and sgd_step): "
-                      "make their other checks pass first; the budget is lr 0.5, 200 epochs, batch_size 4, seed 0.")
+    @pytest.mark.hint("12 절 (section 12) 처럼, 이 검사 (check) 는 여러분의 train (과 sgd_step) 으로 여러분의 "
+                      "TwoLayerNet 을 학습합니다: 먼저 그 함수들의 다른 검사를 통과시키세요. 예산 (budget) 은 "
+                      "lr 0.5, 200 에포크 (epoch), batch_size 4, seed 0 입니다.")
     def test_train_xor(self, sub):
-        """trains your TwoLayerNet(2, 32, 2, weight_scale=1.0) on XOR with the stated budget: all 4 inputs right"""
+        """정해진 예산 (budget) 으로 여러분의 TwoLayerNet(2, 32, 2, weight_scale=1.0) 을 XOR 에 학습하면 입력 (input) 4 개가 모두 맞습니다"""
         b = XOR_BUDGET
         with running(sub, "TwoLayerNet", "sgd_step"):
             net = sub.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
             sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"],
                       seed=0)
             predictions = np.asarray(net.loss(XOR_X.copy())).argmax(axis=1)
-            assert_equal(predictions, XOR_Y, "net.loss(XOR_X).argmax(axis=1) after training on XOR")
+            assert_equal(predictions, XOR_Y, "XOR 학습 후의 net.loss(XOR_X).argmax(axis=1)")

@@ -21,26 +21,27 @@ pytestmark = pytest.mark.hidden
 @pytest.mark.graded("load_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("Read MNIST_PATH first, then Keras's cache, then the bundled digits, each time load_mnist() "
-                  "is called.")
+@pytest.mark.hint("load_mnist() 를 부를 때마다 MNIST_PATH, 그다음 Keras 캐시 (cache), 그다음 묶음 숫자 "
+                  "(bundled digits) 의 순서로 찾으세요.")
 def test_resolution_order(sub, ref, monkeypatch, tmp_path):
-    """MNIST_PATH wins over Keras's cache, the cache over the bundled digits"""
+    """MNIST_PATH 가 Keras 캐시 (cache) 보다, 캐시가 묶음 숫자 (bundled digits) 보다 먼저"""
     given, cached = small_split(11, 7, 3), small_split(12, 5, 2)
     path = write_mnist_npz(tmp_path / "given.npz", *given)
     point_data_at(monkeypatch, tmp_path, mnist_path=path, cache_split=cached)
-    check_loaded(sub, given[0], given[1], "load_mnist() with both MNIST_PATH and a Keras cache")
+    check_loaded(sub, given[0], given[1], "load_mnist() (MNIST_PATH 와 Keras 캐시 (cache) 가 모두 있음)")
     monkeypatch.delenv("MNIST_PATH")
     x, y = ref.load_mnist()
-    assert_equal(len(x), 5, "images in the reference's answer (the cache)")
-    check_loaded(sub, x, y, "load_mnist() with a Keras cache and no MNIST_PATH")
+    assert_equal(len(x), 5, "참고 답안 (reference) 이 돌려준 이미지 수 (캐시 (cache))")
+    check_loaded(sub, x, y, "load_mnist() (Keras 캐시 (cache) 만 있고 MNIST_PATH 없음)")
 
 
 @pytest.mark.graded("load_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("Any size of split, IDX files gzipped or not: return the training split, unchanged.")
+@pytest.mark.hint("데이터가 몇 장이든, IDX 파일이 gzip 되었든 아니든: 훈련 데이터 (training split) 를 바꾸지 말고 "
+                  "돌려주세요.")
 def test_random_files(sub, ref, monkeypatch, tmp_path):
-    """random npz files and plain IDX folders give the same as the reference"""
+    """무작위 npz 파일과 IDX 폴더 (folder) (gzip 된 것과 안 된 것): 참고 답안 (reference) 과 같음"""
     rng = np.random.default_rng(2031)
     for case in range(3):
         split = small_split(int(rng.integers(1 << 30)), int(rng.integers(1, 30)), int(rng.integers(1, 10)))
@@ -49,44 +50,48 @@ def test_random_files(sub, ref, monkeypatch, tmp_path):
         for target in (npz, folder):
             point_data_at(monkeypatch, tmp_path, mnist_path=target)
             x, y = ref.load_mnist()
-            check_loaded(sub, x, y, f"load_mnist() with MNIST_PATH naming a {'folder' if target == folder else 'file'}")
+            kind = "폴더 (folder)" if target == folder else "파일 (file)"
+            check_loaded(sub, x, y, f"load_mnist() (MNIST_PATH: {kind})")
 
 
 @pytest.mark.graded("build_model")
 @pytest.mark.points(1)
 @pytest.mark.timeout(KERAS_TIMEOUT)
-@pytest.mark.hint("Create the layers and the model inside build_model(), so each call gives a new, untrained model.")
+@pytest.mark.hint("층 (layer) 과 모델을 build_model() 안에서 만드세요. 그래야 부를 때마다 학습되지 않은 새 모델이 "
+                  "나옵니다.")
 def test_new_model_each_call(sub):
-    """each call returns a new model that shares no layer with the previous one"""
+    """부를 때마다 새 모델: 앞 모델과 함께 쓰는 층 (layer) 이 없음"""
     first = built_model(sub.build_model)
     second = built_model(sub.build_model)
     shared = {id(layer) for layer in first.layers} & {id(layer) for layer in second.layers}
     if first is second or shared:
-        raise Mismatch("two build_model() calls", "returned the same model or shared layers")
+        raise Mismatch("build_model() 두 번 호출", "같은 모델을 돌려주었거나 층 (layer) 을 함께 씁니다")
 
 
 @pytest.mark.graded("train_model")
 @pytest.mark.points(1)
 @pytest.mark.timeout(KERAS_TIMEOUT)
-@pytest.mark.hint("Fit on all the images you are given in every epoch (a validation_split of up to 20% is fine).")
+@pytest.mark.hint("에포크 (epoch) 마다 받은 이미지 전부로 학습 (fit) 하세요 (validation_split 은 20% 까지 "
+                  "괜찮습니다).")
 def test_trains_on_the_given_images(sub):
-    """every epoch sees at least 80% of the given images"""
+    """에포크 (epoch) 마다 받은 이미지의 80% 이상을 봄"""
     model = tiny_model(seed=2, watch=True)
     x, y = sample_images(100, offset=1000)
-    history = history_of(sub, model, x, y, "train_model(model, x_train, y_train) with 100 images")
+    history = history_of(sub, model, x, y, "train_model(model, x_train, y_train) (이미지 100 장)")
     epochs = len(history.history["loss"])
     per_epoch = model.watch.images / epochs
     if per_epoch < 0.8 * len(x):
-        raise Mismatch("images the model saw per epoch", "too few: train on the x_train you were given",
-                       expected=f">= {0.8 * len(x):.0f} of {len(x)}", received=per_epoch)
+        raise Mismatch("에포크 (epoch) 마다 모델이 본 이미지 수", "너무 적습니다: 받은 x_train 으로 학습시키세요",
+                       expected=f">= {0.8 * len(x):.0f} ({len(x)} 장 중)", received=per_epoch)
 
 
 TIER_HINTS = (
-    "The model must reach the first tier on digits it never saw: Rescaling inside, softmax output, "
-    "raw images in train_model, several epochs.",
-    "Try convolutions (Conv2D + MaxPooling2D) instead of only Dense layers, and Dropout against overfitting.",
-    "A small CNN with Dropout and data augmentation (RandomTranslation), trained for 10-16 epochs with a "
-    "shrinking learning rate, reaches this tier within the time budget.",
+    "본 적 없는 숫자에서 첫 기준 (tier) 에 닿아야 합니다: 모델 안의 Rescaling, softmax 출력, train_model 에는 "
+    "날것 (raw) 이미지, 여러 에포크 (epoch).",
+    "Dense 층만 쓰지 말고 합성곱 (convolution) (Conv2D + MaxPooling2D) 을 써 보고, 과대적합 (overfitting) 을 막는 "
+    "Dropout 도 넣어 보세요.",
+    "Dropout 과 데이터 증강 (data augmentation) (RandomTranslation) 이 있는 작은 CNN 을 줄어드는 학습률 (learning "
+    "rate) 로 10-16 에포크 (epoch) 학습시키면 시간 제한 (time budget) 안에 이 기준 (tier) 에 닿습니다.",
 )
 
 
@@ -99,10 +104,11 @@ def _tier_check(tier_index: int, threshold: float):
         graded, data = graded_model(sub)
         test = graded.test
         if test.accuracy < threshold:
-            raise Mismatch(f"the hidden test split ({data.source})", f"accuracy below {percent(threshold)}\n"
+            raise Mismatch(f"숨겨진 테스트 데이터 (hidden test split) ({data.source})",
+                           f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n"
                            + test.report() + "\n" + training_summary(graded, data))
 
-    check.__doc__ = f"accuracy on the hidden test split at least {percent(threshold)}"
+    check.__doc__ = f"숨겨진 테스트 데이터 (hidden test split) 정확도 (accuracy) {percent(threshold)} 이상"
     check.__name__ = f"test_test_tier_{tier_index + 1}"
     return check
 

@@ -45,16 +45,17 @@ def check_loaded(sub, x_expected, y_expected, what: str) -> None:
     """``load_mnist()`` returns exactly (x_expected, y_expected): a pair, raw uint8 images, integer labels."""
     out = sub.load_mnist()
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Mismatch(what, "expected a pair (x_train, y_train)", received=out)
+        raise Mismatch(what, "두 값의 쌍 (pair) (x_train, y_train) 을 돌려줘야 합니다", received=out)
     x, y = out
-    x = assert_shape(x, x_expected.shape, f"x_train from {what}")
+    x = assert_shape(x, x_expected.shape, f"{what} 의 x_train")
     if x.dtype != np.uint8:
-        raise Mismatch(f"x_train from {what}", f"expected the raw images, dtype uint8 with values 0-255, "
-                       f"got dtype {x.dtype} (don't scale or convert them here)", received=x)
-    y = assert_shape(y, y_expected.shape, f"y_train from {what}")
-    assert_integer(y, f"y_train from {what}")
-    assert_equal(x, x_expected, f"x_train from {what}")
-    assert_equal(y.astype(np.int64), y_expected.astype(np.int64), f"y_train from {what}")
+        raise Mismatch(f"{what} 의 x_train", f"날것 (raw) 그대로의 이미지, 곧 값이 0-255 인 자료형 (dtype) uint8 "
+                       f"이어야 하는데 {x.dtype} 입니다 (여기서는 스케일링 (scaling) 이나 변환을 하지 마세요)",
+                       received=x)
+    y = assert_shape(y, y_expected.shape, f"{what} 의 y_train")
+    assert_integer(y, f"{what} 의 y_train")
+    assert_equal(x, x_expected, f"{what} 의 x_train")
+    assert_equal(y.astype(np.int64), y_expected.astype(np.int64), f"{what} 의 y_train")
 
 
 def built_model(build):
@@ -62,7 +63,7 @@ def built_model(build):
     keras = keras_module()
     model = build()
     if not isinstance(model, keras.Model):
-        raise Mismatch("build_model()", "expected a Keras model (keras.Sequential([...]))",
+        raise Mismatch("build_model()", "Keras 모델 (keras.Sequential([...])) 을 돌려줘야 합니다",
                        received=type(model).__name__)
     return model
 
@@ -73,13 +74,13 @@ def probabilities(model, images: np.ndarray, what: str) -> np.ndarray:
         out = np.asarray(model.predict(images, verbose=0), dtype=float)
     except Exception as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise Mismatch(what, f"the model cannot take raw images of shape {images.shape} (uint8 0-255): "
-                       f"{type(error).__name__}: {first[:200]}") from None
-    assert_shape(out, (len(images), 10), f"the output of {what}")
+        raise Mismatch(what, f"모델이 모양 (shape) {images.shape} 의 날것 (raw) 이미지 (uint8 0-255) 를 받지 "
+                       f"못합니다: {type(error).__name__}: {first[:200]}") from None
+    assert_shape(out, (len(images), 10), f"{what} 의 출력 (output)")
     if np.any(out < 0) or not np.allclose(out.sum(axis=1), 1.0, rtol=1e-5, atol=1e-5):
-        raise Mismatch(f"the output of {what}", "is not 10 probabilities per image (non-negative, summing "
-                       "to 1): end with Dense(10, activation=\"softmax\")",
-                       expected="rows summing to 1", received=out.sum(axis=1))
+        raise Mismatch(f"{what} 의 출력 (output)", "이미지마다 확률 (probability) 10 개 (0 이상, 합이 1) 가 "
+                       "아닙니다: 마지막 층 (layer) 을 Dense(10, activation=\"softmax\") 로 하세요",
+                       expected="합이 1 인 행 (row)", received=out.sum(axis=1))
     return out
 
 
@@ -119,15 +120,15 @@ def history_of(sub, model, x, y, what: str):
     keras = keras_module()
     history = sub.train_model(model, x, y)
     if not isinstance(history, keras.callbacks.History):
-        raise Mismatch(what, "expected the keras.callbacks.History that model.fit returns",
+        raise Mismatch(what, "model.fit 이 돌려주는 keras.callbacks.History 를 돌려줘야 합니다",
                        received=type(history).__name__)
     losses = history.history.get("loss", []) if isinstance(getattr(history, "history", None), dict) else []
     if not losses:
-        raise Mismatch(what, "the History records no epoch (history.history['loss'] is empty): "
-                       "call model.fit(x_train, y_train, epochs=..., ...) and return what it returns")
+        raise Mismatch(what, "History 에 기록된 에포크 (epoch) 가 없습니다 (history.history['loss'] 가 비어 "
+                       "있음): model.fit(x_train, y_train, epochs=..., ...) 을 부르고 그 결과를 돌려주세요")
     if getattr(history, "model", model) is not model:
-        raise Mismatch(what, "returned the History of another model: train the model you were given, "
-                       "don't build a new one")
+        raise Mismatch(what, "다른 모델의 History 를 돌려주었습니다: 새 모델을 만들지 말고 받은 모델을 "
+                       "학습시키세요")
     return history
 
 
@@ -142,13 +143,13 @@ def graded_model(sub):
     if graded.not_implemented:
         raise NotImplementedError()
     if graded.error:
-        raise Mismatch("grading build_model() and train_model()", graded.error)
+        raise Mismatch("build_model() 과 train_model() 채점 (grading)", graded.error)
     return graded, data
 
 
 def training_summary(graded, data) -> str:
-    return (f"(the grader trained build_model() with train_model() on {len(data.x_fit):,} images "
-            f"in {graded.seconds:.0f} s; budget {data.budget:.0f} s)")
+    return (f"(채점기 (grader) 가 build_model() 을 train_model() 로 이미지 {len(data.x_fit):,} 장에 "
+            f"{graded.seconds:.0f} 초 동안 학습시켰습니다. 시간 제한 (time budget) {data.budget:.0f} 초)")
 
 
 # ---------------------------------------------------------------- load_mnist
@@ -157,34 +158,35 @@ def training_summary(graded, data) -> str:
 @pytest.mark.timeout(30)
 class TestLoadMnist:
     @pytest.mark.points(1)
-    @pytest.mark.hint("When neither MNIST_PATH nor Keras's cache gives a file, the third source in the table is "
-                      "the answer, passed on unchanged: raw uint8 images (4000, 28, 28) and integer labels.")
+    @pytest.mark.hint("MNIST_PATH 도 Keras 캐시 (cache) 도 파일을 주지 않으면 표의 세 번째 출처 (source) 가 "
+                      "답입니다. 바꾸지 말고 그대로 넘기세요: 날것 (raw) uint8 이미지 (4000, 28, 28) 와 정수 "
+                      "(integer) 정답 (label).")
     def test_bundled_digits(self, sub, monkeypatch, tmp_path):
-        """without MNIST_PATH or a Keras cache: the 4,000 bundled training digits, raw"""
+        """MNIST_PATH 도 Keras 캐시 (cache) 도 없을 때: 묶음 (bundled) 훈련 숫자 4,000 장, 날것 (raw) 그대로"""
         point_data_at(monkeypatch, tmp_path)
         x, y = bundled_training_split()
-        assert_equal(np.bincount(y, minlength=10), np.full(10, 400), "images per digit in the bundled split")
-        check_loaded(sub, x, y, "load_mnist() without MNIST_PATH and without a Keras cache")
+        assert_equal(np.bincount(y, minlength=10), np.full(10, 400), "묶음 데이터 (bundled split) 의 숫자별 이미지 수")
+        check_loaded(sub, x, y, "load_mnist() (MNIST_PATH 도 Keras 캐시 (cache) 도 없음)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("A file in MNIST_PATH is a Keras mnist.npz; its reader gives four arrays, train before "
-                      "test: return only the training pair, unchanged.")
+    @pytest.mark.hint("MNIST_PATH 의 파일은 Keras 의 mnist.npz 입니다. 그 읽기 함수 (reader) 는 배열 네 개를 훈련 "
+                      "(train), 테스트 (test) 순서로 줍니다: 훈련 쌍만 바꾸지 말고 돌려주세요.")
     def test_npz_file(self, sub, monkeypatch, tmp_path):
-        """MNIST_PATH naming an mnist.npz file: its training split (12 images), raw"""
+        """MNIST_PATH 가 mnist.npz 파일을 가리킬 때: 그 훈련 데이터 (training split) (12 장), 날것 (raw) 그대로"""
         split = small_split(6, 12, 5)
         path = write_mnist_npz(tmp_path / "data" / "mnist.npz", *split)
         point_data_at(monkeypatch, tmp_path, mnist_path=path)
-        check_loaded(sub, split[0], split[1], f"load_mnist() with MNIST_PATH={path.name}")
+        check_loaded(sub, split[0], split[1], f"load_mnist() (MNIST_PATH={path.name})")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("MNIST_PATH may also name a folder of IDX files, which needs the other reader: tell a "
-                      "folder from a file before reading, and return the training pair.")
+    @pytest.mark.hint("MNIST_PATH 는 IDX 파일이 든 폴더 (folder) 를 가리킬 수도 있고, 그때는 다른 읽기 함수 "
+                      "(reader) 가 필요합니다. 읽기 전에 폴더인지 파일인지 가리고, 훈련 쌍을 돌려주세요.")
     def test_idx_folder(self, sub, monkeypatch, tmp_path):
-        """MNIST_PATH naming a folder of four gzipped IDX files: its training split (9 images)"""
+        """MNIST_PATH 가 gzip 된 IDX 파일 네 개의 폴더 (folder) 를 가리킬 때: 그 훈련 데이터 (training split) (9 장)"""
         split = small_split(7, 9, 4)
         folder = write_mnist_folder(tmp_path / "idx", *split, gz=True)
         point_data_at(monkeypatch, tmp_path, mnist_path=folder)
-        check_loaded(sub, split[0], split[1], "load_mnist() with MNIST_PATH naming a folder of IDX files")
+        check_loaded(sub, split[0], split[1], "load_mnist() (MNIST_PATH 가 IDX 파일 폴더 (folder) 를 가리킴)")
 
 
 # ---------------------------------------------------------------- build_model
@@ -193,75 +195,77 @@ class TestLoadMnist:
 @pytest.mark.timeout(KERAS_TIMEOUT)
 class TestBuildModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint("The model receives the raw images exactly as load_mnist returns them, 28 x 28 with no "
-                      "channel axis, and ends with one softmax unit per digit.")
+    @pytest.mark.hint("모델은 load_mnist 가 돌려준 그대로의 날것 (raw) 이미지, 곧 채널 축 (channel axis) 이 없는 "
+                      "28 x 28 을 받고, 숫자마다 softmax 유닛 (unit) 하나로 끝납니다.")
     def test_raw_images_in_probabilities_out(self, sub):
-        """takes raw images of shape (28, 28), gives 10 probabilities per image (8 bundled digits)"""
+        """모양 (shape) (28, 28) 의 날것 (raw) 이미지를 받아 이미지마다 확률 (probability) 10 개를 냄 (묶음 (bundled) 숫자 8 장)"""
         model = built_model(sub.build_model)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28):
-            raise Mismatch("the input of build_model()", "should be raw images: keras.Input(shape=(28, 28)) "
-                           "(add the channel axis inside the model with Reshape((28, 28, 1)))",
+            raise Mismatch("build_model() 의 입력 (input)", "날것 (raw) 이미지여야 합니다: "
+                           "keras.Input(shape=(28, 28)) (채널 축 (channel axis) 은 모델 안에서 "
+                           "Reshape((28, 28, 1)) 로 붙이세요)",
                            expected=(None, 28, 28), received=tuple(inputs[0].shape))
         x, _ = sample_images(8)
-        probabilities(model, x, "build_model() on 8 raw images")
+        probabilities(model, x, "build_model() (날것 (raw) 이미지 8 장)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The scaling to 0-1 is a layer of the model, not a step before it: a Rescaling layer "
-                      "whose factor takes 255 to 1.")
+    @pytest.mark.hint("0-1 로의 스케일링 (scaling) 은 모델 앞의 단계가 아니라 모델의 층 (layer) 입니다: 배율 "
+                      "(factor) 이 255 를 1 로 보내는 Rescaling 층.")
     def test_rescaling_inside(self, sub):
-        """scales the pixels inside the model: a Rescaling layer taking 0-255 to about 0-1"""
+        """모델 안에서 픽셀 (pixel) 을 스케일링 (scaling): 0-255 를 약 0-1 로 바꾸는 Rescaling 층"""
         model = built_model(sub.build_model)
         layers = rescaling_layers(model)
         if not layers:
-            raise Mismatch("the layers of build_model()", "no keras.layers.Rescaling layer: preprocessing belongs "
-                           "inside the model",
+            raise Mismatch("build_model() 의 층 (layers)", "keras.layers.Rescaling 층이 없습니다: 전처리 "
+                           "(preprocessing) 는 모델 안에 있어야 합니다",
                            received=[type(layer).__name__ for layer in model.layers])
         spans = [float(np.max(np.abs(np.asarray(layer.scale, dtype=float)))) * 255 for layer in layers]
         if not any(0.9 <= span <= 2.1 for span in spans):
-            raise Mismatch("the Rescaling layer of build_model()", "should map 0-255 to about 0-1 "
-                           "(scale=1/255)", expected=1 / 255, received=spans[0] / 255)
+            raise Mismatch("build_model() 의 Rescaling 층", "0-255 를 약 0-1 로 바꿔야 합니다 (scale=1/255)",
+                           expected=1 / 255, received=spans[0] / 255)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The labels are integers 0-9, not one-hot rows: compile with the cross-entropy made for "
-                      "integer labels (its name starts with sparse_).")
+    @pytest.mark.hint("정답 (label) 은 원-핫 (one-hot) 행이 아니라 정수 (integer) 0-9 입니다: 정수 정답용 교차 "
+                      "엔트로피 (cross-entropy) (이름이 sparse_ 로 시작) 로 compile 하세요.")
     def test_loss(self, sub):
-        """on 16 bundled digits: the sparse categorical cross-entropy of integer labels"""
+        """묶음 (bundled) 숫자 16 장: 정수 (integer) 정답의 sparse categorical 교차 엔트로피 (cross-entropy)"""
         model = built_model(sub.build_model)
         if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-            raise Mismatch("build_model()", "the model is not compiled: call model.compile(optimizer=..., "
-                           "loss=..., metrics=[...]) before returning it")
+            raise Mismatch("build_model()", "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 "
+                           "model.compile(optimizer=..., loss=..., metrics=[...]) 을 부르세요")
         x, y = sample_images(16)
-        p = probabilities(model, x, "build_model() on 16 raw images")
+        p = probabilities(model, x, "build_model() (날것 (raw) 이미지 16 장)")
         expected = float(-np.mean(np.log(np.clip(p[np.arange(16), y], 1e-7, 1.0))))
         try:
             results = model.evaluate(x, y, verbose=0, return_dict=True)
         except Exception as error:
-            raise Mismatch("model.evaluate(x, y) with integer labels y", f"failed ({type(error).__name__}): "
-                           f"the loss must accept integer labels, use sparse_categorical_crossentropy") from None
+            raise Mismatch("model.evaluate(x, y) (y 는 정수 (integer) 정답)", f"실패했습니다 "
+                           f"({type(error).__name__}): 손실 (loss) 은 정수 정답을 받아야 합니다. "
+                           f"sparse_categorical_crossentropy 를 쓰세요") from None
         loss = float(results["loss"])
         if not np.isclose(loss, expected, rtol=1e-3, atol=1e-5) and not (model.losses and loss > expected):
-            raise Mismatch("the loss that build_model() reports on 16 images", "is not the sparse categorical "
-                           "cross-entropy of its outputs", expected=expected, received=loss,
-                           tolerance="relative 1e-3 (float32)")
+            raise Mismatch("build_model() 이 이미지 16 장에서 알려 준 손실 (loss)", "출력의 sparse categorical "
+                           "교차 엔트로피 (cross-entropy) 가 아닙니다", expected=expected, received=loss,
+                           tolerance="상대 (relative) 1e-3 (float32)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use built-in layers only (Rescaling, Reshape, Conv2D, Dense, ...): Lambda layers and "
-                      "custom classes cannot be loaded in safe mode.")
+    @pytest.mark.hint("Keras 기본 층 (built-in layers) 만 쓰세요 (Rescaling, Reshape, Conv2D, Dense, ...): Lambda "
+                      "층과 직접 만든 클래스 (custom class) 는 안전 모드 (safe mode) 로 읽을 수 없습니다.")
     def test_loads_in_safe_mode(self, sub, tmp_path):
-        """saved as .keras and loaded with safe_mode=True, it gives the same outputs on 8 bundled digits"""
+        """.keras 로 저장하고 safe_mode=True 로 다시 읽어도 묶음 (bundled) 숫자 8 장에서 같은 출력 (output)"""
         from grader.student.model_eval import SubmissionError, load_trained
         model = built_model(sub.build_model)
         x, _ = sample_images(8)
-        before = probabilities(model, x, "build_model() on 8 raw images")
+        before = probabilities(model, x, "build_model() (날것 (raw) 이미지 8 장)")
         path = tmp_path / "model.keras"
         model.save(path)
         try:
             loaded = load_trained(path)
         except SubmissionError as error:
             raise Mismatch("keras.models.load_model(path, safe_mode=True)", str(error)) from None
-        assert_close(probabilities(loaded, x, "the reloaded model"), before,
-                     "outputs of the model reloaded in safe mode", rtol=1e-4, atol=1e-6)
+        assert_close(probabilities(loaded, x, "다시 읽은 모델 (reloaded model)"), before,
+                     "안전 모드 (safe mode) 로 다시 읽은 모델의 출력 (output)", rtol=1e-4, atol=1e-6)
 
 
 # ---------------------------------------------------------------- train_model
@@ -270,52 +274,53 @@ class TestBuildModel:
 @pytest.mark.timeout(KERAS_TIMEOUT)
 class TestTrainModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Train the model you were given on the images you were given, raw (the model rescales "
-                      "them itself), with the progress display switched off, and hand back what fit returns: "
-                      "the History.")
+    @pytest.mark.hint("받은 모델을 받은 이미지로, 날것 (raw) 그대로 학습시키고 (스케일링 (rescaling) 은 모델이 "
+                      "스스로 합니다), 진행 표시 (progress display) 는 끄고, fit 이 돌려주는 History 를 "
+                      "돌려주세요.")
     def test_returns_history_of_raw_fit(self, sub):
-        """returns the History of fitting the given model on 96 raw 0-255 images, with verbose=0"""
+        """받은 모델을 날것 (raw) 0-255 이미지 96 장으로 verbose=0 으로 학습 (fit) 한 History 를 돌려줌"""
         model = tiny_model(watch=True)
         x, y = sample_images(96)
-        history = history_of(sub, model, x, y, "train_model(model, x_train, y_train) with 96 images")
+        history = history_of(sub, model, x, y, "train_model(model, x_train, y_train) (이미지 96 장)")
         largest = model.watch.largest
         if largest != 255.0:
-            raise Mismatch("the largest pixel value the model saw while training", "should be 255: pass the raw "
-                           "images to model.fit (the model rescales them itself)", expected=255.0,
-                           received=largest)
+            raise Mismatch("학습 (training) 중에 모델이 본 가장 큰 픽셀 값 (pixel value)", "255 여야 합니다: "
+                           "model.fit 에 날것 (raw) 이미지를 넘기세요 (스케일링은 모델이 스스로 합니다)",
+                           expected=255.0, received=largest)
         verbose = (getattr(history, "params", None) or {}).get("verbose", 0)
         if verbose != 0:
-            raise Mismatch("the verbose setting of model.fit in train_model", "should be 0: section 3 asks to "
-                           "switch the progress display off", expected=0, received=verbose)
+            raise Mismatch("train_model 안 model.fit 의 verbose 설정", "0 이어야 합니다: 3 절은 진행 표시 "
+                           "(progress display) 를 끄라고 합니다", expected=0, received=verbose)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Train on the x_train and y_train arguments (don't load data inside train_model), "
-                      "for several epochs.")
+    @pytest.mark.hint("인자 (argument) 로 받은 x_train 과 y_train 으로 여러 에포크 (epoch) 학습시키세요 "
+                      "(train_model 안에서 데이터를 불러오지 마세요).")
     def test_learns_the_given_labels(self, sub):
-        """the model learns the labels it is given (here: each digit d labelled (d + 3) % 10)"""
+        """모델이 받은 정답 (label) 을 배움 (여기서는 숫자 d 의 정답이 (d + 3) % 10)"""
         model = tiny_model(seed=1)
         x, digits = sample_images(128, offset=300)
         given = (digits + 3) % 10
         before = float(model.evaluate(x, given, verbose=0, return_dict=True)["loss"])
-        history_of(sub, model, x, given, "train_model(model, x_train, y_train) with 128 images")
+        history_of(sub, model, x, given, "train_model(model, x_train, y_train) (이미지 128 장)")
         after = float(model.evaluate(x, given, verbose=0, return_dict=True)["loss"])
         agree_given, agree_digit = accuracy_on(model, x, given), accuracy_on(model, x, digits)
-        what = "the model after train_model(model, x_train, y_train)"
+        what = "train_model(model, x_train, y_train) 뒤의 모델"
         if not after < before:
-            raise Mismatch(what, "its loss on the training images did not go down", expected=f"< {before:.4f}",
+            raise Mismatch(what, "훈련 이미지에서의 손실 (loss) 이 줄지 않았습니다", expected=f"< {before:.4f}",
                            received=after)
         if not (agree_given >= 0.3 and agree_given > agree_digit):
-            raise Mismatch(what, f"predicts the labels it was given for {agree_given:.0%} of the training images "
-                           f"and the true digits for {agree_digit:.0%}: it did not learn the given labels",
-                           expected="mostly the given labels", received=f"{agree_given:.0%}")
+            raise Mismatch(what, f"훈련 이미지의 {agree_given:.0%} 에서 받은 정답 (label) 을, {agree_digit:.0%} 에서 "
+                           f"진짜 숫자를 예측합니다: 받은 정답을 배우지 않았습니다",
+                           expected="대부분 받은 정답", received=f"{agree_given:.0%}")
 
 
 # ---------------------------------------------------------------- accuracy (trains the student's model)
 
 VALIDATION_HINTS = (
-    "Check the basics: Rescaling(1 / 255) inside the model, Dense(10, softmax) at the end, "
-    "sparse_categorical_crossentropy, and several epochs on the raw images.",
-    "Use a small CNN (Conv2D + MaxPooling2D, twice) with Dropout, as in section 2, and train it for 10 epochs or more.",
+    "기본부터 확인하세요: 모델 안의 Rescaling(1 / 255), 마지막의 Dense(10, softmax), "
+    "sparse_categorical_crossentropy, 날것 (raw) 이미지로 여러 에포크 (epoch).",
+    "2 절처럼 Dropout 이 있는 작은 합성곱 신경망 (CNN) (Conv2D + MaxPooling2D 를 두 번) 을 쓰고, 10 에포크 (epoch) "
+    "이상 학습시키세요.",
 )
 
 
@@ -328,11 +333,12 @@ def _validation_check(tier_index: int, threshold: float):
         graded, data = graded_model(sub)
         validation = graded.validation
         if validation.accuracy < threshold:
-            raise Mismatch(f"the validation split ({len(data.x_val):,} images you have, held out by the grader)",
-                           f"accuracy below {percent(threshold)}\n" + validation.report() + "\n"
+            raise Mismatch(f"검증 데이터 (validation split) (여러분이 가진 이미지 중 채점기 (grader) 가 떼어 둔 "
+                           f"{len(data.x_val):,} 장)",
+                           f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n" + validation.report() + "\n"
                            + training_summary(graded, data))
 
-    check.__doc__ = f"accuracy on the validation split at least {percent(threshold)}"
+    check.__doc__ = f"검증 데이터 (validation split) 정확도 (accuracy) {percent(threshold)} 이상"
     check.__name__ = f"test_validation_tier_{tier_index + 1}"
     return check
 

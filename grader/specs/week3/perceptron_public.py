@@ -41,17 +41,18 @@ def building_on(sub, checked: str, *names: str):
     fails and one of them fails its own probe too, the message names it. (The gates build on
     perceptron through the given ``gate``, and xor_gate on the gates, as the notebook says;
     train_perceptron may call perceptron or step, as the student chooses.)"""
-    relation = "may call it" if checked == "train_perceptron" else "builds on it"
+    relation = ("그 함수를 호출할 수 있습니다 (may call it)" if checked == "train_perceptron"
+                else "그 함수를 사용합니다 (builds on it)")
     return builds_on(checked, {name: (lambda name=name: probe(sub, name)) for name in names}, relation)
 
 
 @pytest.mark.graded("step")
 class TestStep:
     @pytest.mark.points(1)
-    @pytest.mark.hint("step(z) is 1 only where z > 0; at exactly z = 0 it is 0 (use >, not >=). "
-                      "A plain number (a Python float or int) must work too: np.asarray turns it into an array.")
+    @pytest.mark.hint("step(z) 는 z > 0 인 곳에서만 1 이고, 정확히 z = 0 이면 0 입니다 (>= 가 아니라 > 를 쓰세요). "
+                      "숫자 하나 (plain number: Python float 나 int) 도 받아야 합니다: np.asarray 가 숫자를 배열 (array) 로 바꿔 줍니다.")
     def test_zero_and_signs(self, sub):
-        """0 and negatives give 0, positives give 1: z = [-3, -0.5, 0, 0.5, 3] and the plain numbers 0.0, -2, 0.5"""
+        """0 과 음수 (negative) 는 0, 양수 (positive) 는 1: z = [-3, -0.5, 0, 0.5, 3] 과 숫자 (plain number) 0.0, -2, 0.5"""
         z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
         got = sub.step(z)
         assert_integer(got, call("step", z))
@@ -62,10 +63,10 @@ class TestStep:
             assert_equal(got, want, call("step", scalar))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Compare the whole array with 0 at once (no loop over a fixed shape), then turn the "
-                      "True/False results into the integers 1/0: the result keeps z's shape.")
+    @pytest.mark.hint("배열 (array) 전체를 한 번에 0 과 비교하고 (고정된 모양을 도는 반복문 (loop) 없이), "
+                      "True/False 결과를 정수 (integer) 1/0 으로 바꾸세요: 결과는 z 의 모양 (shape) 을 그대로 유지합니다.")
     def test_keeps_shape(self, sub):
-        """a (2, 3) array comes back as (2, 3) integers"""
+        """(2, 3) 배열 (array) 은 (2, 3) 정수 (integer) 배열로 돌아옵니다"""
         z = np.array([[1.0, -1.0, 0.0], [2.0, 0.1, -0.1]])
         got = sub.step(z)
         assert_shape(got, (2, 3), call("step", z))
@@ -76,10 +77,10 @@ class TestStep:
 @pytest.mark.graded("perceptron")
 class TestPerceptron:
     @pytest.mark.points(1)
-    @pytest.mark.hint("perceptron(x, w, b) = step(x @ w + b), as in section 2; step already gives 0/1 integers, "
-                      "so return its result as it is (not as floats).")
+    @pytest.mark.hint("2 절처럼 perceptron(x, w, b) = step(x @ w + b) 입니다. step 이 이미 0/1 정수 (integer) 를 "
+                      "주므로, 그 결과를 그대로 돌려주세요 (실수 (float) 로 바꾸지 마세요).")
     def test_single_sample(self, sub):
-        """one sample of shape (d,) gives one integer: x = [1, 2], w = [0.5, -0.5], b = 0.6 and 0.4"""
+        """모양 (shape) (d,) 인 샘플 (sample) 하나는 정수 (integer) 하나를 줍니다: x = [1, 2], w = [0.5, -0.5], b = 0.6 과 0.4"""
         x, w = np.array([1.0, 2.0]), np.array([0.5, -0.5])
         for b, want in [(0.6, 1), (0.4, 0)]:
             what = call("perceptron", x, w, b)
@@ -88,9 +89,10 @@ class TestPerceptron:
             assert_equal(got, want, what)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("With x of shape (n, d), x @ w has shape (n,): one output per row. Don't forget b.")
+    @pytest.mark.hint("x 의 모양 (shape) 이 (n, d) 이면 x @ w 의 모양은 (n,) 입니다: 행 (row) 마다 출력 하나. "
+                      "편향 (bias) b 를 잊지 마세요.")
     def test_batch(self, sub):
-        """a batch of shape (n, d) gives n integers: the four 0/1 inputs, w = [1, 1], b = -1.5"""
+        """모양 (shape) (n, d) 인 배치 (batch) 는 정수 (integer) n 개를 줍니다: 0/1 입력 네 개, w = [1, 1], b = -1.5"""
         x = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
         w, b = np.array([1.0, 1.0]), -1.5
         got = sub.perceptron(x, w, b)
@@ -102,9 +104,10 @@ class TestPerceptron:
 @pytest.mark.graded("and_gate")
 class TestAnd:
     @pytest.mark.points(1)
-    @pytest.mark.hint("AND is 1 only for (1, 1): make w0 negative enough that w1 or w2 alone can't beat it.")
+    @pytest.mark.hint("AND 는 (1, 1) 에서만 1 입니다: w1 이나 w2 하나만으로는 넘을 수 없도록 w0 를 충분히 "
+                      "작은 음수로 잡으세요.")
     def test_truth_table(self, sub):
-        """the AND truth table: the four rows (x1, x2) of 0/1, as plain numbers"""
+        """AND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "and_gate", "perceptron"):
             check_truth_table(sub.and_gate, "and_gate", TRUTH["and_gate"])
 
@@ -112,9 +115,9 @@ class TestAnd:
 @pytest.mark.graded("or_gate")
 class TestOr:
     @pytest.mark.points(1)
-    @pytest.mark.hint("OR is 0 only for (0, 0): w0 <= 0, but w0 + w1 > 0 and w0 + w2 > 0.")
+    @pytest.mark.hint("OR 은 (0, 0) 에서만 0 입니다: w0 <= 0 이지만, w0 + w1 > 0 이고 w0 + w2 > 0 이어야 합니다.")
     def test_truth_table(self, sub):
-        """the OR truth table: the four rows (x1, x2) of 0/1, as plain numbers"""
+        """OR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "or_gate", "perceptron"):
             check_truth_table(sub.or_gate, "or_gate", TRUTH["or_gate"])
 
@@ -122,9 +125,9 @@ class TestOr:
 @pytest.mark.graded("nand_gate")
 class TestNand:
     @pytest.mark.points(1)
-    @pytest.mark.hint("NAND is NOT AND: flip the signs of all three AND weights.")
+    @pytest.mark.hint("NAND 는 NOT AND 입니다: AND 가중치 (weight) 세 개의 부호 (sign) 를 모두 뒤집으세요.")
     def test_truth_table(self, sub):
-        """the NAND truth table: the four rows (x1, x2) of 0/1, as plain numbers"""
+        """NAND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "nand_gate", "perceptron"):
             check_truth_table(sub.nand_gate, "nand_gate", TRUTH["nand_gate"])
 
@@ -132,17 +135,17 @@ class TestNand:
 @pytest.mark.graded("xor_gate")
 class TestXor:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Two layers, as in the table of section 4: the first computes NAND and OR of the inputs, "
-                      "the second combines those two results with AND.")
+    @pytest.mark.hint("4 절의 표처럼 두 층 (two layers) 입니다: 첫 층은 입력의 NAND 와 OR 을 계산하고, "
+                      "둘째 층은 그 두 결과를 AND 로 합칩니다.")
     def test_truth_table(self, sub):
-        """the XOR truth table: the four rows (x1, x2) of 0/1, as plain numbers"""
+        """XOR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
         with building_on(sub, "xor_gate", "and_gate", "or_gate", "nand_gate"):
             check_truth_table(sub.xor_gate, "xor_gate", [0, 1, 1, 0])
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Build XOR by calling and_gate, or_gate and nand_gate, not with != or ^.")
+    @pytest.mark.hint("XOR 은 != 나 ^ 가 아니라 and_gate, or_gate, nand_gate 를 호출해서 만드세요.")
     def test_built_from_gates(self, sub, monkeypatch):
-        """is built from the three gates (two layers): xor_gate(0, 1) calls them and gives 1"""
+        """세 게이트 (gate) 로 두 층 (two layers) 을 쌓아 만듭니다: xor_gate(0, 1) 이 게이트를 호출하고 1 을 줍니다"""
         calls = []
         for name in ("and_gate", "or_gate", "nand_gate"):
             original = getattr(sub, name)
@@ -154,8 +157,9 @@ class TestXor:
         with building_on(sub, "xor_gate", "and_gate", "or_gate", "nand_gate"):
             got = sub.xor_gate(0, 1)
             if len(calls) < 2:
-                raise Mismatch("xor_gate(0, 1)", "should call the gate functions (at least two of them, "
-                               "in two layers)", expected="2 or more gate calls", received=f"{len(calls)} calls")
+                raise Mismatch("xor_gate(0, 1)", "게이트 함수 (gate function) 를 호출해야 합니다 (두 층 (two layers) "
+                               "에서 적어도 두 번)", expected="게이트 호출 (gate call) 2 번 이상",
+                               received=f"{len(calls)} 번 호출")
             assert_integer(got, "xor_gate(0, 1)")
             assert_equal(got, 1, "xor_gate(0, 1)")
 
@@ -173,86 +177,91 @@ def learned_outputs(w, b) -> np.ndarray:
 @pytest.mark.graded("train_perceptron")
 class TestTrainPerceptron:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Update both w and b on every misclassified sample; AND can't be learned without the bias.")
+    @pytest.mark.hint("잘못 분류된 (misclassified) 샘플마다 w 와 b 를 둘 다 갱신 (update) 하세요. "
+                      "편향 (bias) 없이는 AND 를 학습할 수 없습니다.")
     def test_learns_and(self, sub):
-        """learns AND (the four 0/1 inputs, lr=0.1, epochs=100, seed=0): errors end at 0, (w, b) classify all four"""
+        """AND 를 학습합니다 (0/1 입력 네 개, lr=0.1, epochs=100, seed=0): errors 는 0 으로 끝나고, (w, b) 는 넷 모두 맞힙니다"""
         y = np.array([0, 0, 0, 1])
         kwargs = dict(lr=0.1, epochs=100, seed=0)
         what = call("train_perceptron", AND_X, y, **kwargs)
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             w, b, errors = sub.train_perceptron(AND_X.copy(), y.copy(), **kwargs)
-            assert_shape(w, (2,), f"w returned by {what}")
+            assert_shape(w, (2,), f"{what} 이(가) 돌려준 w")
             if not errors or errors[-1] != 0:
-                raise Mismatch(what, "should stop after an epoch with no error", expected="errors[-1] == 0",
+                raise Mismatch(what, "틀린 샘플이 없는 에포크 (epoch) 가 끝나면 멈춰야 합니다", expected="errors[-1] == 0",
                                received=errors)
             assert_equal(learned_outputs(w, b), y,
-                         f"step(x @ w + b) on the four inputs with the learned w = {np.asarray(w)}, b = {b}")
+                         f"학습된 (learned) w = {np.asarray(w)}, b = {b} 로 계산한 네 입력의 step(x @ w + b)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The defaults are part of the signature: lr=0.1, epochs=100, seed=0. Calling without them "
-                      "must give the same as passing those values.")
+    @pytest.mark.hint("기본값 (default) 도 함수 시그니처 (signature) 의 일부입니다: lr=0.1, epochs=100, seed=0. "
+                      "이 인자 없이 호출해도 이 값들을 넘긴 것과 같은 결과가 나와야 합니다.")
     def test_defaults(self, sub):
-        """the defaults lr=0.1, epochs=100, seed=0: AND and NAND as with those values passed, 100 epochs on XOR"""
+        """기본값 (default) lr=0.1, epochs=100, seed=0: AND 와 NAND 는 이 값을 넘긴 것과 같고, XOR 에서는 100 에포크 (epoch)"""
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             for gate in ("and_gate", "nand_gate"):
                 y = np.array(TRUTH[gate])
                 what = call("train_perceptron", AND_X, y)
                 w, b, errors = sub.train_perceptron(AND_X.copy(), y.copy())
                 if not errors or errors[-1] != 0:
-                    raise Mismatch(what, "should learn the labels and stop after an epoch with no error",
+                    raise Mismatch(what, "레이블 (label) 을 학습하고, 틀린 샘플이 없는 에포크 (epoch) 가 끝나면 멈춰야 합니다",
                                    expected="errors[-1] == 0", received=errors)
                 assert_equal(learned_outputs(w, b), y,
-                             f"step(x @ w + b) on the four inputs with w, b from {what}")
+                             f"{what} 에서 나온 w, b 로 계산한 네 입력의 step(x @ w + b)")
                 w_given, b_given, errors_given = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=100,
                                                                       seed=0)
                 explicit = call("train_perceptron", AND_X, y, lr=0.1, epochs=100, seed=0)
                 if list(errors) != list(errors_given):
-                    raise Mismatch(f"errors from {what}", f"differ from the errors of {explicit}: a default is "
-                                   "not lr=0.1, epochs=100, seed=0", expected=errors_given, received=errors)
-                assert_close(w, w_given, f"w from {what} (compared with w from {explicit})", rtol=1e-12)
-                assert_close(b, b_given, f"b from {what} (compared with b from {explicit})", rtol=1e-12)
+                    raise Mismatch(f"{what} 에서 나온 errors", f"{explicit} 의 errors 와 다릅니다: 기본값 (default) "
+                                   "중 하나가 lr=0.1, epochs=100, seed=0 이 아닙니다", expected=errors_given,
+                                   received=errors)
+                assert_close(w, w_given, f"{what} 에서 나온 w ({explicit} 에서 나온 w 와 비교)", rtol=1e-12)
+                assert_close(b, b_given, f"{what} 에서 나온 b ({explicit} 에서 나온 b 와 비교)", rtol=1e-12)
             y = np.array([0, 1, 1, 0])
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy())
-            what = f"errors from {call('train_perceptron', AND_X, y)} (XOR)"
+            what = f"{call('train_perceptron', AND_X, y)} 에서 나온 errors (XOR)"
             if not isinstance(errors, list) or len(errors) != 100 or min(errors) == 0:
-                raise Mismatch(what, "expected 100 epochs (the default), each with at least one error",
+                raise Mismatch(what, "기본값 (default) 인 100 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 "
+                               "하나 이상 있어야 합니다",
                                received=errors if isinstance(errors, list) else type(errors).__name__)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Append one count per epoch, and break right after the first epoch with no error; "
-                      "b starts as the float 0.0.")
+    @pytest.mark.hint("에포크 (epoch) 마다 틀린 개수를 하나씩 추가하고, 틀린 샘플이 없는 첫 에포크 직후에 "
+                      "멈추세요 (break). b 는 실수 (float) 0.0 에서 시작합니다.")
     def test_error_counts(self, sub):
-        """errors: integers up to the first error-free epoch (OR, lr=0.1, epochs=50); all-zero labels: [0], b = 0.0"""
+        """errors: 틀림이 없는 첫 에포크 (epoch) 까지의 정수 (integer) (OR, lr=0.1, epochs=50); 레이블 (label) 이 모두 0 이면 [0], b = 0.0"""
         y = np.array([0, 1, 1, 1])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=50)
-            what = f"errors from {call('train_perceptron', AND_X, y, lr=0.1, epochs=50)}"
+            what = f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=50)} 에서 나온 errors"
             if not isinstance(errors, list) or not all(isinstance(e, (int, np.integer)) for e in errors):
-                raise Mismatch(what, "expected a list of integers", received=errors)
+                raise Mismatch(what, "정수 (integer) 리스트 (list) 여야 합니다", received=errors)
             if not errors or errors[-1] != 0 or 0 in errors[:-1]:
-                raise Mismatch(what, "should end at the first epoch with 0 errors, and only there",
+                raise Mismatch(what, "틀림이 0 인 첫 에포크 (epoch) 에서 끝나야 하고, 0 은 거기에만 있어야 합니다",
                                received=errors)
             if any(e > len(y) for e in errors):
-                raise Mismatch(what, "an epoch can't have more errors than samples", received=errors)
+                raise Mismatch(what, "한 에포크 (epoch) 에서 틀린 수는 샘플 (sample) 수보다 클 수 없습니다", received=errors)
             what = call("train_perceptron", AND_X, NOT_ALL, lr=0.1, epochs=50)
             w, b, errors = sub.train_perceptron(AND_X.copy(), NOT_ALL.copy(), lr=0.1, epochs=50)
             if not isinstance(errors, list) or list(errors) != [0]:
-                raise Mismatch(f"errors from {what}", "nothing is misclassified in the first epoch "
-                               "(w = 0, b = 0 give 0 everywhere): one epoch, then stop", expected=[0],
+                raise Mismatch(f"{what} 에서 나온 errors", "첫 에포크 (epoch) 에서 잘못 분류되는 (misclassified) 샘플이 "
+                               "없습니다 (w = 0, b = 0 이면 모두 0): 한 에포크 뒤 멈춰야 합니다", expected=[0],
                                received=errors)
-            assert_equal(w, [0.0, 0.0], f"w from {what}")
+            assert_equal(w, [0.0, 0.0], f"{what} 에서 나온 w")
             if not isinstance(b, (float, np.floating)) or b != 0.0:
-                raise Mismatch(f"b from {what}", "expected the float 0.0 (b starts at 0.0 and nothing is updated)",
+                raise Mismatch(f"{what} 에서 나온 b", "실수 (float) 0.0 이어야 합니다 (b 는 0.0 에서 시작하고, "
+                               "아무것도 갱신 (update) 되지 않습니다)",
                                expected=0.0, received=b)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("XOR is not linearly separable: training must run all epochs without reaching 0.")
+    @pytest.mark.hint("XOR 은 선형 분리 불가능 (not linearly separable) 합니다: 학습은 0 에 닿지 않고 "
+                      "모든 에포크 (epoch) 를 돌아야 합니다.")
     def test_xor_never_converges(self, sub):
-        """on XOR (lr=0.1, epochs=20), runs every epoch and never reaches 0 errors"""
+        """XOR (lr=0.1, epochs=20) 에서 모든 에포크 (epoch) 를 돌고, 틀린 수가 한 번도 0 이 되지 않습니다"""
         y = np.array([0, 1, 1, 0])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=20)
-            what = f"errors from {call('train_perceptron', AND_X, y, lr=0.1, epochs=20)}"
+            what = f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=20)} 에서 나온 errors"
             if not isinstance(errors, list) or len(errors) != 20 or min(errors) == 0:
-                raise Mismatch(what, "expected 20 epochs, each with at least one error",
+                raise Mismatch(what, "20 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 하나 이상 있어야 합니다",
                                received=errors if isinstance(errors, list) else type(errors).__name__)

@@ -19,9 +19,10 @@ def random_rows(rng, count: int) -> tuple[list[str], np.ndarray, np.ndarray]:
 @pytest.mark.graded("load_sign_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("Any number of lines, pixels anywhere in 0-255, empty lines skipped: same result as the reference.")
+@pytest.mark.hint("줄이 몇 개든, 픽셀 (pixel) 이 0-255 의 어디에 있든, 빈 줄 (empty line) 은 건너뛰고 참고 답안 "
+                  "(reference) 과 같은 결과를 내야 합니다.")
 def test_random_files(sub, ref, tmp_path):
-    """random well-formed files, some with empty lines, match the reference"""
+    """올바른 무작위 파일 (일부는 빈 줄 (empty line) 포함): 참고 답안 (reference) 과 같음"""
     rng = np.random.default_rng(2051)
     for case in range(4):
         lines, _, _ = random_rows(rng, int(rng.integers(1, 25)))
@@ -37,11 +38,10 @@ def test_random_files(sub, ref, tmp_path):
 @pytest.mark.graded("load_sign_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("Count lines from 1 (the header), including empty ones, and report the first bad line; on a "
-                  "line with several problems, report the first in the table's order: columns, integer, label, "
-                  "0-255.")
+@pytest.mark.hint("줄은 머리글 (header) 을 1 로 하고 빈 줄까지 포함해 세고, 처음 잘못된 줄을 알리세요. 한 줄에 "
+                  "문제가 여럿이면 표의 순서 (columns, integer, label, 0-255) 로 처음 것을 알리세요.")
 def test_errors_at_random_lines(sub, tmp_path):
-    """faults on random lines (pixel784 = 256 too) and lines with two faults: the line and the first fault reported
+    """무작위 줄의 오류 (pixel784 = 256 포함) 와 오류가 두 개인 줄: 그 줄 번호 (line) 와 첫 오류를 알림
 
     One fault per line: a missing or an extra value, an empty or a non-integer value, labels 26 and 100, pixels
     300 and 256, some after an empty line. Two faults on one line: a wrong count with a non-integer, a non-integer
@@ -65,15 +65,15 @@ def test_errors_at_random_lines(sub, tmp_path):
         bad = int(rng.choice(candidates))
         lines[bad] = ",".join(spoil(lines[bad].split(",")))
         path = write_csv(tmp_path, f"fault{case}.csv", [HEADER, *lines])
-        expect_error(sub, path, bad + 2, keyword, f"a bad line {bad + 2} ({keyword})")
+        expect_error(sub, path, bad + 2, keyword, f"{bad + 2} 번째 줄이 잘못된 파일 ({keyword})")
 
 
 @pytest.mark.graded("letter")
 @pytest.mark.points(1)
-@pytest.mark.hint("Every label 0-24 except 9 names a letter, whether it arrives as a Python int or as a NumPy "
-                  "integer such as np.int32 or np.uint8 (treat it as a plain int).")
+@pytest.mark.hint("9 를 뺀 0-24 의 모든 정답 번호 (label) 는 글자입니다. 파이썬 int 로 오든 np.int32, np.uint8 "
+                  "같은 NumPy 정수 (integer) 로 오든 같습니다 (보통의 int 로 다루세요).")
 def test_all_letters(sub, ref):
-    """all 24 labels, as Python and NumPy integers, match the reference"""
+    """정답 번호 (label) 24 개 모두, 파이썬 정수와 NumPy 정수 (integer) 로: 참고 답안 (reference) 과 같음"""
     for label in VALID_LABELS:
         for value in (label, np.int32(label), np.uint8(label)):
             got = sub.letter(value)
@@ -82,31 +82,31 @@ def test_all_letters(sub, ref):
 
 @pytest.mark.graded("preprocess")
 @pytest.mark.points(1)
-@pytest.mark.hint("Work on any number of images; return new arrays and leave X and y unchanged.")
+@pytest.mark.hint("이미지가 몇 장이든 동작해야 합니다. 새 배열을 돌려주고 X 와 y 는 바꾸지 마세요.")
 def test_random_batches(sub, ref):
-    """random batches of 1, 7 and 30 images match the reference; X and y are left unchanged"""
+    """무작위 이미지 1, 7, 30 장의 묶음 (batch): 참고 답안 (reference) 과 같고, X 와 y 는 그대로"""
     rng = np.random.default_rng(2053)
     for n in (1, 7, 30):
         X = rng.integers(0, 256, size=(n, 28, 28)).astype(np.uint8)
         y = rng.choice(VALID_LABELS, size=n)
         X_copy, y_copy = X.copy(), y.copy()
-        what = f"preprocess(X, y) with {n} random images"
+        what = f"preprocess(X, y) (무작위 이미지 {n} 장)"
         X_ready, Y = sub.preprocess(X, y)
         X_ref, Y_ref = ref.preprocess(X_copy, y_copy)
-        assert_close(X_ready, X_ref, f"X_ready from {what}", rtol=1e-6)
-        assert_equal(np.asarray(Y), Y_ref, f"Y_onehot from {what}")
-        assert_equal(X, X_copy, f"X after {what}")
-        assert_equal(y, y_copy, f"y after {what}")
+        assert_close(X_ready, X_ref, f"{what} 의 X_ready", rtol=1e-6)
+        assert_equal(np.asarray(Y), Y_ref, f"{what} 의 Y_onehot")
+        assert_equal(X, X_copy, f"{what} 뒤의 X")
+        assert_equal(y, y_copy, f"{what} 뒤의 y")
 
 
 @pytest.mark.graded("build_sign_model")
 @pytest.mark.points(1)
 @pytest.mark.timeout(KERAS_TIMEOUT)
-@pytest.mark.hint("Create the layers and the model inside build_sign_model(), so each call gives a new model.")
+@pytest.mark.hint("층 (layer) 과 모델을 build_sign_model() 안에서 만드세요. 그래야 부를 때마다 새 모델이 나옵니다.")
 def test_new_model_each_call(sub):
-    """each call returns a new model that shares no layer with the previous one"""
+    """부를 때마다 새 모델: 앞 모델과 함께 쓰는 층 (layer) 이 없음"""
     first = built_model(sub.build_sign_model)
     second = built_model(sub.build_sign_model)
     shared = {id(layer) for layer in first.layers} & {id(layer) for layer in second.layers}
     if first is second or shared:
-        raise Mismatch("two build_sign_model() calls", "returned the same model or shared layers")
+        raise Mismatch("build_sign_model() 두 번 호출", "같은 모델을 돌려주었거나 층 (layer) 을 함께 씁니다")

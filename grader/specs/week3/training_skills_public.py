@@ -21,18 +21,20 @@ def spelled(name, *args, **kwargs):
 
 def batches_of(sub, X, y, batch_size, **kwargs):
     """All (Xb, yb) pairs of one pass of the student's minibatches, as arrays."""
-    what = spelled("minibatches", "X", "y", batch_size, **kwargs) + f" with {DESCRIPTIONS[len(X)]}"
+    what = spelled("minibatches", "X", "y", batch_size, **kwargs) + f" ({DESCRIPTIONS[len(X)]})"
     try:
         pairs = list(sub.minibatches(X, y, batch_size, **kwargs))
     except TypeError as error:
         if "not iterable" in str(error):
-            raise Mismatch(what, "should yield (Xb, yb) pairs (use `yield` inside the loop)",
+            raise Mismatch(what, "(Xb, yb) 쌍 (pair) 을 하나씩 내보내야 (yield) 합니다 "
+                           "(반복문 (loop) 안에서 `yield` 를 쓰세요)",
                            received=None) from None
         raise
     out = []
     for k, pair in enumerate(pairs):
         if not isinstance(pair, tuple) or len(pair) != 2:
-            raise Mismatch(f"batch {k} of {what}", "each item should be a pair (Xb, yb)", received=pair)
+            raise Mismatch(f"{what} 의 배치 (batch) {k}", "각 항목은 (Xb, yb) 쌍 (pair) 이어야 합니다",
+                           received=pair)
         out.append((np.asarray(pair[0]), np.asarray(pair[1])))
     return out, what
 
@@ -65,19 +67,20 @@ def shift_of(out, img, max_shift):
 @pytest.mark.graded("iterations_per_epoch")
 class TestIterationsPerEpoch:
     @pytest.mark.points(1)
-    @pytest.mark.hint("When batch_size divides n_samples exactly, the answer is n_samples // batch_size.")
+    @pytest.mark.hint("batch_size 가 n_samples 를 나누어떨어지게 하면 (exact division) 답은 "
+                      "n_samples // batch_size 입니다.")
     def test_exact_division(self, sub):
-        """batch_size divides n_samples: 1000 / 100 take 10 iterations, 60000 / 32 take 1875, 7 / 7 take 1"""
+        """batch_size 가 n_samples 를 나누어떨어지게 할 때: 1000 / 100 은 10 이터레이션 (iteration), 60000 / 32 는 1875, 7 / 7 은 1"""
         for n, b, want in [(1000, 100, 10), (60000, 32, 1875), (7, 7, 1)]:
             got = sub.iterations_per_epoch(n, b)
             assert_integer(got, call("iterations_per_epoch", n, b))
             assert_equal(got, want, call("iterations_per_epoch", n, b))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("A smaller last batch still counts as an iteration: round n / batch_size up (ceiling), "
-                      "not down and not to the nearest integer, and return an int.")
+    @pytest.mark.hint("더 작은 마지막 배치 (batch) 도 이터레이션 (iteration) 하나로 셉니다: n / batch_size 를 "
+                      "올림 (ceiling) 하세요. 내림도 반올림도 아닙니다. 결과는 int 로 돌려주세요.")
     def test_partial_last_batch(self, sub):
-        """a smaller last batch counts: 1001 / 100 take 11, 10 / 3 take 4, 5 / 10 take 1, 1099 / 100 take 11"""
+        """더 작은 마지막 배치 (batch) 도 셉니다: 1001 / 100 은 11, 10 / 3 은 4, 5 / 10 은 1, 1099 / 100 은 11"""
         for n, b, want in [(1001, 100, 11), (10, 3, 4), (5, 10, 1), (1099, 100, 11)]:
             got = sub.iterations_per_epoch(n, b)
             assert_integer(got, call("iterations_per_epoch", n, b))
@@ -87,72 +90,75 @@ class TestIterationsPerEpoch:
 TOY_N = 10
 TOY_X = np.stack([np.arange(TOY_N), -10 * np.arange(TOY_N)], axis=1)   # row i is [i, -10 i]
 TOY_Y = np.arange(TOY_N)                                              # label of row i is i
-DESCRIPTIONS = {10: "X[i] = [i, -10 * i] and y[i] = i for i in range(10)",
-                20: "X = np.arange(40).reshape(20, 2) and y = np.arange(20)"}
+DESCRIPTIONS = {10: "X[i] = [i, -10 * i], y[i] = i (i 는 0 부터 9 까지)",
+                20: "X = np.arange(40).reshape(20, 2), y = np.arange(20)"}
 
 
 @pytest.mark.graded("minibatches")
 class TestMinibatches:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Slice one permutation of range(n) into consecutive pieces; never draw indices with "
-                      "replacement (rng.integers / rng.choice with replace=True).")
+    @pytest.mark.hint("range(n) 의 순열 (permutation) 하나를 연속된 조각으로 자르세요. 인덱스 (index) 를 "
+                      "복원 추출 (sampling with replacement) 로 뽑으면 안 됩니다 (rng.integers, "
+                      "replace=True 인 rng.choice).")
     def test_every_sample_once(self, sub):
-        """one pass over 10 samples in batches of 3 (seed=0) yields every sample exactly once"""
+        """샘플 10 개를 배치 크기 (batch size) 3 으로 한 번 돌면 (seed=0) 모든 샘플이 정확히 한 번씩 나옵니다"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 3, seed=0)
         seen = np.sort(order_of(batches))
-        assert_equal(seen, np.arange(TOY_N), f"the sorted labels of all batches of {what}")
+        assert_equal(seen, np.arange(TOY_N), f"{what} 의 모든 배치 (batch) 의 라벨 (label) 을 정렬한 것")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Cut the order into consecutive pieces of batch_size from the start; the last piece may "
-                      "be smaller and is kept, not dropped.")
+    @pytest.mark.hint("순서 (order) 를 앞에서부터 batch_size 개씩 연속된 조각으로 자르세요. 마지막 조각은 "
+                      "더 작을 수 있고, 버리지 않고 남깁니다.")
     def test_batch_sizes(self, sub):
-        """10 samples (2 features) in batches of 3 (seed=0) give batches of sizes 3, 3, 3, 1"""
+        """샘플 10 개 (특성 (feature) 2 개) 를 배치 크기 (batch size) 3 으로 나누면 (seed=0) 배치 크기가 3, 3, 3, 1 입니다"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 3, seed=0)
         sizes = [len(yb) for _, yb in batches]
-        assert_equal(sizes, [3, 3, 3, 1], f"the batch sizes of {what}")
+        assert_equal(sizes, [3, 3, 3, 1], f"{what} 의 배치 크기 (batch size)")
         for k, (Xb, yb) in enumerate(batches):
-            assert_shape(Xb, (sizes[k], 2), f"Xb of batch {k} of {what}")
-            assert_shape(yb, (sizes[k],), f"yb of batch {k} of {what}")
+            assert_shape(Xb, (sizes[k], 2), f"{what} 의 배치 (batch) {k} 의 Xb")
+            assert_shape(yb, (sizes[k],), f"{what} 의 배치 (batch) {k} 의 yb")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Index X and y with the same indices: X[index], y[index].")
+    @pytest.mark.hint("X 와 y 를 같은 인덱스 (index) 로 고르세요: X[index], y[index].")
     def test_pairs_stay_together(self, sub):
-        """each Xb row comes with its own label in yb (10 samples in batches of 4, seed=3)"""
+        """Xb 의 각 행 (row) 은 yb 의 자기 라벨 (label) 과 함께 나옵니다 (샘플 10 개, 배치 크기 (batch size) 4, seed=3)"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, seed=3)
         for k, (Xb, yb) in enumerate(batches):
-            assert_equal(Xb[:, 0], yb, f"batch {k} of {what}: the labels of the rows of Xb "
-                                       f"(row i of X has label i)")
+            assert_equal(Xb[:, 0], yb, f"{what} 의 배치 (batch) {k}: Xb 의 행 (row) 들의 라벨 (label) "
+                                       f"(X 의 행 i 의 라벨은 i)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Make the order with np.random.default_rng(seed).permutation(n), with seed=None as the "
-                      "default: the same seed gives the same batches, another seed or no seed a new order.")
+    @pytest.mark.hint("순서 (order) 는 np.random.default_rng(seed).permutation(n) 으로 만들고, seed 의 "
+                      "기본값 (default) 은 seed=None 입니다: 같은 seed 는 같은 배치 (batch) 를, 다른 seed 나 "
+                      "seed 없음은 새 순서를 줍니다.")
     def test_seed(self, sub):
-        """20 samples in batches of 6: seed=5 twice gives the same order, seed=6 another, no seed a new one each pass"""
+        """샘플 20 개, 배치 크기 (batch size) 6: seed=5 두 번은 같은 순서 (order), seed=6 은 다른 순서, seed 없이는 매번 새 순서"""
         X, y = np.arange(40).reshape(20, 2), np.arange(20)
         first, what = batches_of(sub, X, y, 6, seed=5)
-        assert_equal(np.sort(order_of(first)), np.arange(20), f"the sorted labels of all batches of {what}")
+        assert_equal(np.sort(order_of(first)), np.arange(20), f"{what} 의 모든 배치 (batch) 의 라벨 (label) 을 정렬한 것")
         again, _ = batches_of(sub, X, y, 6, seed=5)
         other, what_other = batches_of(sub, X, y, 6, seed=6)
-        assert_equal(order_of(again), order_of(first), f"the order of a second call of {what}")
+        assert_equal(order_of(again), order_of(first), f"{what} 의 두 번째 호출 (call) 에서 나온 순서 (order)")
         if np.array_equal(order_of(other), order_of(first)):
-            raise Mismatch(what_other, "gave the same order as seed=5: is the seed used?",
+            raise Mismatch(what_other, "seed=5 와 같은 순서 (order) 를 냈습니다: seed 를 쓰고 있나요?",
                            received=order_of(other))
         unseeded, what_unseeded = batches_of(sub, X, y, 6)
         unseeded_again, _ = batches_of(sub, X, y, 6)
         if np.array_equal(order_of(unseeded), order_of(unseeded_again)):
-            raise Mismatch(f"two passes of {what_unseeded}", "came in the same order: without a seed "
-                           "(seed=None, the default) every pass should be shuffled anew",
+            raise Mismatch(f"{what_unseeded} 를 두 번 돈 결과", "두 번 모두 같은 순서 (order) 로 나왔습니다: "
+                           "seed 가 없으면 (seed=None, 기본값 (default)) 돌 때마다 새로 섞어야 (shuffle) 합니다",
                            received=order_of(unseeded))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("shuffle=True: order = np.random.default_rng(seed).permutation(n); "
-                      "shuffle=False: order = np.arange(n).")
+    @pytest.mark.hint("shuffle=True 이면 order = np.random.default_rng(seed).permutation(n), "
+                      "shuffle=False 이면 order = np.arange(n) 입니다.")
     def test_shuffle_flag(self, sub):
-        """10 samples, batches of 4: shuffle=False keeps the order; shuffle=True, seed=0 follows default_rng(0).permutation(10)"""
+        """샘플 10 개, 배치 크기 (batch size) 4: shuffle=False 는 원래 순서 (order) 그대로, shuffle=True, seed=0 은 default_rng(0).permutation(10) 순서"""
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, shuffle=False)
-        assert_equal(order_of(batches), np.arange(TOY_N), f"the labels of all batches of {what}, in order")
+        assert_equal(order_of(batches), np.arange(TOY_N), f"{what} 의 모든 배치 (batch) 의 라벨 (label), 나온 순서대로")
         batches, what = batches_of(sub, TOY_X, TOY_Y, 4, shuffle=True, seed=0)
-        assert_equal(order_of(batches), [4, 6, 2, 7, 3, 5, 9, 0, 8, 1], f"the labels of all batches of {what}")
+        assert_equal(order_of(batches), [4, 6, 2, 7, 3, 5, 9, 0, 8, 1],
+                     f"{what} 의 모든 배치 (batch) 의 라벨 (label), 나온 순서대로")
 
 
 # --------------------------------------------------------------------------- activations
@@ -161,28 +167,29 @@ class TestMinibatches:
 @pytest.mark.graded("leaky_relu")
 class TestLeakyRelu:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Positive z passes unchanged; z <= 0 is multiplied by alpha, which is 0.01 when the caller "
-                      "does not give it.")
+    @pytest.mark.hint("양수 z 는 그대로 통과하고, z <= 0 이면 alpha 를 곱합니다. 호출하는 쪽이 alpha 를 "
+                      "주지 않으면 alpha 는 0.01 입니다.")
     def test_default_alpha(self, sub):
-        """the default alpha = 0.01, on z = [-2, -0.5, 0, 0.5, 3]"""
+        """기본값 (default) alpha = 0.01, z = [-2, -0.5, 0, 0.5, 3] 에서"""
         z = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
         assert_close(sub.leaky_relu(z), [-0.02, -0.005, 0.0, 0.5, 3.0], call("leaky_relu", z), rtol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Use the alpha argument (not a fixed 0.01), only on the negative side, on whole arrays "
-                      "of any shape, and return floats also for integer z (alpha * z must not be cut to an integer).")
+    @pytest.mark.hint("고정된 0.01 이 아니라 인자 (argument) alpha 를, 음수 쪽에만 쓰세요. 어떤 모양 (shape) 의 "
+                      "배열이든 통째로 처리하고, z 가 정수 (integer) 여도 실수 (float) 를 돌려주세요 "
+                      "(alpha * z 가 정수로 잘리면 안 됩니다).")
     def test_alpha_and_shape(self, sub):
-        """alpha = 0.2 on a (2, 3) float array and on the integer array [-5, 0, 3]: floats of the same shape back"""
+        """alpha = 0.2, (2, 3) 실수 (float) 배열과 정수 (integer) 배열 [-5, 0, 3] 에서: 같은 모양 (shape) 의 실수가 나옵니다"""
         z = np.array([[-5.0, 1.0, -1.0], [2.0, -0.1, 0.0]])
         assert_close(sub.leaky_relu(z, alpha=0.2), [[-1.0, 1.0, -0.2], [2.0, -0.02, 0.0]],
                      call("leaky_relu", z, alpha=0.2), rtol=1e-12)
         z = np.array([-5, 0, 3])
-        what = call("leaky_relu", z, alpha=0.2) + " with an integer array"
+        what = call("leaky_relu", z, alpha=0.2) + " (정수 (integer) 배열)"
         got = sub.leaky_relu(z, alpha=0.2)
         assert_close(got, [-1.0, 0.0, 3.0], what, rtol=1e-12)
         if np.asarray(got).dtype.kind != "f":
-            raise Mismatch(what, "should return floats (the notebook asks for a float array)",
-                           expected="a float array", received=got)
+            raise Mismatch(what, "실수 (float) 를 돌려줘야 합니다 (노트북이 실수 배열을 요구합니다)",
+                           expected="실수 (float) 배열", received=got)
 
 
 def normalized(answer):
@@ -192,27 +199,28 @@ def normalized(answer):
 @pytest.mark.graded("ACTIVATION_QUIZ")
 class TestActivationQuiz:
     @pytest.mark.points(1)
-    @pytest.mark.hint('ACTIVATION_QUIZ is a dict with the six keys of the table; each value is one of '
-                      '"sigmoid", "softmax", "tanh", "relu", "leaky_relu", "linear".')
+    @pytest.mark.hint('ACTIVATION_QUIZ 는 표의 키 (key) 여섯 개를 가진 딕셔너리 (dict) 입니다. 각 값은 '
+                      '"sigmoid", "softmax", "tanh", "relu", "leaky_relu", "linear" 중 하나입니다.')
     def test_format(self, sub):
-        """a dict with all six answers, each one of the allowed choices"""
+        """답 여섯 개가 모두 있는 딕셔너리 (dict), 각 답은 허용된 선택지 (choice) 중 하나"""
         quiz = sub.ACTIVATION_QUIZ
         if not isinstance(quiz, dict):
-            raise Mismatch("ACTIVATION_QUIZ", f"expected a dict, got {type(quiz).__name__}", received=quiz)
+            raise Mismatch("ACTIVATION_QUIZ", f"딕셔너리 (dict) 여야 하는데 {type(quiz).__name__} 입니다",
+                           received=quiz)
         missing = [key for key in QUIZ_KEYS if key not in quiz]
         if missing:
-            raise Mismatch("ACTIVATION_QUIZ", f"missing key(s): {', '.join(missing)}",
+            raise Mismatch("ACTIVATION_QUIZ", f"빠진 키 (key): {', '.join(missing)}",
                            expected=list(QUIZ_KEYS), received=list(quiz))
         for key in QUIZ_KEYS:
             answer = quiz[key]
             if answer is None:
-                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "not implemented yet: still None; set it to one of "
-                               "the allowed answers under `# YOUR CODE HERE`")
+                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "아직 답하지 않았습니다 (not implemented): 값이 아직 "
+                               "None 입니다. `# YOUR CODE HERE` 아래에서 허용된 답 중 하나로 정하세요")
             if not isinstance(answer, str):
-                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', f"expected a string, got {type(answer).__name__}",
+                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', f"문자열 (string) 이어야 하는데 {type(answer).__name__} 입니다",
                                received=answer)
             if normalized(answer) not in QUIZ_CHOICES:
-                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "is not one of the allowed answers",
+                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "허용된 답 중 하나가 아닙니다",
                                expected=" | ".join(QUIZ_CHOICES), received=answer)
 
 
@@ -222,10 +230,10 @@ class TestActivationQuiz:
 @pytest.mark.graded("early_stopping_epoch")
 class TestEarlyStopping:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Count epochs without a strict improvement on the best loss so far; return the 0-based "
-                      "epoch at which the count reaches patience.")
+    @pytest.mark.hint("지금까지의 최솟값 (best) 보다 엄격히 작아지지 (strict improvement) 않은 에포크 (epoch) 를 "
+                      "세고, 그 수가 patience 에 도달한 에포크의 번호 (0 부터 셈) 를 돌려주세요.")
     def test_worked_example(self, sub):
-        """the worked example of the notebook, with patience 1, 2 and 3"""
+        """노트북의 예 (worked example), patience 1, 2, 3"""
         losses = [0.9, 0.7, 0.8, 0.6, 0.65, 0.6, 0.7]
         for patience, want in [(3, 6), (2, 5), (1, 2)]:
             got = sub.early_stopping_epoch(losses, patience)
@@ -233,10 +241,10 @@ class TestEarlyStopping:
             assert_equal(got, want, call("early_stopping_epoch", losses, patience))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("If the counter never reaches patience, return the last epoch: len(val_losses) - 1 "
-                      "(epochs are numbered from 0).")
+    @pytest.mark.hint("카운터 (counter) 가 끝까지 patience 에 도달하지 않으면 마지막 에포크 (epoch) 번호 "
+                      "len(val_losses) - 1 을 돌려주세요 (에포크는 0 부터 셉니다).")
     def test_never_stops(self, sub):
-        """if it never triggers, the last epoch index (three curves, patience 1, 3 and 2, one a single epoch)"""
+        """한 번도 멈추지 않으면 마지막 에포크 (epoch) 번호 (곡선 세 개, patience 1, 3, 2, 하나는 에포크 하나뿐)"""
         cases = [([1.0, 0.8, 0.6, 0.5, 0.4], 1, 4),
                  ([1.0, 0.9, 0.95, 0.97, 0.8, 0.85], 3, 5),
                  ([0.5], 2, 0)]
@@ -246,10 +254,10 @@ class TestEarlyStopping:
             assert_equal(got, want, call("early_stopping_epoch", losses, patience))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Compare with the best (smallest) loss so far, not with the previous epoch, and a loss "
-                      "equal to the best is not an improvement (use <).")
+    @pytest.mark.hint("직전 에포크 (epoch) 가 아니라 지금까지의 최솟값 (best) 과 비교하세요. 최솟값과 같은 "
+                      "손실 (loss) 은 개선 (improvement) 이 아닙니다 (< 를 쓰세요).")
     def test_best_so_far_and_ties(self, sub):
-        """compares with the best so far; an equal loss is not an improvement (three curves, patience 2, 2, 3)"""
+        """지금까지의 최솟값 (best) 과 비교, 같은 손실 (loss) 은 개선 (improvement) 이 아님 (곡선 세 개, patience 2, 2, 3)"""
         cases = [([1.0, 0.5, 0.7, 0.6, 0.65, 0.62], 2, 3),
                  ([1.0, 0.5, 0.5, 0.5, 0.4, 0.3], 2, 3),
                  ([2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5], 3, 5)]
@@ -262,9 +270,10 @@ class TestEarlyStopping:
 @pytest.mark.graded("fit_diagnosis")
 class TestFitDiagnosis:
     @pytest.mark.points(1)
-    @pytest.mark.hint('Rule 1: "overfitting" when val_losses[-1] > 1.1 * min(val_losses), checked first.')
+    @pytest.mark.hint('규칙 (rule) 1: val_losses[-1] > 1.1 * min(val_losses) 이면 "overfitting" 이고, '
+                      '이 규칙을 가장 먼저 확인합니다.')
     def test_overfitting(self, sub):
-        """validation loss back up more than 10 % from its minimum: overfitting (three curves, one also underfitting)"""
+        """검증 손실 (validation loss) 이 최솟값보다 10 % 넘게 다시 오르면 overfitting (곡선 세 개, 하나는 underfitting 조건에도 해당)"""
         cases = [([2.0, 1.0, 0.5, 0.2], [2.1, 1.2, 0.9, 1.3]),
                  ([2.0, 1.9, 1.8, 1.7], [2.0, 1.0, 1.2, 1.3]),        # rule 1 wins over rule 2
                  ([1.0, 0.1, 0.05, 0.01], [1.0, 0.3, 0.333, 0.34])]
@@ -272,10 +281,10 @@ class TestFitDiagnosis:
             assert_equal(sub.fit_diagnosis(train, val), "overfitting", call("fit_diagnosis", train, val))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('Rule 2: "underfitting" when train_losses[-1] > 0.5 * train_losses[0] '
-                      '(and rule 1 did not apply).')
+    @pytest.mark.hint('규칙 (rule) 2: 규칙 1 에 해당하지 않고 train_losses[-1] > 0.5 * train_losses[0] '
+                      '이면 "underfitting" 입니다.')
     def test_underfitting(self, sub):
-        """training loss not even halved (and validation not rising): underfitting (three pairs of curves)"""
+        """훈련 손실 (training loss) 이 절반도 줄지 않으면 (검증 손실은 오르지 않음) underfitting (곡선 세 쌍)"""
         cases = [([2.0, 1.8, 1.5, 1.2], [2.1, 1.9, 1.6, 1.3]),
                  ([1.0, 0.7, 0.6, 0.55], [1.0, 0.6, 0.62, 0.64]),
                  ([0.2, 0.15, 0.12, 0.11], [0.1, 0.09, 0.095, 0.098])]
@@ -283,23 +292,23 @@ class TestFitDiagnosis:
             assert_equal(sub.fit_diagnosis(train, val), "underfitting", call("fit_diagnosis", train, val))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('Rule 3: "good" when neither rule 1 nor rule 2 applies; compare with the minimum of '
-                      'the validation losses, not their first value.')
+    @pytest.mark.hint('규칙 (rule) 3: 규칙 1 도 규칙 2 도 아니면 "good" 입니다. 검증 손실 (validation loss) 의 '
+                      '첫 값이 아니라 최솟값과 비교하세요.')
     def test_good(self, sub):
-        """training loss more than halved, validation within 10 % of its best: good (four curves, one as arrays)"""
+        """훈련 손실 (training loss) 은 절반 넘게 줄고 검증 손실은 최솟값의 10 % 이내: good (곡선 네 쌍, 하나는 배열 (array))"""
         cases = [([2.0, 1.0, 0.5, 0.3], [2.1, 1.1, 0.6, 0.5]),
                  ([1.0, 0.4, 0.3, 0.2], [1.0, 0.5, 0.45, 0.48]),
                  ([3.0, 0.5, 0.2, 0.1], [3.0, 0.9, 0.8, 0.85])]
         for train, val in cases:
             assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val))
         train, val = np.array([2.0, 1.0, 0.5]), np.array([2.0, 1.2, 1.0])
-        assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val) + " with arrays")
+        assert_equal(sub.fit_diagnosis(train, val), "good", call("fit_diagnosis", train, val) + " (배열 (array) 로)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Both rules compare with a strict >: a last loss exactly on a threshold does not trigger "
-                      "the rule.")
+    @pytest.mark.hint("두 규칙 (rule) 모두 엄격한 부등호 (strict inequality) > 로 비교합니다: 마지막 손실 (loss) 이 "
+                      "정확히 기준값 (threshold) 과 같으면 그 규칙에 해당하지 않습니다.")
     def test_exactly_on_the_thresholds(self, sub):
-        """exactly on a threshold (val[-1] == 1.1 * min(val) or train[-1] == 0.5 * train[0]): no rule applies"""
+        """정확히 기준값 (threshold) 일 때 (val[-1] == 1.1 * min(val) 또는 train[-1] == 0.5 * train[0]): 어느 규칙에도 해당하지 않음"""
         # values for which 1.1 * m, the ratio and the difference to the minimum all sit exactly on the threshold
         cases = [([2.0, 1.5, 1.0], [3.0, 2.5, 2.75]),      # both exactly on their threshold
                  ([4.0, 2.0, 1.0], [6.0, 5.0, 5.5]),       # validation exactly 10 % above its minimum
@@ -314,58 +323,59 @@ class TestFitDiagnosis:
 @pytest.mark.graded("dropout_forward")
 class TestDropoutForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("p is the probability to DROP, not to keep: about a fraction p of the outputs are 0.")
+    @pytest.mark.hint("p 는 남길 확률 (keep probability) 이 아니라 버릴 확률 (drop probability) 입니다: "
+                      "출력의 약 p 비율이 0 이 됩니다.")
     def test_drop_fraction(self, sub):
-        """drops about a fraction p of the units of np.ones((400, 500)) (p = 0.3 and p = 0.7, seed=0)"""
+        """np.ones((400, 500)) 의 유닛 (unit) 중 약 p 비율을 버립니다 (p = 0.3 과 p = 0.7, seed=0)"""
         x = np.ones((400, 500))
         for p in (0.3, 0.7):
             out, _ = sub.dropout_forward(x, p, seed=0)
             what = spelled("dropout_forward", "np.ones((400, 500))", p, seed=0)
-            out = assert_shape(out, x.shape, f"out of {what}")
-            assert_close(np.mean(out == 0), p, f"the fraction of zeros in out of {what} (200000 units)",
+            out = assert_shape(out, x.shape, f"{what} 의 out")
+            assert_close(np.mean(out == 0), p, f"{what} 의 out 에서 0 의 비율 (유닛 (unit) 200000 개)",
                          rtol=0.02)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Inverted dropout scales the kept units by 1 / (1 - p), so that the mean of out "
-                      "stays the mean of x.")
+    @pytest.mark.hint("역 드롭아웃 (inverted dropout) 은 남긴 유닛 (unit) 을 1 / (1 - p) 배 키웁니다. 그래서 "
+                      "out 의 평균 (mean) 이 x 의 평균과 같게 유지됩니다.")
     def test_expected_value_kept(self, sub):
-        """inverted: the mean of out stays 1 for np.ones((400, 500)) (p = 0.5 and p = 0.8, seed=1)"""
+        """역 드롭아웃 (inverted dropout): np.ones((400, 500)) 에서 out 의 평균 (mean) 이 1 로 유지 (p = 0.5 와 p = 0.8, seed=1)"""
         x = np.ones((400, 500))
         for p in (0.5, 0.8):
             out, _ = sub.dropout_forward(x, p, seed=1)
             what = spelled("dropout_forward", "np.ones((400, 500))", p, seed=1)
-            out = assert_shape(out, x.shape, f"out of {what}")
-            assert_close(out.mean(), 1.0, f"mean(out) of {what} (200000 units, mean(x) = 1)", rtol=0.02)
+            out = assert_shape(out, x.shape, f"{what} 의 out")
+            assert_close(out.mean(), 1.0, f"{what} 의 mean(out) (유닛 (unit) 200000 개, mean(x) = 1)", rtol=0.02)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("mask = keep / (1 - p) (0 where dropped, 1/(1-p) where kept) and out = x * mask; "
-                      "the same seed gives the same mask.")
+    @pytest.mark.hint("mask = keep / (1 - p) (버린 곳은 0, 남긴 곳은 1/(1-p)) 이고 out = x * mask 입니다. "
+                      "같은 seed 는 같은 마스크 (mask) 를 줍니다.")
     def test_mask(self, sub):
-        """x a (6, 5) normal array, p = 0.4, seed=3: out = x * mask, mask is 0 or 1/(1-p), and the seed fixes it"""
+        """x 는 (6, 5) 정규분포 (normal) 배열, p = 0.4, seed=3: out = x * mask, mask 는 0 또는 1/(1-p), seed 가 mask 를 정함"""
         x = np.random.default_rng(7).normal(size=(6, 5))
         p = 0.4
-        what = spelled("dropout_forward", "x", p, seed=3) + " with x a (6, 5) array of normal samples"
+        what = spelled("dropout_forward", "x", p, seed=3) + " (x 는 정규분포 (normal) 표본으로 채운 (6, 5) 배열)"
         out, mask = sub.dropout_forward(x, p, seed=3)
-        mask = assert_shape(mask, x.shape, f"mask of {what}")
-        out = assert_shape(out, x.shape, f"out of {what}")
+        mask = assert_shape(mask, x.shape, f"{what} 의 mask")
+        out = assert_shape(out, x.shape, f"{what} 의 out")
         allowed = np.isclose(mask, 0.0) | np.isclose(mask, 1 / (1 - p), rtol=1e-12)
         if not allowed.all():
-            raise Mismatch(f"mask of {what}", "should hold only 0 and 1/(1-p)",
-                           expected=f"0 or {1 / (1 - p):.6g}", received=mask[~allowed][0])
-        assert_close(out, x * mask, f"out of {what} compared with x * mask", rtol=1e-12)
+            raise Mismatch(f"{what} 의 mask", "0 과 1/(1-p) 만 담아야 합니다",
+                           expected=f"0 또는 {1 / (1 - p):.6g}", received=mask[~allowed][0])
+        assert_close(out, x * mask, f"{what} 의 out 을 x * mask 와 비교", rtol=1e-12)
         out_again, _ = sub.dropout_forward(x, p, seed=3)
-        assert_close(out_again, out, f"out of a second call of {what}", rtol=0.0)
+        assert_close(out_again, out, f"{what} 의 두 번째 호출 (call) 의 out", rtol=0.0)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("With train=False, return x unchanged and a mask of ones: no dropping and no scaling "
-                      "at test time.")
+    @pytest.mark.hint("train=False 이면 x 를 그대로, 마스크 (mask) 는 모두 1 인 배열로 돌려주세요: 테스트 (test) "
+                      "때는 버리지도 키우지도 (scaling) 않습니다.")
     def test_not_training(self, sub):
-        """train=False (x a (4, 6) normal array, p = 0.5): out is x and mask is all ones"""
+        """train=False (x 는 (4, 6) 정규분포 (normal) 배열, p = 0.5): out 은 x, mask 는 모두 1"""
         x = np.random.default_rng(8).normal(size=(4, 6))
-        what = spelled("dropout_forward", "x", 0.5, train=False, seed=2) + " with x a (4, 6) array of normal samples"
+        what = spelled("dropout_forward", "x", 0.5, train=False, seed=2) + " (x 는 정규분포 (normal) 표본으로 채운 (4, 6) 배열)"
         out, mask = sub.dropout_forward(x, 0.5, train=False, seed=2)
-        assert_close(out, x, f"out of {what}", rtol=0.0)
-        assert_close(mask, np.ones_like(x), f"mask of {what}", rtol=0.0)
+        assert_close(out, x, f"{what} 의 out", rtol=0.0)
+        assert_close(mask, np.ones_like(x), f"{what} 의 mask", rtol=0.0)
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -385,46 +395,48 @@ def numerical_gradient(f, x, h=1e-5):
 def forward_mask(sub, x, p, seed):
     """The mask of the student's dropout_forward(x, p, seed=seed), which a dropout_backward check relies
     on; a failure of dropout_forward is reported as such, not as a dropout_backward mistake."""
-    what = f"dropout_forward(x, {p}, seed={seed}), which this dropout_backward check uses"
+    what = f"dropout_forward(x, {p}, seed={seed}) (이 dropout_backward 검사 (check) 가 쓰는 함수)"
     try:
         first, again = sub.dropout_forward(x.copy(), p, seed=seed), sub.dropout_forward(x.copy(), p, seed=seed)
     except NotImplementedError:
-        raise Mismatch(what, "is not implemented yet: finish dropout_forward first") from None
+        raise Mismatch(what, "아직 구현되지 않았습니다 (not implemented): dropout_forward 를 먼저 완성하세요") from None
     for result in (first, again):
         if not isinstance(result, tuple) or len(result) != 2:
-            raise Mismatch(what, "should return a pair (out, mask): fix dropout_forward first", received=result)
-    masks = [assert_shape(result[1], x.shape, f"mask of {what}") for result in (first, again)]
+            raise Mismatch(what, "(out, mask) 쌍 (pair) 을 돌려줘야 합니다: dropout_forward 를 먼저 고치세요",
+                           received=result)
+    masks = [assert_shape(result[1], x.shape, f"{what} 의 mask") for result in (first, again)]
     if not np.array_equal(masks[0], masks[1]):
-        raise Mismatch(what, "gave two different masks for the same seed: fix dropout_forward first")
+        raise Mismatch(what, "같은 seed 에 서로 다른 마스크 (mask) 두 개를 냈습니다: dropout_forward 를 먼저 고치세요")
     return masks[0]
 
 
 @pytest.mark.graded("dropout_backward")
 class TestDropoutBackward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Each unit's gradient goes through the same mask value as its forward value: dropped units "
-                      "get no gradient, kept units get it scaled by 1/(1-p).")
+    @pytest.mark.hint("각 유닛 (unit) 의 기울기 (gradient) 는 순전파 (forward) 때와 같은 마스크 (mask) 값을 "
+                      "거칩니다: 버린 유닛으로는 기울기가 흐르지 않고, 남긴 유닛의 기울기는 1/(1-p) 배가 됩니다.")
     def test_uses_mask(self, sub):
-        """a (2, 3) dout and a given mask of 0 and 2: dropped units get no gradient, kept ones twice theirs"""
+        """(2, 3) dout 과 0 과 2 로 된 주어진 mask: 버린 유닛 (unit) 은 기울기 (gradient) 0, 남긴 유닛은 자기 기울기의 두 배"""
         dout = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
         mask = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])
         assert_close(sub.dropout_backward(dout, mask), [[2.0, 0.0, 6.0], [0.0, 8.0, -2.0]],
                      call("dropout_backward", dout, mask), rtol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("out = x * mask, so d(out)/dx = mask elementwise, with the mask returned by your "
-                      "dropout_forward (which this check calls, as the notebook says).")
+    @pytest.mark.hint("out = x * mask 이므로 원소별 (elementwise) 로 d(out)/dx = mask 입니다. mask 는 여러분의 "
+                      "dropout_forward 가 돌려준 것입니다 (노트북에 적힌 대로 이 검사 (check) 는 dropout_forward "
+                      "를 호출합니다).")
     def test_gradient_check(self, sub):
-        """x, dout (5, 4) arrays, p = 0.3, seed=4: matches a numerical gradient of your dropout_forward (float64)"""
+        """x, dout 은 (5, 4) 배열, p = 0.3, seed=4: 여러분의 dropout_forward 의 수치 기울기 (numerical gradient) 와 일치 (float64)"""
         rng = np.random.default_rng(9)
         x, dout, p = rng.normal(size=(5, 4)), rng.normal(size=(5, 4)), 0.3
         mask = forward_mask(sub, x, p, seed=4)
         dx = sub.dropout_backward(dout, mask)
         expected = numerical_gradient(lambda v: float(np.sum(sub.dropout_forward(v, p, seed=4)[0] * dout)),
                                       x.copy())
-        assert_close(dx, expected, f"dropout_backward(dout, mask), with mask from dropout_forward(x, {p}, seed=4) "
-                     f"and x, dout (5, 4) arrays, compared with the numerical gradient of "
-                     f"sum(dropout_forward(x, {p}, seed=4)[0] * dout)", rtol=1e-7, atol=1e-9)
+        assert_close(dx, expected, f"dropout_backward(dout, mask) (mask 는 dropout_forward(x, {p}, seed=4) 가 "
+                     f"돌려준 것, x, dout 은 (5, 4) 배열) 를 sum(dropout_forward(x, {p}, seed=4)[0] * dout) 의 "
+                     f"수치 기울기 (numerical gradient) 와 비교", rtol=1e-7, atol=1e-9)
 
 
 # --------------------------------------------------------------------------- augmentation
@@ -448,36 +460,37 @@ def assert_shifted(out, expected, what, shift):
     expected = np.asarray(expected)
     out = assert_shape(out, expected.shape, what)
     if out.dtype != expected.dtype:
-        raise Mismatch(what, "should keep the dtype of img", expected=str(expected.dtype), received=str(out.dtype))
+        raise Mismatch(what, "img 의 자료형 (dtype) 을 유지해야 합니다", expected=str(expected.dtype),
+                       received=str(out.dtype))
     if not np.array_equal(out, expected):
         dy, dx = shift
         if shift == (0, 0):
-            problem = "with (dy, dx) = (0, 0) nothing moves: the image should come back unchanged"
+            problem = "(dy, dx) = (0, 0) 이면 아무것도 움직이지 않습니다: 이미지가 그대로 돌아와야 합니다"
         else:
-            moves = [f"{abs(dy)} {'down' if dy > 0 else 'up'}"] if dy else []
-            moves += [f"{abs(dx)} {'right' if dx > 0 else 'left'}"] if dx else []
-            problem = (f"the rng draws (dy, dx) = ({dy}, {dx}), so img should move {' and '.join(moves)}, "
-                       f"with zeros shifted in")
+            moves = [f"{'아래' if dy > 0 else '위'}로 {abs(dy)} 화소 (pixel)"] if dy else []
+            moves += [f"{'오른쪽' if dx > 0 else '왼쪽'}으로 {abs(dx)} 화소 (pixel)"] if dx else []
+            problem = (f"rng 에서 뽑은 값이 (dy, dx) = ({dy}, {dx}) 이므로 img 는 {', '.join(moves)} 이동하고, "
+                       f"비는 자리는 0 으로 채워져야 합니다")
         raise Mismatch(what, problem, expected=expected, received=out)
 
 
 @pytest.mark.graded("random_shift")
 class TestRandomShift:
     @pytest.mark.points(1)
-    @pytest.mark.hint("out[i, j] = img[i - dy, j - dx]: a positive dy moves the picture down, a positive dx "
-                      "right; pixels that would come from outside img are 0 (nothing wraps around as with "
-                      "np.roll). dy and dx are the two numbers drawn from the rng you are given, in that order.")
+    @pytest.mark.hint("out[i, j] = img[i - dy, j - dx] 입니다: dy 가 양수면 그림이 아래로, dx 가 양수면 오른쪽으로 "
+                      "움직입니다. img 밖에서 들어올 화소 (pixel) 는 0 입니다 (np.roll 처럼 반대편으로 돌아 들어오지 "
+                      "않습니다). dy 와 dx 는 넘겨받은 rng 에서 이 순서로 뽑은 두 수입니다.")
     def test_moves_as_drawn(self, sub):
-        """img = np.arange(1, 13).reshape(3, 4), max_shift = 1, rng = default_rng(0, 9, 11, 14, 2): moved as drawn"""
+        """img = np.arange(1, 13).reshape(3, 4), max_shift = 1, rng = default_rng(0, 9, 11, 14, 2): 뽑은 대로 이동 (shift)"""
         for seed, (shift, expected) in SMALL_SHIFTED.items():
-            what = f"{spelled('random_shift', 'img', 1, 'rng')} with {SMALL_TEXT} and rng = np.random.default_rng({seed})"
+            what = f"{spelled('random_shift', 'img', 1, 'rng')} ({SMALL_TEXT}, rng = np.random.default_rng({seed}))"
             assert_shifted(sub.random_shift(SMALL.copy(), 1, np.random.default_rng(seed)), expected, what, shift)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("The result is a new array with the shape and dtype of img: write the shifted pixels into "
-                      "it, never into img itself. With max_shift = 0 nothing moves.")
+    @pytest.mark.hint("결과는 img 와 모양 (shape) 과 자료형 (dtype) 이 같은 새 배열입니다: 이동한 화소 (pixel) 는 "
+                      "그 새 배열에 쓰고, img 자체에는 절대 쓰지 마세요. max_shift = 0 이면 아무것도 움직이지 않습니다.")
     def test_dtype_kept_and_img_untouched(self, sub):
-        """uint8 and float32 img (3, 4), max_shift = 1 (default_rng(2)) and 0 (default_rng(0)): dtype kept, img untouched"""
+        """uint8 과 float32 img (3, 4), max_shift = 1 (default_rng(2)) 과 0 (default_rng(0)): 자료형 (dtype) 유지, img 는 그대로"""
         shift, moved = SMALL_SHIFTED[2]
         for dtype, scale in [(np.uint8, 1), (np.float32, 0.5)]:
             img = (SMALL * scale).astype(dtype)
@@ -486,17 +499,17 @@ class TestRandomShift:
             for max_shift, seed, expected, drawn in [(1, 2, (np.asarray(moved) * scale).astype(dtype), shift),
                                                      (0, 0, img.copy(), (0, 0))]:
                 before = img.copy()
-                what = f"{spelled('random_shift', 'img', max_shift, 'rng')} with img = {name} " \
-                       f"and rng = np.random.default_rng({seed})"
+                what = f"{spelled('random_shift', 'img', max_shift, 'rng')} (img = {name}, " \
+                       f"rng = np.random.default_rng({seed}))"
                 out = sub.random_shift(img, max_shift, np.random.default_rng(seed))
                 assert_shifted(out, expected, what, drawn)
-                assert_equal(img, before, f"img after {what} (it must not be changed)")
+                assert_equal(img, before, f"{what} 뒤의 img (바뀌면 안 됩니다)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("dy, dx = rng.integers(-max_shift, max_shift + 1, size=2): both ends included, "
-                      "dy and dx drawn separately, from the rng you are given.")
+    @pytest.mark.hint("dy, dx = rng.integers(-max_shift, max_shift + 1, size=2): 양 끝을 포함하고, dy 와 dx 를 "
+                      "따로, 넘겨받은 rng 에서 뽑습니다.")
     def test_shift_range(self, sub):
-        """img = np.arange(1, 65).reshape(8, 8), max_shift = 2, rng = default_rng(2): every (dy, dx) within 300 calls"""
+        """img = np.arange(1, 65).reshape(8, 8), max_shift = 2, rng = default_rng(2): 300 번 호출 (call) 안에 모든 (dy, dx) 가 나옴"""
         rng = np.random.default_rng(2)
         seen = set()
         for _ in range(300):
@@ -505,31 +518,31 @@ class TestRandomShift:
                 seen.add(shift)
         missing = sorted({(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)} - seen)
         if missing:
-            raise Mismatch(spelled("random_shift", "img", 2, "rng") + f" called 300 times with {DIGIT_TEXT}",
-                           f"never shifted by {len(missing)} of the 25 possible (dy, dx)",
-                           expected="all of -2..2 for dy and dx", received=f"missing {missing[:6]}"
+            raise Mismatch(spelled("random_shift", "img", 2, "rng") + f" 를 300 번 호출 (call) ({DIGIT_TEXT})",
+                           f"가능한 (dy, dx) 25 가지 중 {len(missing)} 가지로는 한 번도 이동하지 않았습니다",
+                           expected="dy 와 dx 모두 -2..2 의 모든 값", received=f"빠진 것 {missing[:6]}"
                            + (" ..." if len(missing) > 6 else ""))
 
 
 @pytest.mark.graded("horizontal_flip")
 class TestHorizontalFlip:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Left-right means the columns swap: out[i, j] = img[i, w - 1 - j]. Reversing the rows is a "
-                      "vertical flip. Keep the dtype of img.")
+    @pytest.mark.hint("좌우로 뒤집으면 열 (column) 이 바뀝니다: out[i, j] = img[i, w - 1 - j]. 행 (row) 을 뒤집는 "
+                      "것은 상하 뒤집기 (vertical flip) 입니다. img 의 자료형 (dtype) 을 유지하세요.")
     def test_flip(self, sub):
-        """left and right swap, on [[1, 2, 3], [4, 5, 6]] and np.arange(1, 13).reshape(3, 4) as uint8"""
+        """좌우가 바뀜: [[1, 2, 3], [4, 5, 6]] 과 uint8 인 np.arange(1, 13).reshape(3, 4) 에서"""
         img = np.array([[1, 2, 3], [4, 5, 6]])
         assert_equal(sub.horizontal_flip(img), [[3, 2, 1], [6, 5, 4]], call("horizontal_flip", img))
         img = SMALL.astype(np.uint8)
-        what = "horizontal_flip(img) with img = np.arange(1, 13).reshape(3, 4).astype(np.uint8)"
+        what = "horizontal_flip(img) (img = np.arange(1, 13).reshape(3, 4).astype(np.uint8))"
         out = sub.horizontal_flip(img)
         assert_equal(out, [[4, 3, 2, 1], [8, 7, 6, 5], [12, 11, 10, 9]], what)
         if np.asarray(out).dtype != img.dtype:
-            raise Mismatch(what, "should keep the dtype of img", expected=str(img.dtype),
+            raise Mismatch(what, "img 의 자료형 (dtype) 을 유지해야 합니다", expected=str(img.dtype),
                            received=str(np.asarray(out).dtype))
 
 
-AUGMENT_TEXT = " with X four small (6, 6) uint8 test images"
+AUGMENT_TEXT = " (X 는 작은 (6, 6) uint8 시험 이미지 네 장)"
 
 
 def small_digits():
@@ -549,9 +562,9 @@ def random_shift_problem(sub):
         out = sub.random_shift(SMALL.astype(np.uint8), 1, np.random.default_rng(0))
         assert_shifted(out, np.asarray(expected, dtype=np.uint8), "random_shift", shift)
     except NotImplementedError:
-        return "is not implemented yet"
+        return "아직 구현되지 않았습니다 (not implemented)"
     except Mismatch as mismatch:
-        return f"does not give the right image yet ({mismatch.problem})"
+        return f"아직 올바른 이미지를 내지 않습니다 ({mismatch.problem})"
     return None
 
 
@@ -574,16 +587,17 @@ def using_random_shift(sub, what):
         problem = random_shift_problem(sub)
         if problem is None:
             raise
-        raise Mismatch(what, f"augment uses your random_shift, which {problem}: fix random_shift first "
-                       f"(see its checks)") from None
+        raise Mismatch(what, f"augment 는 여러분의 random_shift 를 쓰는데, random_shift 가 {problem}. "
+                       f"random_shift 를 먼저 고치세요 (random_shift 의 검사 (check) 를 보세요)") from None
 
 
 @pytest.mark.graded("augment")
 class TestAugment:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Return n * (copies + 1) images of the same (h, w) and dtype as X, and as many labels.")
+    @pytest.mark.hint("X 와 (h, w) 및 자료형 (dtype) 이 같은 이미지 n * (copies + 1) 장과, 같은 수의 "
+                      "라벨 (label) 을 돌려주세요.")
     def test_shapes_and_dtype(self, sub):
-        """X four (6, 6) uint8 images, copies = 2, seed 0, and X / 16 (float64), copies = 1: shapes and dtypes"""
+        """X 는 (6, 6) uint8 이미지 네 장, copies = 2, seed 0, 그리고 X / 16 (float64), copies = 1: 모양 (shape) 과 자료형 (dtype)"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 2, 0) + AUGMENT_TEXT
         with using_random_shift(sub, what):
@@ -592,35 +606,36 @@ class TestAugment:
     @staticmethod
     def shapes_and_dtype(sub, X, y, what):
         X_aug, y_aug = sub.augment(X, y, 2, 0)
-        X_aug = assert_shape(X_aug, (12, 6, 6), f"X_aug of {what}")
-        y_aug = assert_shape(y_aug, (12,), f"y_aug of {what}")
+        X_aug = assert_shape(X_aug, (12, 6, 6), f"{what} 의 X_aug")
+        y_aug = assert_shape(y_aug, (12,), f"{what} 의 y_aug")
         for name, got, want in [("X_aug", X_aug, X), ("y_aug", y_aug, y)]:
             if got.dtype != want.dtype:
-                raise Mismatch(f"{name} of {what}", "should keep the dtype of the input",
+                raise Mismatch(f"{what} 의 {name}", "입력의 자료형 (dtype) 을 유지해야 합니다",
                                expected=str(want.dtype), received=str(got.dtype))
         Xf = X.astype(float) / 16
         Xf_aug, _ = sub.augment(Xf, y, 1, 0)
         if np.asarray(Xf_aug).dtype != Xf.dtype:
-            raise Mismatch(f"X_aug of {spelled('augment', 'X / 16', y, 1, 0)}{AUGMENT_TEXT}",
-                           "should keep the dtype of X",
+            raise Mismatch(f"{spelled('augment', 'X / 16', y, 1, 0)}{AUGMENT_TEXT} 의 X_aug",
+                           "X 의 자료형 (dtype) 을 유지해야 합니다",
                            expected=str(Xf.dtype), received=str(np.asarray(Xf_aug).dtype))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Put the n original images (and labels) first, unchanged, then the copies.")
+    @pytest.mark.hint("원본 이미지 n 장 (과 라벨 (label)) 을 바꾸지 않고 맨 앞에 두고, 그 뒤에 복사본 (copy) 을 "
+                      "두세요.")
     def test_originals_first(self, sub):
-        """X four (6, 6) uint8 images, copies = 2, seed 0: the first n images and labels are the originals"""
+        """X 는 (6, 6) uint8 이미지 네 장, copies = 2, seed 0: 처음 n 장의 이미지와 라벨 (label) 은 원본"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 2, 0) + AUGMENT_TEXT
         X_aug, y_aug = sub.augment(X, y, 2, 0)
-        assert_equal(np.asarray(X_aug)[:4], X, f"X_aug[:4] of {what}")
-        assert_equal(np.asarray(y_aug)[:4], y, f"y_aug[:4] of {what}")
+        assert_equal(np.asarray(X_aug)[:4], X, f"{what} 의 X_aug[:4]")
+        assert_equal(np.asarray(y_aug)[:4], y, f"{what} 의 y_aug[:4]")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Copy c holds random_shift(X[i], 1, rng) for i = 0..n-1 in order, so X_aug[k] comes "
-                      "from X[k % n] and y_aug[k] = y[k % n]: the labels repeat as a whole block per copy, "
-                      "like the images, not label by label. No flips.")
+    @pytest.mark.hint("복사본 (copy) c 에는 i = 0..n-1 순서로 random_shift(X[i], 1, rng) 가 들어가므로, X_aug[k] 는 "
+                      "X[k % n] 에서 나오고 y_aug[k] = y[k % n] 입니다: 라벨 (label) 은 이미지처럼 복사본마다 한 "
+                      "덩어리 (block) 로 반복되며, 라벨 하나씩 반복되지 않습니다. 뒤집기 (flip) 는 쓰지 않습니다.")
     def test_labels_follow_images(self, sub):
-        """X four (6, 6) uint8 images, copies = 3, seed 5: X_aug[k] is X[k % n] shifted by <= 1, y_aug[k] = y[k % n]"""
+        """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 5: X_aug[k] 는 X[k % n] 을 1 이하로 이동 (shift), y_aug[k] = y[k % n]"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 3, 5) + AUGMENT_TEXT
         with using_random_shift(sub, what):
@@ -629,18 +644,19 @@ class TestAugment:
     @staticmethod
     def labels_follow_images(sub, X, y, what):
         X_aug, y_aug = sub.augment(X, y, 3, 5)
-        X_aug = assert_shape(X_aug, (16, 6, 6), f"X_aug of {what}")
-        assert_equal(y_aug, [1, 7, 3, 5] * 4, f"y_aug of {what}")
+        X_aug = assert_shape(X_aug, (16, 6, 6), f"{what} 의 X_aug")
+        assert_equal(y_aug, [1, 7, 3, 5] * 4, f"{what} 의 y_aug")
         for k in range(16):
             if shift_of(X_aug[k], X[k % 4], 1) is None:
-                raise Mismatch(f"X_aug[{k}] of {what}", f"is not X[{k % 4}] shifted by at most 1 pixel "
-                               f"with zeros shifted in", expected=X[k % 4], received=X_aug[k])
+                raise Mismatch(f"{what} 의 X_aug[{k}]", f"X[{k % 4}] 를 최대 1 화소 (pixel) 이동하고 비는 자리를 "
+                               f"0 으로 채운 것이 아닙니다", expected=X[k % 4], received=X_aug[k])
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Make rng = np.random.default_rng(seed) once, before the copies, so that each copy "
-                      "gets new shifts; keep the pixel values (no rescaling).")
+    @pytest.mark.hint("rng = np.random.default_rng(seed) 는 복사본 (copy) 을 만들기 전에 한 번만 만드세요. 그래야 "
+                      "복사본마다 새 이동 (shift) 을 받습니다. 화소값 (pixel value) 은 그대로 두세요 "
+                      "(크기 조정 (rescaling) 없음).")
     def test_copies_differ_and_range(self, sub):
-        """X four (6, 6) uint8 images, copies = 3, seed 1: pixel range kept, and the copies are not all the same"""
+        """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 1: 화소값 범위 (pixel range) 유지, 복사본 (copy) 이 모두 같지는 않음"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 3, 1) + AUGMENT_TEXT
         with using_random_shift(sub, what):
@@ -649,14 +665,14 @@ class TestAugment:
     @staticmethod
     def copies_differ_and_range(sub, X, y, what):
         X_aug, _ = sub.augment(X, y, 3, 1)
-        X_aug = assert_shape(X_aug, (16, 6, 6), f"X_aug of {what}")
+        X_aug = assert_shape(X_aug, (16, 6, 6), f"{what} 의 X_aug")
         if X_aug.min() < X.min() or X_aug.max() > X.max():
-            raise Mismatch(f"X_aug of {what}", "pixel values left the range of X",
-                           expected=f"between {X.min()} and {X.max()}",
-                           received=f"between {X_aug.min()} and {X_aug.max()}")
+            raise Mismatch(f"{what} 의 X_aug", "화소값 (pixel value) 이 X 의 범위를 벗어났습니다",
+                           expected=f"{X.min()} 이상 {X.max()} 이하",
+                           received=f"{X_aug.min()} 이상 {X_aug.max()} 이하")
         if all(np.array_equal(X_aug[4:8], X_aug[4 * c:4 * c + 4]) for c in (2, 3)):
-            raise Mismatch(f"X_aug of {what}", "all three copies are identical: each copy should get new "
-                           "random shifts from one rng")
+            raise Mismatch(f"{what} 의 X_aug", "복사본 (copy) 세 개가 모두 똑같습니다: 복사본마다 하나의 rng 에서 "
+                           "새 무작위 이동 (random shift) 을 받아야 합니다")
 
 
 # --------------------------------------------------------------------------- ensembles
@@ -665,9 +681,9 @@ class TestAugment:
 @pytest.mark.graded("majority_vote")
 class TestMajorityVote:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Count the votes per sample (per column): predictions has one row per model.")
+    @pytest.mark.hint("샘플마다 (열 (column) 마다) 표를 세세요: predictions 는 행 (row) 하나가 모델 하나입니다.")
     def test_clear_majority(self, sub):
-        """the most frequent label per sample (column), for 3 models x 5 samples and 3 models x 1 sample"""
+        """샘플 (열 (column)) 마다 가장 많이 나온 라벨 (label): 모델 3 개 x 샘플 5 개, 모델 3 개 x 샘플 1 개"""
         predictions = np.array([[0, 2, 1, 4, 2],
                                 [0, 2, 1, 4, 0],
                                 [1, 0, 1, 4, 2]])
@@ -678,10 +694,10 @@ class TestMajorityVote:
         assert_equal(sub.majority_vote(predictions), [2], call("majority_vote", predictions))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("On a tie pick the smallest label, whatever the order of the models: "
-                      "np.bincount(column).argmax() does that.")
+    @pytest.mark.hint("동점 (tie) 이면 모델의 순서와 상관없이 가장 작은 라벨 (label) 을 고르세요: "
+                      "np.bincount(column).argmax() 가 그렇게 합니다.")
     def test_ties(self, sub):
-        """ties go to the smallest label (4 models x 4 samples, three of them ties)"""
+        """동점 (tie) 이면 가장 작은 라벨 (label) (모델 4 개 x 샘플 4 개, 그중 셋이 동점)"""
         predictions = np.array([[3, 2, 5, 0],
                                 [1, 0, 5, 0],
                                 [1, 2, 2, 1],
@@ -694,10 +710,10 @@ class TestMajorityVote:
 @pytest.mark.graded("soft_vote")
 class TestSoftVote:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Average the probabilities over the models (axis 0) first, then take the argmax "
-                      "over the classes; don't vote with each model's hard prediction.")
+    @pytest.mark.hint("먼저 확률 (probability) 을 모델 축 (axis 0) 으로 평균하고, 그다음 클래스 (class) 축에서 "
+                      "argmax 를 고르세요. 모델마다의 최종 예측 (hard prediction) 으로 투표하지 마세요.")
     def test_mean_then_argmax(self, sub):
-        """3 models x 3 samples x 2 classes: argmax of the mean probabilities, which can differ from the hard vote"""
+        """모델 3 개 x 샘플 3 개 x 클래스 2 개: 평균 확률 (mean probability) 의 argmax, 다수결 (hard vote) 과 다를 수 있음"""
         probabilities = np.array([[[0.9, 0.1], [0.95, 0.05], [0.55, 0.45]],
                                   [[0.4, 0.6], [0.2, 0.8], [0.55, 0.45]],
                                   [[0.45, 0.55], [0.2, 0.8], [0.1, 0.9]]])
@@ -706,11 +722,11 @@ class TestSoftVote:
         assert_equal(got, [0, 1, 1], call("soft_vote", probabilities))
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("probabilities has shape (n_models, n_samples, n_classes): average over the models (axis "
-                      "0), then take the class of the largest mean for each sample, as an integer; on an exact tie "
-                      "the smaller class wins, as np.argmax does.")
+    @pytest.mark.hint("probabilities 의 모양 (shape) 은 (n_models, n_samples, n_classes) 입니다: 모델 축 (axis 0) "
+                      "으로 평균한 뒤, 샘플마다 평균이 가장 큰 클래스 (class) 를 정수 (integer) 로 고르세요. 정확히 "
+                      "동점 (tie) 이면 np.argmax 처럼 작은 클래스가 이깁니다.")
     def test_shape(self, sub):
-        """two cases of 2 models x 4 samples x 3 classes: 4 integer labels; exact ties of the mean go to the smaller class"""
+        """모델 2 개 x 샘플 4 개 x 클래스 3 개의 두 경우: 정수 (integer) 라벨 4 개, 평균이 정확히 동점 (tie) 이면 작은 클래스"""
         probabilities = np.array([[[0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4]],
                                   [[0.1, 0.3, 0.6], [0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.2, 0.7, 0.1]]])
         got = sub.soft_vote(probabilities)
@@ -719,7 +735,7 @@ class TestSoftVote:
         assert_equal(got, [2, 2, 0, 1], call("soft_vote", probabilities))
         probabilities = np.array([[[0.5, 0.25, 0.25], [0.25, 0.25, 0.5], [0.75, 0.125, 0.125], [0.25, 0.5, 0.25]],
                                   [[0.25, 0.25, 0.5], [0.25, 0.5, 0.25], [0.5, 0.25, 0.25], [0.5, 0.25, 0.25]]])
-        what = call("soft_vote", probabilities) + ", whose means tie exactly for samples 0, 1 and 3"
+        what = call("soft_vote", probabilities) + " (샘플 0, 1, 3 에서 평균이 정확히 동점 (tie))"
         got = sub.soft_vote(probabilities)
         assert_integer(got, what)
         assert_equal(got, [0, 1, 0, 0], what)

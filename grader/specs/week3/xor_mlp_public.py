@@ -50,9 +50,9 @@ def xor_weights(sub):
     try:
         return sub.XOR_WEIGHTS
     except MissingDefinition:
-        raise Mismatch("XOR_WEIGHTS", "is not defined: not implemented yet, or its cell raised an error. "
-                       "Replace `raise NotImplementedError()` in its cell with the dict, run the cell, "
-                       "and check the spelling `XOR_WEIGHTS`.") from None
+        raise Mismatch("XOR_WEIGHTS", "정의되지 않았습니다 (not defined): 아직 구현하지 않았거나, 그 셀 (cell) 에서 "
+                       "오류 (error) 가 났습니다. 셀의 `raise NotImplementedError()` 를 딕셔너리 (dict) 로 바꾸고, "
+                       "셀을 실행한 뒤, 철자 `XOR_WEIGHTS` 를 확인하세요.") from None
 
 
 def to_numpy(value) -> np.ndarray:
@@ -76,17 +76,17 @@ def built_model(build, **kwargs):
     what = call("build_xor_model", **kwargs)
     model = build(**kwargs)
     if not isinstance(model, keras.Model):
-        raise Mismatch(what, "expected a Keras model (keras.Sequential([...]))",
+        raise Mismatch(what, "Keras 모델 (model) 이어야 합니다 (keras.Sequential([...]))",
                        received=type(model).__name__)
     out = to_numpy(model(XOR_X.astype("float32")))
-    assert_shape(out, (4, 1), f"the output of {what} on the four XOR inputs")
+    assert_shape(out, (4, 1), f"XOR 입력 네 개에 대한 {what} 의 출력 (output)")
     return model, what
 
 
 def require_compiled(model, what: str) -> None:
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        raise Mismatch(what, "the model is not compiled: call model.compile(optimizer=..., loss=..., "
-                       "metrics=[...]) before returning it")
+        raise Mismatch(what, "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 model.compile(optimizer=..., "
+                       "loss=..., metrics=[...]) 을 호출하세요")
 
 
 def evaluate(model) -> dict:
@@ -103,9 +103,9 @@ def check_layers(model, what: str, units: int) -> None:
     keras = keras_module()
     layers = model_layers(model)
     if len(layers) != 2 or not all(isinstance(layer, keras.layers.Dense) for layer in layers):
-        raise Mismatch(what, "expected exactly two Dense layers", expected=f"[Dense({units}), Dense(1)]",
+        raise Mismatch(what, "Dense 층 (layer) 이 정확히 두 개여야 합니다", expected=f"[Dense({units}), Dense(1)]",
                        received=layer_summary(model))
-    assert_equal([int(layer.units) for layer in layers], [units, 1], f"units of the two layers of {what}")
+    assert_equal([int(layer.units) for layer in layers], [units, 1], f"{what} 의 두 층 (layer) 의 유닛 수 (units)")
 
 
 def build_probe(sub) -> None:
@@ -119,16 +119,16 @@ def building_on_build(sub):
     """The public train_xor_model checks train the model the student's build_xor_model returns:
     name build_xor_model when that is what fails."""
     return builds_on("train_xor_model", {"build_xor_model": lambda: build_probe(sub)},
-                     relation="is checked here on the model it returns")
+                     relation="그 함수가 돌려준 모델로 검사합니다 (is checked here on the model it returns)")
 
 
 def check_xor_predictions(model, what: str) -> None:
     out = to_numpy(model(XOR_X.astype("float32")))
-    assert_shape(out, (4, 1), f"the output of the model after {what}")
+    assert_shape(out, (4, 1), f"{what} 뒤 모델의 출력 (output)")
     wrong = np.round(out) != XOR_LABELS
     if wrong.any():
-        raise Mismatch(f"the model after {what}", f"misclassifies {int(wrong.sum())} of the 4 XOR inputs "
-                       f"(outputs rounded to 0/1 should be [0, 1, 1, 0])",
+        raise Mismatch(f"{what} 뒤의 모델", f"XOR 입력 4 개 중 {int(wrong.sum())} 개를 잘못 분류합니다 "
+                       f"(misclassifies; 0/1 로 반올림한 (rounded) 출력은 [0, 1, 1, 0] 이어야 합니다)",
                        expected=XOR_LABELS.ravel(), received=out.ravel())
 
 
@@ -137,23 +137,24 @@ def check_xor_predictions(model, what: str) -> None:
 @pytest.mark.graded("collapse_linear")
 class TestCollapseLinear:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Order matters in a matrix product: the first layer's weights come first. The first bias "
-                      "also passes through the second layer's weights (see the formula in section 1).")
+    @pytest.mark.hint("행렬 곱 (matrix product) 은 순서가 중요합니다: 첫 층의 가중치 (weight) 가 먼저 옵니다. "
+                      "첫 편향 (bias) 도 둘째 층의 가중치를 거칩니다 (1 절의 식을 보세요).")
     def test_small_example(self, sub):
-        """a 2-3-2 example worked out by hand"""
+        """손으로 계산한 2-3-2 예제 (example)"""
         W1 = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
         b1 = np.array([1.0, 0.0, -2.0])
         W2 = np.array([[2.0, 1.0], [0.0, -1.0], [1.0, 1.0]])
         b2 = np.array([0.5, -1.0])
         what = call("collapse_linear", W1, b1, W2, b2)
         W, b = sub.collapse_linear(W1, b1, W2, b2)
-        assert_close(W, [[2.0, -1.0], [3.0, 4.0]], f"W from {what}", rtol=1e-12)
-        assert_close(b, [0.5, -2.0], f"b from {what}", rtol=1e-12)
+        assert_close(W, [[2.0, -1.0], [3.0, 4.0]], f"{what} 에서 나온 W", rtol=1e-12)
+        assert_close(b, [0.5, -2.0], f"{what} 에서 나온 b", rtol=1e-12)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Expand (X @ W1 + b1) @ W2 + b2 and collect the terms that multiply X and those that don't.")
+    @pytest.mark.hint("(X @ W1 + b1) @ W2 + b2 를 전개 (expand) 해서, X 에 곱해지는 항 (term) 과 그렇지 않은 항을 "
+                      "따로 모으세요.")
     def test_equals_two_layers(self, sub):
-        """X @ W + b equals (X @ W1 + b1) @ W2 + b2 for (d, h, k) = (4, 3, 2), (1, 5, 1), (3, 1, 4)"""
+        """(d, h, k) = (4, 3, 2), (1, 5, 1), (3, 1, 4) 에서 X @ W + b 가 (X @ W1 + b1) @ W2 + b2 와 같습니다"""
         rng = np.random.default_rng(2020)
         for d, h, k in [(4, 3, 2), (1, 5, 1), (3, 1, 4)]:
             W1, b1 = rng.normal(size=(d, h)), rng.normal(size=h)
@@ -161,10 +162,10 @@ class TestCollapseLinear:
             X = rng.normal(size=(6, d))
             what = call("collapse_linear", W1, b1, W2, b2)
             W, b = sub.collapse_linear(W1, b1, W2, b2)
-            assert_shape(W, (d, k), f"W from {what}")
-            assert_shape(b, (k,), f"b from {what}")
+            assert_shape(W, (d, k), f"{what} 에서 나온 W")
+            assert_shape(b, (k,), f"{what} 에서 나온 b")
             assert_close(X @ np.asarray(W) + np.asarray(b), (X @ W1 + b1) @ W2 + b2,
-                         f"X @ W + b with (W, b) from {what}", rtol=1e-10, atol=1e-12)
+                         f"{what} 에서 나온 (W, b) 로 계산한 X @ W + b", rtol=1e-10, atol=1e-12)
 
 
 # ---------------------------------------------------------------- sigmoid
@@ -172,22 +173,24 @@ class TestCollapseLinear:
 @pytest.mark.graded("sigmoid")
 class TestSigmoid:
     @pytest.mark.points(1)
-    @pytest.mark.hint("sigmoid(z) = 1 / (1 + exp(-z)): sigmoid(0) = 0.5, and large z gives values near 1.")
+    @pytest.mark.hint("sigmoid(z) = 1 / (1 + exp(-z)) 입니다: sigmoid(0) = 0.5 이고, z 가 크면 1 에 가까운 값이 "
+                      "나옵니다.")
     def test_known_values(self, sub):
-        """sigmoid(0) = 0.5, sigmoid(ln 3) = 0.75, sigmoid(-ln 3) = 0.25, shape kept"""
+        """sigmoid(0) = 0.5, sigmoid(ln 3) = 0.75, sigmoid(-ln 3) = 0.25, 모양 (shape) 유지"""
         z = np.array([[0.0, np.log(3.0)], [-np.log(3.0), 0.0]])
         got = guarded_sigmoid(sub.sigmoid, z)
         assert_close(got, [[0.5, 0.75], [0.25, 0.5]], call("sigmoid", z), rtol=1e-12)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("exp of a large positive number overflows: only ever take exp of -|z| (<= 0) and choose "
-                      "the formula by the sign of z. np.where computes both branches, so neither may overflow.")
+    @pytest.mark.hint("큰 양수의 exp 는 오버플로 (overflow) 합니다: exp 에는 언제나 -|z| (<= 0) 만 넣고, "
+                      "z 의 부호 (sign) 에 따라 식을 고르세요. np.where 는 두 갈래 (branch) 를 모두 계산하므로, "
+                      "어느 쪽도 오버플로하면 안 됩니다.")
     def test_large_inputs(self, sub):
-        """z = [-1000, -50, 50, 1000] and the numbers ±1000.0: no overflow or warning, exactly 0.0 and 1.0 at ±1000"""
+        """z = [-1000, -50, 50, 1000] 과 숫자 ±1000.0: 오버플로 (overflow) 나 경고 (warning) 없이, ±1000 에서 정확히 0.0 과 1.0"""
         z = np.array([-1000.0, -50.0, 50.0, 1000.0])
         got = guarded_sigmoid(sub.sigmoid, z)
         assert_close(got, [0.0, 1.9287498479639178e-22, 1.0, 1.0], call("sigmoid", z), rtol=1e-9)
-        assert_equal(np.asarray(got)[[0, 3]], np.array([0.0, 1.0]), f"the two ends of {call('sigmoid', z)}")
+        assert_equal(np.asarray(got)[[0, 3]], np.array([0.0, 1.0]), f"{call('sigmoid', z)} 의 양 끝 (two ends)")
         for scalar, want in [(-1000.0, 0.0), (1000.0, 1.0)]:
             got = guarded_sigmoid(sub.sigmoid, scalar)
             assert_equal(float(np.asarray(got)), want, call("sigmoid", scalar))
@@ -206,10 +209,10 @@ FORWARD_EXPECTED = np.array([[0.6471045263795313], [0.3730965737092849], [0.8459
 @pytest.mark.graded("mlp_forward")
 class TestMlpForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Keep the column: with W2 of shape (h, 1) the output layer already gives (n, 1); "
-                      "don't ravel or squeeze it.")
+    @pytest.mark.hint("열 (column) 을 유지하세요: W2 의 모양 (shape) 이 (h, 1) 이면 출력층 (output layer) 이 "
+                      "이미 (n, 1) 을 줍니다. ravel 이나 squeeze 로 줄이지 마세요.")
     def test_output_shape(self, sub):
-        """the 4 XOR inputs through a fixed 2-3-1 network give an output of shape (4, 1) with the right values"""
+        """고정된 2-3-1 네트워크 (network) 에 XOR 입력 4 개를 넣으면 모양 (shape) (4, 1) 의 맞는 값이 나옵니다"""
         what = call("mlp_forward", XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
         with building_on_sigmoid(sub):
             got = sub.mlp_forward(XOR_X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
@@ -217,10 +220,10 @@ class TestMlpForward:
             assert_close(got, FORWARD_EXPECTED, what, rtol=1e-9)
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("A sigmoid after each of the two layers, and both biases (the two steps of section 3); "
-                      "if sigmoid's own check fails, fix sigmoid first.")
+    @pytest.mark.hint("두 층 (layer) 마다 뒤에 시그모이드 (sigmoid) 를 두고, 편향 (bias) 도 둘 다 더하세요 "
+                      "(3 절의 두 단계). sigmoid 자체의 검사가 실패하면 sigmoid 부터 고치세요.")
     def test_values(self, sub):
-        """values on a fixed 2-3-1 network: the 4 XOR inputs, then the same inputs in reverse order"""
+        """고정된 2-3-1 네트워크 (network) 의 값: XOR 입력 4 개, 그다음 같은 입력을 거꾸로 (reverse order)"""
         with building_on_sigmoid(sub):
             for X, expected in [(XOR_X, FORWARD_EXPECTED), (XOR_X[::-1].copy(), FORWARD_EXPECTED[::-1])]:
                 what = call("mlp_forward", X, FORWARD_W1, FORWARD_B1, FORWARD_W2, FORWARD_B2)
@@ -233,38 +236,39 @@ class TestMlpForward:
 @pytest.mark.graded("XOR_WEIGHTS")
 class TestXorWeights:
     @pytest.mark.points(1)
-    @pytest.mark.hint('XOR_WEIGHTS = {"W1": (2, 2) array, "b1": (2,), "W2": (2, 1), "b2": (1,)}; '
-                      'write b2 as np.array([value]).')
+    @pytest.mark.hint('XOR_WEIGHTS = {"W1": (2, 2) 배열 (array), "b1": (2,), "W2": (2, 1), "b2": (1,)}; '
+                      'b2 는 np.array([value]) 처럼 쓰세요.')
     def test_keys_and_shapes(self, sub):
-        """a dict with W1 (2, 2), b1 (2,), W2 (2, 1), b2 (1,)"""
+        """W1 (2, 2), b1 (2,), W2 (2, 1), b2 (1,) 을 가진 딕셔너리 (dict)"""
         weights = xor_weights(sub)
         if not isinstance(weights, dict):
-            raise Mismatch("XOR_WEIGHTS", "expected a dict", received=type(weights).__name__)
+            raise Mismatch("XOR_WEIGHTS", "딕셔너리 (dict) 여야 합니다", received=type(weights).__name__)
         missing = [key for key in XOR_WEIGHT_SHAPES if key not in weights]
         if missing:
-            raise Mismatch("XOR_WEIGHTS", f"missing key(s) {', '.join(map(repr, missing))}",
+            raise Mismatch("XOR_WEIGHTS", f"키 (key) {', '.join(map(repr, missing))} 이(가) 없습니다 (missing)",
                            expected=sorted(XOR_WEIGHT_SHAPES), received=sorted(map(str, weights)))
         for key, shape in XOR_WEIGHT_SHAPES.items():
             assert_shape(weights[key], shape, f'XOR_WEIGHTS["{key}"]')
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("One hidden unit computes NAND, the other OR (a column of W1 each); the output unit ANDs "
-                      "them. Use large weights (around 20) so each sigmoid acts like a step.")
+    @pytest.mark.hint("은닉 유닛 (hidden unit) 하나는 NAND, 다른 하나는 OR 을 계산하고 (W1 의 열 (column) 하나씩), "
+                      "출력 유닛 (output unit) 이 둘을 AND 로 합칩니다. 가중치 (weight) 를 크게 (20 정도) 잡으면 "
+                      "시그모이드가 계단 함수 (step function) 처럼 동작합니다.")
     def test_solves_xor(self, sub):
-        """rounds to XOR on all four inputs (checked with the grader's own forward pass)"""
+        """네 입력 모두에서 반올림 (round) 하면 XOR 입니다 (채점기 (grader) 의 순전파 (forward pass) 로 확인)"""
         weights = xor_weights(sub)
         for key, shape in XOR_WEIGHT_SHAPES.items():
             assert_shape(weights.get(key) if isinstance(weights, dict) else None, shape, f'XOR_WEIGHTS["{key}"]')
         W1, b1, W2, b2 = (np.asarray(weights[key], dtype=float) for key in ("W1", "b1", "W2", "b2"))
         out = moderate_sigmoid(moderate_sigmoid(XOR_X @ W1 + b1) @ W2 + b2)
-        what = "sigmoid(sigmoid(XOR_X @ W1 + b1) @ W2 + b2) with XOR_WEIGHTS"
+        what = "XOR_WEIGHTS 로 계산한 sigmoid(sigmoid(XOR_X @ W1 + b1) @ W2 + b2)"
         assert_shape(out, (4, 1), what)
         wrong = np.round(out) != XOR_LABELS
         if wrong.any():
             row = int(np.argwhere(wrong)[0][0])
-            raise Mismatch(what, f"input {XOR_X[row].astype(int).tolist()} gives {out[row, 0]:.4f}, which rounds to "
-                           f"{int(np.round(out[row, 0]))}, but XOR is {XOR_LABELS[row, 0]} "
-                           f"({int(wrong.sum())} of 4 wrong)",
+            raise Mismatch(what, f"입력 {XOR_X[row].astype(int).tolist()} 의 출력은 {out[row, 0]:.4f} 이고 반올림 "
+                           f"(round) 하면 {int(np.round(out[row, 0]))} 이지만, XOR 은 {XOR_LABELS[row, 0]} 입니다 "
+                           f"(4 개 중 {int(wrong.sum())} 개 틀림)",
                            expected=XOR_LABELS.ravel(), received=out.ravel())
 
 
@@ -275,75 +279,77 @@ class TestXorWeights:
 class TestBuildXorModel:
     @pytest.mark.points(1)
     @pytest.mark.hint("keras.Sequential([keras.Input(shape=(2,)), Dense(hidden_units, ...), Dense(1, ...)]): "
-                      "exactly two Dense layers.")
+                      "Dense 층 (layer) 은 정확히 두 개입니다.")
     def test_layers(self, sub):
-        """two Dense layers: hidden_units units (8 by default, then hidden_units=3), then 1 unit"""
+        """Dense 층 (layer) 두 개: 유닛 (unit) hidden_units 개 (기본값 (default) 8, 그다음 hidden_units=3), 그다음 유닛 1 개"""
         for kwargs, units in [({}, 8), ({"hidden_units": 3}, 3)]:
             model, what = built_model(sub.build_xor_model, **kwargs)
             check_layers(model, what, units)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('Hidden layer activation="relu", output layer activation="sigmoid".')
+    @pytest.mark.hint('은닉층 (hidden layer) 은 activation="relu", 출력층 (output layer) 은 activation="sigmoid" '
+                      '입니다.')
     def test_activations(self, sub):
-        """build_xor_model(): ReLU in the hidden layer, sigmoid at the output (on z = [-2, 0.5, 3])"""
+        """build_xor_model(): 은닉층 (hidden layer) 은 ReLU, 출력 (output) 은 sigmoid (z = [-2, 0.5, 3] 에서)"""
         model, what = built_model(sub.build_xor_model)
         z = np.array([-2.0, 0.5, 3.0], dtype="float32")
         hidden, output = model_layers(model)[0], model_layers(model)[-1]
-        for layer, name, expected in [(hidden, "hidden", np.maximum(z, 0)), (output, "output", np.array(list(SIGMOID_AT.values())))]:
+        for layer, name, expected in [(hidden, "은닉층 (hidden layer)", np.maximum(z, 0)),
+                                      (output, "출력층 (output layer)", np.array(list(SIGMOID_AT.values())))]:
             function = getattr(layer, "activation", None)
             got = to_numpy(function(z)) if function is not None else z
-            assert_close(got, expected, f"the activation of the {name} layer of {what} "
-                         f"({getattr(function, '__name__', function)}) on {show(z, details=False)}", rtol=1e-5)
+            assert_close(got, expected, f"{show(z, details=False)} 에서 {what} 의 {name} 활성화 함수 (activation) "
+                         f"({getattr(function, '__name__', function)})", rtol=1e-5)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('model.compile(..., loss="binary_crossentropy", ...): the loss for a 0/1 target '
-                      'with a sigmoid output.')
+    @pytest.mark.hint('model.compile(..., loss="binary_crossentropy", ...): 시그모이드 (sigmoid) 출력과 '
+                      '0/1 타깃 (target) 에 맞는 손실 (loss) 입니다.')
     def test_loss(self, sub):
-        """build_xor_model() is compiled with the binary cross-entropy (its loss on the four XOR inputs)"""
+        """build_xor_model() 은 이진 교차 엔트로피 (binary cross-entropy) 로 컴파일 (compile) 됩니다 (XOR 입력 네 개에서의 손실 (loss))"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         p = np.clip(to_numpy(model(XOR_X.astype("float32"))), 1e-7, 1 - 1e-7)
         bce = float(-np.mean(XOR_LABELS * np.log(p) + (1 - XOR_LABELS) * np.log(1 - p)))
         loss = evaluate(model)["loss"]
         if not np.isclose(loss, bce, rtol=1e-4):
-            raise Mismatch(f"the loss that {what} reports on the XOR inputs",
-                           "is not the binary cross-entropy of its outputs", expected=bce, received=loss,
-                           tolerance="relative 1e-4 (float32)")
+            raise Mismatch(f"{what} 이(가) XOR 입력에서 보고하는 손실 (loss)",
+                           "출력의 이진 교차 엔트로피 (binary cross-entropy) 가 아닙니다", expected=bce, received=loss,
+                           tolerance="상대 오차 (relative) 1e-4 (float32)")
 
     @pytest.mark.points(1)
-    @pytest.mark.hint('model.compile(..., metrics=["accuracy"]).')
+    @pytest.mark.hint('정확도 (accuracy) 지표 (metric) 를 넣으세요: model.compile(..., metrics=["accuracy"]).')
     def test_accuracy_metric(self, sub):
-        """build_xor_model() reports the accuracy metric (on the four XOR inputs)"""
+        """build_xor_model() 이 정확도 (accuracy) 지표 (metric) 를 보고합니다 (XOR 입력 네 개에서)"""
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         out = to_numpy(model(XOR_X.astype("float32")))
         results = evaluate(model)
         names = [name for name in results if name != "loss" and "acc" in name]
         if not names:
-            raise Mismatch(f"model.evaluate of {what}", "reports no accuracy metric",
-                           expected="loss and accuracy", received=sorted(results))
+            raise Mismatch(f"{what} 의 model.evaluate", "정확도 (accuracy) 지표 (metric) 를 보고하지 않습니다",
+                           expected="loss 와 accuracy", received=sorted(results))
         expected = float(np.mean((out > 0.5) == XOR_LABELS))
-        assert_close(results[names[0]], expected, f"the {names[0]} that {what} reports on the XOR inputs "
-                     f"(share of outputs on the right side of 0.5)", rtol=1e-6)
+        assert_close(results[names[0]], expected, f"{what} 이(가) XOR 입력에서 보고하는 {names[0]} "
+                     f"(0.5 의 맞는 쪽에 있는 출력의 비율 (share))", rtol=1e-6)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("optimizer=keras.optimizers.Adam(learning_rate=0.05); the string \"adam\" uses 0.001, "
-                      "too slow for XOR.")
+    @pytest.mark.hint("optimizer=keras.optimizers.Adam(learning_rate=0.05) 입니다. 문자열 \"adam\" 은 "
+                      "학습률 (learning rate) 0.001 을 써서 XOR 에는 너무 느립니다.")
     def test_optimizer(self, sub):
-        """build_xor_model() uses Adam with learning rate 0.05"""
+        """build_xor_model() 은 학습률 (learning rate) 0.05 인 Adam 을 씁니다"""
         keras = keras_module()
         model, what = built_model(sub.build_xor_model)
         require_compiled(model, what)
         optimizer = model.optimizer
         if not isinstance(optimizer, keras.optimizers.Adam):
-            raise Mismatch(f"the optimizer of {what}", "expected Adam", received=type(optimizer).__name__)
-        assert_close(float(to_numpy(optimizer.learning_rate)), 0.05, f"the learning rate of {what}", rtol=1e-6)
+            raise Mismatch(f"{what} 의 옵티마이저 (optimizer)", "Adam 이어야 합니다", received=type(optimizer).__name__)
+        assert_close(float(to_numpy(optimizer.learning_rate)), 0.05, f"{what} 의 학습률 (learning rate)", rtol=1e-6)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("Call keras.utils.set_random_seed(seed) as the first line, before creating any layer; "
-                      "the default is seed=0.")
+    @pytest.mark.hint("층 (layer) 을 만들기 전에, 첫 줄에서 keras.utils.set_random_seed(seed) 를 호출하세요. "
+                      "기본값 (default) 은 seed=0 입니다.")
     def test_reproducible(self, sub):
-        """build_xor_model() vs (hidden_units=8, seed=0): same two Dense layers and initial weights, any prior state"""
+        """build_xor_model() 과 (hidden_units=8, seed=0): 같은 Dense 층 두 개와 초기 가중치 (initial weights), 이전 난수 상태와 무관"""
         keras = keras_module()
         keras.utils.set_random_seed(11)
         first, what_first = built_model(sub.build_xor_model)
@@ -352,9 +358,9 @@ class TestBuildXorModel:
         second, what = built_model(sub.build_xor_model, hidden_units=8, seed=0)
         for index, (a, b) in enumerate(zip(initial_weights(second), initial_weights(first))):
             if a.shape != b.shape or not np.array_equal(a, b):
-                raise Mismatch(f"initial weights of {what_first} and of {what}", f"differ (weight array {index}): "
-                               f"the default seed is not 0, or the result depends on the random state before "
-                               f"the call", expected=a, received=b)
+                raise Mismatch(f"{what_first} 와 {what} 의 초기 가중치 (initial weights)", f"서로 다릅니다 "
+                               f"(가중치 배열 (weight array) {index}): 기본 seed 가 0 이 아니거나, 결과가 호출 전의 "
+                               f"난수 상태 (random state) 에 따라 달라집니다", expected=a, received=b)
 
 
 # ---------------------------------------------------------------- train_xor_model
@@ -363,26 +369,26 @@ class TestBuildXorModel:
 @pytest.mark.timeout(120)
 class TestTrainXorModel:
     @pytest.mark.points(1)
-    @pytest.mark.hint("Return what model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, verbose=0) returns; "
-                      "pass epochs through. (Uses your build_xor_model.)")
+    @pytest.mark.hint("model.fit(XOR_X, XOR_Y, epochs=epochs, batch_size=4, verbose=0) 이 돌려주는 것을 그대로 "
+                      "돌려주고, epochs 를 그대로 넘기세요. (여러분의 build_xor_model 을 사용합니다.)")
     def test_returns_history(self, sub):
-        """returns the History of model.fit, with one loss per epoch (a build_xor_model() model, epochs=3)"""
+        """model.fit 의 History 를 돌려주고, 에포크 (epoch) 마다 손실 (loss) 이 하나씩 있습니다 (build_xor_model() 의 모델, epochs=3)"""
         keras = keras_module()
         with building_on_build(sub):
             model, _ = built_model(sub.build_xor_model)
             what = "train_xor_model(build_xor_model(), epochs=3)"
             history = sub.train_xor_model(model, epochs=3)
             if not isinstance(history, keras.callbacks.History):
-                raise Mismatch(what, "expected the keras.callbacks.History that model.fit returns",
+                raise Mismatch(what, "model.fit 이 돌려주는 keras.callbacks.History 여야 합니다",
                                received=type(history).__name__)
             losses = history.history.get("loss", [])
-            assert_equal(len(losses), 3, f"the number of epochs recorded in history.history['loss'] from {what}")
+            assert_equal(len(losses), 3, f"{what} 의 history.history['loss'] 에 기록된 에포크 (epoch) 수")
 
     @pytest.mark.points(2)
-    @pytest.mark.hint("Fit on XOR_X and XOR_Y for `epochs` epochs. If this fails, check build_xor_model first "
-                      "(this check trains the model your build_xor_model() returns).")
+    @pytest.mark.hint("XOR_X 와 XOR_Y 로 `epochs` 에포크 (epoch) 동안 학습 (fit) 하세요. 실패하면 build_xor_model 을 "
+                      "먼저 확인하세요 (이 검사는 여러분의 build_xor_model() 이 돌려준 모델을 학습합니다).")
     def test_learns_xor(self, sub):
-        """after train_xor_model(build_xor_model(), epochs=50) the model classifies the four XOR inputs"""
+        """train_xor_model(build_xor_model(), epochs=50) 뒤에 모델이 XOR 입력 네 개를 맞게 분류합니다"""
         with building_on_build(sub):
             model, _ = built_model(sub.build_xor_model)
             sub.train_xor_model(model, epochs=TRAIN_EPOCHS)
