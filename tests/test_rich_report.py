@@ -150,7 +150,7 @@ FAILURE = str(Mismatch("step([0.])", "원소 (element) [0] 이(가) 다릅니다
 
 def test_the_html_builder_puts_each_part_in_its_own_row():
     html = report_html([result(passed=True), result(message=FAILURE, hint="use > not >=")], title="step 공개 검사")
-    rows = re.findall(r"<tr><td[^>]*>([^<]*)</td><td><span[^>]*>([^<]*)</span></td></tr>", html)
+    rows = re.findall(r'<div style="white-space: nowrap[^>]*>([^<]*)</div><div><span[^>]*>([^<]*)</span></div>', html)
     assert rows == [("기댓값 (expected)", "0"), ("받은 값 (received)", "&#x27;&lt;b&gt;1&lt;/b&gt;&#x27;"),
                     ("허용 오차 (tolerance)", "상대 (relative) 1e-07")]
     assert "원소 (element) [0] 이(가) 다릅니다" in html and "use &gt; not &gt;=" in html

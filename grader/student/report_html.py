@@ -22,7 +22,9 @@ VALUE = ("font-family: var(--jp-code-font-family, monospace); white-space: pre-w
 HINT = f"background: rgba(255, 193, 7, 0.16); border-radius: 4px; padding: 4px 8px; margin: 4px 0 2px; {PROSE}"
 NOTE = f"background: rgba(255, 140, 0, 0.16); border-radius: 4px; padding: 4px 8px; margin: 2px 0; {PROSE}"
 MUTED = f"opacity: 0.75; {PROSE}"
-ROW_LABEL = "padding: 1px 10px 1px 0; vertical-align: top; white-space: nowrap; opacity: 0.85"
+# divs in a grid, not a <table>: notebook front ends restyle tables (stripes, borders, padding)
+ROWS = "display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 2px 0 2px 18px"
+ROW_LABEL = "white-space: nowrap; opacity: 0.85"
 
 
 def _mark(passed: bool) -> str:
@@ -32,10 +34,10 @@ def _mark(passed: bool) -> str:
 
 def _rows(parts: dict[str, str]) -> str:
     """The expected, received and tolerance rows of a failure, values in monospace."""
-    rows = [f'<tr><td style="{ROW_LABEL}">{escape(LABELS[name])}</td>'
-            f'<td><span style="{VALUE}">{escape(parts[name])}</span></td></tr>'
+    rows = [f'<div style="{ROW_LABEL}">{escape(LABELS[name])}</div>'
+            f'<div><span style="{VALUE}">{escape(parts[name])}</span></div>'
             for name in LABELS if parts.get(name)]
-    return f'<table style="border-collapse: collapse; margin: 2px 0 2px 18px">{"".join(rows)}</table>' if rows else ""
+    return f'<div style="{ROWS}">{"".join(rows)}</div>' if rows else ""
 
 
 def _details(result: TestResult) -> str:
