@@ -281,7 +281,7 @@ The `grader` command and the public checks of the deep-learning notebooks of {we
 ```bash
 pip install {wheel}
 pytest                                # in the folder of your notebooks: each check is a test
-grader check 01_perceptron.ipynb      # last line: score: X / Y
+grader check 01_perceptron.ipynb      # last line: 점수 (score): X / Y
 ```
 
 Exit code 0: every check passes; 1: some fail; 2: the file is not a readable notebook.
