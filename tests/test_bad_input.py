@@ -64,14 +64,14 @@ def test_missing_function_loses_only_its_points(tmp_path):
     scores = by_target(graded.results)
     assert scores["xor_gate"][0] == 0 and scores["step"][0] == scores["step"][1]
     message = next(r.message for r in graded.results if r.target == "xor_gate")
-    assert "`xor_gate` is not defined" in message
+    assert "`xor_gate` 이(가) 정의되지 않았습니다 (is not defined)" in message
 
 
 @pytest.mark.slow
 def test_raising_cell_does_not_stop_later_cells(tmp_path):
     path = perceptron_notebook(tmp_path, "1 / 0", "def step(z):\n    return (np.asarray(z) >= 0).astype(int)")
     graded = grade_notebook(path, scope="public")
-    assert any("cell 2 raised ZeroDivisionError" in note for note in graded.notes)
+    assert any("셀 (cell) 2: 예외 (exception)가 났습니다 (raised ZeroDivisionError" in note for note in graded.notes)
     assert by_target(graded.results)["step"][0] == 0      # the cell after the error ran
     assert by_target(graded.results)["and_gate"] == (1.0, 1.0)
 
@@ -80,7 +80,7 @@ def test_raising_cell_does_not_stop_later_cells(tmp_path):
 def test_infinite_loop_in_a_cell_is_stopped(tmp_path):
     path = perceptron_notebook(tmp_path, "while True:\n    pass")
     graded = grade_notebook(path, scope="public", cell_timeout=3)
-    assert any("did not finish within 3 s" in note for note in graded.notes)
+    assert any("3초 안에 끝나지 않아 멈췄습니다 (did not finish within 3 s" in note for note in graded.notes)
     earned, possible = total(graded.results)
     assert earned == possible
 
@@ -111,7 +111,7 @@ def test_notebook_cannot_award_itself_points(tmp_path):
               "e.run_specs = lambda *a, **k: []\n")
     graded = grade_notebook(perceptron_notebook(tmp_path, forged), scope="public")
     assert total(graded.results)[0] == 0
-    assert all(r.message == "the checks did not run" for r in graded.results)
+    assert all(r.message == "검사가 실행되지 않았습니다 (the checks did not run)" for r in graded.results)
 
 
 def run_cli(*args, cwd=None):
@@ -131,13 +131,14 @@ def test_check_exit_code_unreadable(tmp_path):
 def test_check_exit_codes_and_report(tmp_path):
     solved = run_cli("check", perceptron_notebook(tmp_path))
     assert solved.returncode == 0, solved.stdout + solved.stderr
-    assert solved.stdout.strip().splitlines()[-1] == "score: 13 / 13"
+    assert solved.stdout.strip().splitlines()[-1] == "점수 (score): 13 / 13"
     wrong = run_cli("check", perceptron_notebook(
         tmp_path, "def step(z):\n    return (np.asarray(z) >= 0).astype(int)", name="wrong.ipynb"))
     assert wrong.returncode == 1
     lines = wrong.stdout.splitlines()
-    assert lines[-1].startswith("score: ") and lines[-1] != "score: 13 / 13"
-    assert "expected: 0" in wrong.stdout and "received: 1" in wrong.stdout and "hint:" in wrong.stdout
+    assert lines[-1].startswith("점수 (score): ") and lines[-1] != "점수 (score): 13 / 13"
+    assert "기댓값 (expected): 0" in wrong.stdout and "받은 값 (received): 1" in wrong.stdout
+    assert "힌트 (hint):" in wrong.stdout
 
 
 @pytest.mark.slow

@@ -148,12 +148,12 @@ def test_the_hardest_test_comes_first(report):
 
 
 def test_messages_differing_only_in_numbers_group_and_different_problems_do_not():
-    assert problem_of(STEP_A) == problem_of(STEP_B) == "step(z=[#, #, #, #, #]): element [#] differs (# of # wrong)"
+    assert problem_of(STEP_A) == problem_of(STEP_B) == "step(z=[#, #, #, #, #]): 원소 (element) [#] 이(가) 다릅니다 (#개 중 #개 틀림, # of # wrong)"
     assert problem_of(SHAPE) != problem_of(STEP_A)
     assert problem_of(NOT_IMPLEMENTED) == class_report.NOT_IMPLEMENTED
     assert problem_of(TIER_MISS.format(0.5)) == problem_of(TIER_MISS.format(0.8))
     # the same exception from different lines of students' code is one mistake
-    other_line = re.sub(r"\(in predict, line \d+: .*\)$", "(in predict, line 7: y = x * None)",
+    other_line = re.sub(r"\(predict, \d+번째 줄 \(line \d+\): .*\)$", "(predict, 7번째 줄 (line 7): y = x * None)",
                         type_error_in_student_code())
     assert other_line != type_error_in_student_code() and "TypeError" in other_line
     assert problem_of(type_error_in_student_code()) == problem_of(other_line)
@@ -169,8 +169,8 @@ def test_the_misunderstood_section_shows_grouped_messages_hidden_ones_included(r
     _, html, _ = report
     part = section(html, "misunderstood")
     step = block(part, "step: step values")
-    assert "2×" in step and "element [#] differs (# of # wrong)" in step and "bob, chen" in step
-    assert "expected: 0.5" in step                          # one full example
+    assert "2×" in step and "원소 (element) [#] 이(가) 다릅니다 (#개 중 #개 틀림, # of # wrong)" in step and "bob, chen" in step
+    assert "기댓값 (expected): 0.5" in step                          # one full example
     assert "1 not implemented yet" in step and "dana" in step
     train = block(part, "train: train random data")
     assert "4×" in train and "expected: 0.25" in train      # the hidden test's real message (instructor.json)
@@ -178,7 +178,7 @@ def test_the_misunderstood_section_shows_grouped_messages_hidden_ones_included(r
     tier = block(part, "hidden test accuracy at least 90%")
     assert "2×" in tier and "bob, frank" in tier and "accuracy below #%" in tier
     assert "hidden test failed. Hint: train longer" in tier and "grading the model stopped" in tier
-    assert "predict: predict shape" in part and "wrong shape: expected (#,), received (#, #)" in part
+    assert "predict: predict shape" in part and "모양 (shape)이 다릅니다: 기댓값 (expected) (#,), 받은 값 (received) (#, #)" in part
 
 
 def test_only_the_three_most_common_problems_are_shown():

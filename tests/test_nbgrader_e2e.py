@@ -10,10 +10,10 @@ from grader.student.cells import kind
 from grader.course.classroom import filled
 from grader.course.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
 from grader.course.demo import ASSIGNMENT
-from grader.student.report import FAIL, HIDDEN_NOTE, PASS
+from grader.student.report import FAIL, HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, PASS
 from tests.helpers import RELEASE, SOURCE
 
-CHECKS_LINE = re.compile(r"^\S+ \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
+CHECKS_LINE = re.compile(r"^\S+ (?:공개|숨은) 검사 \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
 SCORE = re.compile(r"Score: ([\d.]+) / ([\d.]+)")
 
 
@@ -31,11 +31,11 @@ def assert_feedback_hides_tests_and_matches(text: str, score: float, possible: f
         assert secret not in text, f"feedback shows hidden test code ({secret!r})"
     lines = text.splitlines()
     for i, line in enumerate(lines):                    # a hidden result: a note and a hint, nothing else
-        if line.startswith((f"{PASS} [hidden]", f"{FAIL} [hidden]")):
+        if line.startswith((f"{PASS} {HIDDEN_TAG}", f"{FAIL} {HIDDEN_TAG}")):
             for detail in lines[i + 1:]:
                 if detail.startswith((PASS, FAIL)) or CHECKS_LINE.match(detail):
                     break
-                assert detail == f"({HIDDEN_NOTE})" or detail.startswith("hint: "), \
+                assert detail == f"({HIDDEN_NOTE})" or detail.startswith(f"{HINT_LABEL} "), \
                     f"feedback shows details of a hidden check: {line!r} -> {detail!r}"
 
     header, *cells = text.split("Grade cell: ")
@@ -109,8 +109,8 @@ def test_autograde_records_partial_credit_in_the_gradebook(tmp_path, capsys):
     assert printed == ["step is done\n"], "the student's printed output is not in the autograded notebook"
 
     feedback = (course / "feedback" / "partial" / ASSIGNMENT / "01_perceptron.html").read_text(encoding="utf-8")
-    assert "details of hidden checks are not shown" in feedback
-    assert "not implemented yet" in feedback
+    assert HIDDEN_NOTE in feedback
+    assert "아직 구현하지 않았습니다 (not implemented yet)" in feedback
     # every student's feedback: hidden tests' points only, and the gradebook's scores
     for student, notebook, score, possible in gradebook_rows(course):
         text = feedback_text(course / "feedback" / student / ASSIGNMENT / f"{notebook}.html")

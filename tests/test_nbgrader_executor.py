@@ -29,8 +29,8 @@ def test_every_source_test_cell_names_its_public_then_hidden_checks():
 
 
 @pytest.mark.parametrize("source, problem", [
-    ("x = 1\nx", "calls no check"),
-    ("name = 'perceptron:step'\ncheck(name, globals())", "string literal"),
+    ("x = 1\nx", r"check\(\.\.\.\) 를 호출하지 않습니다"),
+    ("name = 'perceptron:step'\ncheck(name, globals())", "문자열 리터럴 \\(string literal\\)"),
     ("check('perceptron:step', globals(), hidden=flag)", "hidden="),
     ("check('perceptron:step', globals(),", "not valid Python"),
 ])
@@ -83,7 +83,7 @@ def test_each_test_cell_gets_its_report_and_points_and_student_cells_keep_their_
         points = cell.metadata.nbgrader.points
         assert _points(cell) == points, _text(cell)
         assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
-        assert "(public checks)" in _text(cell) and "(hidden checks)" in _text(cell)
+        assert "공개 검사 (public checks)" in _text(cell) and "숨은 검사 (hidden checks)" in _text(cell)
     printed = {o.name: o.text for c in graded.cells if kind(c) == "solution" for o in c.outputs}
     assert printed == {"stdout": "my step works\n", "stderr": "a note on stderr\n"}
     counts = [c.execution_count for c in graded.cells if kind(c) in ("setup", "solution")]
@@ -125,7 +125,7 @@ def test_a_test_cell_it_cannot_read_earns_nothing_and_says_so():
     graded = _execute(notebook)
     cell = next(c for c in graded.cells if kind(c) == "test")
     assert _points(cell) == 0.0
-    assert "could not be graded: the test cell calls no check" in _text(cell)
+    assert "채점할 수 없습니다 (could not be graded): 테스트 셀 (test cell)이 check(...) 를 호출하지 않습니다" in _text(cell)
 
 
 @pytest.mark.slow
@@ -151,4 +151,4 @@ def test_when_the_grader_itself_fails_every_test_cell_gets_zero_and_the_reason(m
     graded = _execute(nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4))
     tests = [c for c in graded.cells if kind(c) == "test"]
     assert tests and all(_points(c) == 0.0 for c in tests)
-    assert all("grading failed: OSError: disk full" in _text(c) for c in tests)
+    assert all("채점에 실패했습니다 (grading failed): OSError: disk full" in _text(c) for c in tests)

@@ -7,7 +7,9 @@ import pytest
 from grader.student.cells import hidden_test_lines, kind, solution_lines, spec_name
 from grader.student.engine import run_specs
 from grader.course.export import module_source
+from grader.course.hidden_points import hidden_points_json, hidden_points_table
 from grader.course.release import generate_assignment
+from grader.student.course import HIDDEN_POINTS_FILE, SPECS_DIR, weeks
 from grader.student.results import total
 from tests.helpers import RELEASE, ROOT, SOLUTIONS, SOURCE, source_notebooks
 
@@ -74,3 +76,14 @@ def test_cell_points_match_spec_points(path):
             f"{path.name} cell {cell.metadata.nbgrader.grade_id}: {cell.metadata.nbgrader.points} points, specs give {points}"
     tested = {c.metadata.nbgrader.grade_id.removeprefix("test_") for c in notebook.cells if kind(c) == "test"}
     assert {r.target for r in collected} <= tested, "a graded item has specs but no test cell"
+
+
+@pytest.mark.parametrize("week", weeks(SPECS_DIR))
+def test_hidden_points_table_is_current(week):
+    """The table of hidden points that ships (check and summary read it) is the hidden specs'."""
+    table = SPECS_DIR / week / HIDDEN_POINTS_FILE
+    assert table.is_file(), f"{table} is missing: run `make release`"
+    assert table.read_text(encoding="utf-8") == hidden_points_json(week), f"{table} is stale: run `make release`"
+    hidden = {spec: sum(points.values()) for spec, points in hidden_points_table(week).items()}
+    for spec, points in hidden.items():
+        assert points == total(run_specs(spec, {}, scope="hidden", collect_only=True))[1], spec

@@ -268,8 +268,18 @@ MUTANT_STUDENT = {
     "04_training_skills": [("training_skills", "dropout_forward", "ignores the seed")],
 }
 
-MARK = re.compile(r"^(✔|✘) (\[hidden\] )?(\w+): (.*)  \(([\d.]+) / ([\d.]+)\)$")
-TITLE = re.compile(r"^(\S+) \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
+MARK = re.compile(r"^(✔|✘) (\[숨은 검사 \(hidden\)\] )?(\w+): (.*)  \(([\d.]+) / ([\d.]+)\)$")
+TITLE = re.compile(r"^(\S+) (?:공개|숨은) 검사 \((public|hidden) checks\): ([\d.]+) / ([\d.]+)$")
+
+
+def report_text(output: dict) -> str:
+    """The plain text of a test cell's output: what it printed (the sandboxed paths), or the
+    text/plain of the report it displayed (check() in a kernel)."""
+    if output.get("output_type") == "stream" and output.get("name") == "stdout":
+        return output.get("text", "")
+    if output.get("output_type") == "display_data":
+        return output.get("data", {}).get("text/plain", "") + "\n"
+    return ""
 
 
 def _mutant(spec: str, target: str, mistake: str):
@@ -344,8 +354,7 @@ def report_outcomes(notebook_node, spec: str) -> tuple[dict[tuple[str, str], Out
         if kind(cell) != "test":
             continue
         grade_id = cell.metadata["nbgrader"]["grade_id"]
-        text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream"
-                       and o.get("name") == "stdout")
+        text = "".join(report_text(o) for o in cell.outputs)
         errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.get("output_type") == "error"]
         points = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
         cell_points[grade_id] = float(points[0]["data"]["text/plain"]) if points else 0.0

@@ -247,14 +247,14 @@ def test_student_errors_are_explained_with_their_line(sub):
 
 
 def test_a_missing_name_is_explained(sub):
-    with pytest.raises(MissingDefinition, match="`no_such_function` is not defined"):
+    with pytest.raises(MissingDefinition, match=r"`no_such_function` 이\(가\) 정의되지 않았습니다"):
         sub.no_such_function
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("spin", "took longer than 1 s"),
-    ("die", "ended the Python process"),
-    ("crash", "segmentation fault"),
+    ("spin", r"1초 안에 끝나지 않아 멈췄습니다 \(took longer than 1 s"),
+    ("die", r"파이썬 프로세스 \(Python process\)를 끝냈습니다 \(ended the process"),
+    ("crash", r"세그멘테이션 오류 \(segmentation fault\)"),
 ])
 def test_timeouts_and_crashes_fail_one_test_then_the_child_restarts(sub, name, expected):
     with pytest.raises(SandboxFailure, match=expected):
@@ -268,7 +268,8 @@ def test_a_hanging_cell_is_stopped_and_skipped_and_the_rest_still_runs():
     cells = [(1, "x = 1"), (2, "while True:\n    pass"), (3, "def f():\n    return x + 1")]
     with SandboxedSubmission(cells, cell_timeout=1, deadline_seconds=60) as submission:
         assert submission.f() == 2
-    assert any("cell 2 did not finish within 1 s" in note for note in submission.notes)
+    assert any("셀 (cell) 2: 1초 안에 끝나지 않아 멈췄습니다 (did not finish within 1 s" in note
+               for note in submission.notes)
 
 
 def test_memory_is_limited():
@@ -413,7 +414,7 @@ def test_the_xor_spec_rejects_a_naive_sigmoid(ns):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)   # (markers of the grader's plugin)
         from grader.specs.week3.xor_mlp_public import guarded_sigmoid
-    with pytest.raises(Mismatch, match="overflowed"):
+    with pytest.raises(Mismatch, match=r"넘침 \(overflow\)"):
         guarded_sigmoid(ns.naive_sigmoid, BIG)
 
 

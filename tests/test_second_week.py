@@ -177,10 +177,10 @@ def submitted(course) -> Path:
 def test_grader_check(course, submitted):
     done = run(course, sys.executable, "-m", "grader.student.cli", "check",
                submitted / "alice" / WEEK / "01_doubling.ipynb")
-    assert "score: 1 / 1" in done.stdout, done.stdout
+    assert "점수 (score): 1 / 1" in done.stdout, done.stdout
     stub = run(course, sys.executable, "-m", "grader.student.cli", "check",
                submitted / "bob" / WEEK / "02_squares.ipynb", check=False)
-    assert stub.returncode == 1 and "score: 0 / 1" in stub.stdout, stub.stdout
+    assert stub.returncode == 1 and "점수 (score): 0 / 1" in stub.stdout, stub.stdout
 
 
 def test_grader_grade_and_feedback_pages(course, submitted):

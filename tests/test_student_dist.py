@@ -8,6 +8,7 @@ packages but not the repository, and its `grader check` grades released notebook
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -95,7 +96,13 @@ def secret_lines() -> dict[str, set[str]]:
 def test_wheel_holds_engine_and_public_specs_only(dist):
     modules = sorted(n for n in dist.wheel_files if ".dist-info/" not in n)
     assert {"grader/__init__.py", "grader/student/cli.py", "grader/student/engine.py", "grader/specs/week3/perceptron_public.py"} <= set(modules)
-    assert all(n.endswith(".py") for n in modules), "a data file in the wheel (a hidden test split?)"
+    tables = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "specs").glob("*/hidden_points.json"))
+    assert tables and set(tables) <= set(modules), "each week's table of hidden points ships"
+    data = [n for n in modules if not n.endswith(".py") and n not in tables]
+    assert not data, f"a data file in the wheel (a hidden test split?): {data}"
+    for table in tables:          # numbers per graded item, nothing else
+        for points in json.loads((ROOT / table).read_text(encoding="utf-8")).values():
+            assert all(isinstance(v, (int, float)) for v in points.values()), table
     for name in modules:
         assert not name.startswith("solutions") and "_hidden" not in name, name
         assert not name.removesuffix(".py").replace("/", ".").startswith(tuple(f"{m}." for m in INSTRUCTOR_ONLY)), name
@@ -304,9 +311,9 @@ def test_installed_grader_checks_released_notebooks(student_venv, tmp_path):
 
     stub = run([grader, "check", "untouched.ipynb"], tmp_path, env)
     assert stub.returncode == 1, stub.stdout + stub.stderr
-    assert stub.stdout.splitlines()[-1] == "score: 0 / 13"
+    assert stub.stdout.splitlines()[-1] == "점수 (score): 0 / 13"
 
     done = run([grader, "check", "01_perceptron.ipynb"], tmp_path, env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "score: 13 / 13"
-    assert "[hidden]" not in done.stdout
+    assert done.stdout.splitlines()[-1] == "점수 (score): 13 / 13"
+    assert "[hidden]" not in done.stdout and "숨은 검사 (hidden)" not in done.stdout

@@ -154,8 +154,8 @@ def item_ids(prefix: str, spec: str) -> list[str]:
 
 
 def score_lines(output: str) -> dict[str, str]:
-    """``{notebook: "X / Y"}`` from the summary's ``NOTEBOOK: X / Y public points`` lines."""
-    return dict(re.findall(r"^(\S+\.ipynb): (\S+ / \S+) public points$", output, re.M))
+    """``{notebook: "X / Y"}`` from the summary's ``NOTEBOOK: X / Y 공개 점수 (public points)`` lines."""
+    return dict(re.findall(r"^(\S+\.ipynb): (\S+ / \S+) 공개 점수 \(public points\)$", output, re.M))
 
 
 # ---------------------------------------------------------------- a lean install
@@ -205,7 +205,7 @@ def test_a_run_grades_each_notebook_once_and_scores_as_grader_check(lean, course
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for name in names}
     for name, check in checks.items():
         last = check.communicate(timeout=300)[0].splitlines()[-1]
-        assert last == f"score: {scores[name]}", (name, done.stdout)
+        assert last == f"점수 (score): {scores[name]}", (name, done.stdout)
     perceptron = sum(c.max_points for c in public("perceptron"))
     assert scores["01_perceptron.ipynb"] == f"{perceptron:g} / {perceptron:g}"
     assert scores["untouched/01_perceptron.ipynb"] == f"0 / {perceptron:g}"
@@ -223,14 +223,15 @@ def test_failures_read_like_the_test_cells(course):
     _, done, _ = course
     step = next(c for c in public("perceptron") if c.target == "step")
     text = failure_section(done.stdout, f"untouched/01_perceptron.ipynb - step: {step.description}")
-    assert "not implemented yet" in text and f"hint: {step.hint}" in text and "points: 0 / 1" in text
+    assert "not implemented yet" in text and f"힌트 (hint): {step.hint}" in text and "점수 (points): 0 / 1" in text
     text = failure_section(done.stdout, f"broken/01_perceptron.ipynb - step: {step.description}")
-    assert re.match(r"! cell \d+ raised RuntimeError: broken on purpose\n", text), text
+    assert re.match(r"! 셀 \(cell\) \d+: 예외 \(exception\)가 났습니다 \(raised RuntimeError: broken on purpose\)\n",
+                    text), text
     failed = done.stdout.count("\nFAILED broken/")
-    assert failed == len(re.findall(r"^! cell \d+ raised RuntimeError", done.stdout, re.M))   # each says why
+    assert failed == len(re.findall(r"^! 셀 \(cell\) \d+: 예외 \(exception\)가 났습니다 \(raised RuntimeError", done.stdout, re.M))   # each says why
     first = public("backprop")[0]
     text = failure_section(done.stdout, f"03_backprop.ipynb - {first.target}: {first.description}")
-    assert "03_backprop.ipynb is not valid JSON" in text and "hint" not in text, text
+    assert "03_backprop.ipynb 은(는) 올바른 JSON 이 아닙니다 (not valid JSON" in text and "hint" not in text, text
     for leak in ("Traceback", "grader/", "site-packages", "def runtest", "CheckFailed"):
         assert leak not in done.stdout, leak
 
@@ -247,9 +248,11 @@ def test_a_wrong_value_and_a_cell_that_loops(lean, tmp_path):
     check = next(c for c in public("backprop") if c.target == "sigmoid_backward")
     assert re.search(r"^1 failed, \d+ deselected", done.stdout.splitlines()[-1]), done.stdout
     text = failure_section(done.stdout, f"03_backprop.ipynb - sigmoid_backward: {check.description}")
-    assert re.match(r"! cell \d+ did not finish within 2 s and was stopped", text), text
-    assert re.search(r"^  expected: \S+\n  received: \S+\n  tolerance: relative", text, re.M), text
-    assert f"hint: {check.hint}" in text and "Traceback" not in text
+    assert re.match(r"! 셀 \(cell\) \d+: 2초 안에 끝나지 않아 멈췄습니다 \(did not finish within 2 s and was stopped\)",
+                    text), text
+    assert re.search(r"^  기댓값 \(expected\): \S+\n  받은 값 \(received\): \S+\n  허용 오차 \(tolerance\): "
+                     r"(?:상대 \(relative\)|relative)", text, re.M), text
+    assert f"힌트 (hint): {check.hint}" in text and "Traceback" not in text
 
 
 def test_junit_xml_lists_every_check_with_its_points(course):
@@ -264,7 +267,7 @@ def test_junit_xml_lists_every_check_with_its_points(course):
                                                            item_name(public("perceptron")[0].description))
     assert first.find("properties/property").attrib == {"name": "points", "value": "1 / 1"}
     untouched = next(c for c in failed if c.get("classname").startswith("untouched.01_perceptron.ipynb."))
-    assert "not implemented yet" in untouched.find("failure").text and "hint:" in untouched.find("failure").text
+    assert "not implemented yet" in untouched.find("failure").text and "힌트 (hint):" in untouched.find("failure").text
 
 
 def test_last_failed_reruns_only_the_failures(lean, course):

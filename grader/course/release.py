@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from grader.course.export import export
+from grader.course.hidden_points import write_hidden_points
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> None:
             generate_assignment(args.root, assignment)
         for path in export_solutions(args.root, assignment):
             print(f"wrote {path.relative_to(args.root)}")
+        table = write_hidden_points(assignment)
+        if table:
+            print(f"wrote {table}")
         if not args.solutions_only:
             print(f"released {args.root / 'assignments' / assignment}")
 

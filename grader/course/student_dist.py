@@ -10,7 +10,8 @@ released notebooks of each ``assignments/<week>/``, under ``<week>/``), named af
 
 The wheel is built from a staged copy of the student side, never from the repository itself:
 ``grader/__init__.py``, the ``.py`` files of the folder ``grader/student/`` and each week's
-``grader/specs/<week>/*_public.py`` (:func:`grader.student.course.student_files`). Nothing from
+``grader/specs/<week>/*_public.py`` with its ``hidden_points.json`` (what the hidden checks are
+worth, no more: :func:`grader.student.course.student_files`). Nothing from
 ``solutions/``, no hidden spec, no source notebook, no data file and no instructor folder
 (:data:`INSTRUCTOR_ONLY`) is ever copied. Before
 building, every ``grader`` import of a staged module is checked to resolve to a staged
@@ -256,6 +257,9 @@ packages =
 install_requires =
 {requires}
 
+[options.package_data]
+* = hidden_points.json
+
 [options.entry_points]
 console_scripts =
     grader = grader.student.cli:main
@@ -277,7 +281,7 @@ The `grader` command and the public checks of the deep-learning notebooks of {we
 ```bash
 pip install {wheel}
 pytest                                # in the folder of your notebooks: each check is a test
-grader check 01_perceptron.ipynb      # last line: score: X / Y
+grader check 01_perceptron.ipynb      # last line: 점수 (score): X / Y
 ```
 
 Exit code 0: every check passes; 1: some fail; 2: the file is not a readable notebook.

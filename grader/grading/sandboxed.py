@@ -12,6 +12,7 @@ import functools
 import threading
 from dataclasses import dataclass, field
 
+from grader.student import words
 from grader.student.results import TestResult
 from grader.sandbox.launcher import Limits
 
@@ -119,7 +120,7 @@ def explain_unrun(results: list[TestResult], notes: list[str]) -> None:
     """Give every failed test without a message the reason nothing ran (the first note)."""
     for result in results:
         if not result.passed and not result.message:
-            result.message = "not run: " + (notes[0] if notes else "the notebook could not be graded")
+            result.message = words.not_run(notes[0] if notes else "노트북을 채점할 수 없었습니다 (could not be graded)")
 
 
 def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:

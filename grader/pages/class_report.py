@@ -283,8 +283,11 @@ def pass_rates(results: ClassResults) -> list[Tally]:
                                                  names.get(s.notebook, s.notebook), s.order))
 
 
-NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
-STUDENT_FRAME = re.compile(r"\s*\(in [^()]*, line \d+\b.*\)\s*$")
+# a number not inside an identifier (x_1); Korean counters may follow it (3개, 2번째)
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z0-9_])")
+# where in the student's code an exception came from: "(step, 3번째 줄 (line 3): ...)" (older
+# results: "(in step, line 3: ...)")
+STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|[^()]*, \d+번째 줄 \(line \d+\)).*\)\s*$")
 
 
 def problem_of(message: str) -> str:
@@ -299,7 +302,7 @@ def problem_of(message: str) -> str:
     if not lines:
         return "(no message)"
     first = lines[0]
-    if first.startswith(NOT_IMPLEMENTED):
+    if NOT_IMPLEMENTED in first:
         return NOT_IMPLEMENTED
     first = STUDENT_FRAME.sub("", first)
     first = NUMBER.sub("#", first)

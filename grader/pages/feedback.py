@@ -61,7 +61,8 @@ def _checks_table(tests: list[dict]) -> str:
         link = what if passed else f'<a href="#check-{number}">{what}</a>'
         rows.append([mark, f"<code>{escape(extra.get('target', ''))}</code>", link + hidden,
                      f"{_points(test.get('score', 0))} / {_points(test.get('max_score', 0))}"])
-    return table(["", "item", "what is checked", "points"], rows, numeric={3}, css_class="checks")
+    return table(["", "항목 (item)", "검사 내용 (what is checked)", "점수 (points)"], rows,
+                 numeric={3}, css_class="checks")
 
 
 def _failure(number: int, test: dict) -> str:
@@ -76,7 +77,7 @@ def _failure(number: int, test: dict) -> str:
         message = split_message(extra.get("message") or test.get("output", ""))
         parts.append(f"<pre>{escape(message['problem'])}</pre>")
         rows = [[ko(korean, english), f"<pre>{escape(message[english])}</pre>"]
-                for korean, english in (("기대값", "expected"), ("받은 값", "received"), ("허용 오차", "tolerance"))
+                for korean, english in (("기댓값", "expected"), ("받은 값", "received"), ("허용 오차", "tolerance"))
                 if message.get(english)]
         if rows:
             parts.append(table(["", ""], rows, css_class="values"))
@@ -94,8 +95,8 @@ def _pictures(spec: str | None, observations: dict) -> str:
     parts += [figure(picture.data_uri, picture.caption) for picture in pictures(spec or "", shown)]
     for name, value in shown.items():
         if isinstance(value, dict) and "error" in value:
-            parts.append(f'<p class="muted">Could not draw {escape(PICTURE_NAMES.get(name, name))}: '
-                         f'{escape(value["error"])}</p>')
+            parts.append(f'<p class="muted">{ko("그림을 그릴 수 없었습니다", "could not draw")} '
+                         f'{escape(PICTURE_NAMES.get(name, name))}: {escape(value["error"])}</p>')
     return "\n".join(parts)
 
 
@@ -112,8 +113,8 @@ def feedback_page(results: dict, observations: dict | None = None) -> str:
     elif tests:
         body.append(f'<p class="pass">{ko("모든 검사를 통과했습니다. 잘했어요!", "every check passed. Well done!")}</p>')
     body.append(_pictures(extra.get("spec"), observations or {}))
-    body.append(f'<p class="muted">graded in {float(extra.get("seconds", 0)):.1f} s · '
-                f'notebook sha256 {escape(str(extra.get("sha256", ""))[:12])}</p>')
+    body.append(f'<p class="muted">채점 시간 (graded in) {float(extra.get("seconds", 0)):.1f} s · '
+                f'노트북 (notebook) sha256 {escape(str(extra.get("sha256", ""))[:12])}</p>')
     return page(f"{extra.get('notebook', '')} · {extra.get('student', '')}", "\n".join(body))
 
 

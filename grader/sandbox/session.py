@@ -21,6 +21,7 @@ import numpy as np
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError
 from grader.student.submission import MissingDefinition
+from grader.student import words
 
 STARTUP_SECONDS = 60.0
 CALLABLE_TYPES = {"function", "builtin_function_or_method", "type", "partial"}   # cached per test by name
@@ -91,13 +92,12 @@ class SandboxedSubmission:
                     ran = {"error": {"ename": error.remote_type, "evalue": str(error)}}
                 except DeadlineExceeded:
                     self._cell_failed(number, "TimeoutError",
-                                      f"did not finish within {self.cell_timeout:g} s and was stopped "
-                                      f"(an infinite loop?)" if self._left() > 0 else
-                                      "was stopped: the submission ran out of time")
+                                      words.cell_too_long(self.cell_timeout) if self._left() > 0 else
+                                      words.OUT_OF_TIME)
                     crashed = number
                     break
                 except ProtocolError:
-                    self._cell_failed(number, "ProcessExit", f"ended the Python process ({self._death()})")
+                    self._cell_failed(number, "ProcessExit", words.process_ended(self._death()))
                     crashed = number
                     break
                 self._cell_ran(number, ran if isinstance(ran, dict) else {})
@@ -194,16 +194,15 @@ class SandboxedSubmission:
         except DeadlineExceeded:
             self.close()
             if self._left() <= 0:
-                raise SandboxFailure("stopped: the submission used up its time limit") from None
-            raise SandboxFailure(f"took longer than {seconds:g} s and was stopped "
-                                 f"(an infinite loop, or far too much work?)") from None
+                raise SandboxFailure(words.OUT_OF_TIME) from None
+            raise SandboxFailure(words.check_too_long(seconds)) from None
         except PeerGone:
             death = self._death()
             self.close()
-            raise SandboxFailure(f"your code ended the Python process ({death})") from None
+            raise SandboxFailure(words.process_ended(death)) from None
         except ProtocolError as error:
             self.close()
-            raise SandboxFailure(f"the answer from your code could not be read ({error})") from None
+            raise SandboxFailure(f"여러분의 코드가 돌려준 답을 읽을 수 없습니다 (could not be read: {error})") from None
         finally:
             if self.peer is not None:
                 self.peer.deadline = None
@@ -214,9 +213,10 @@ class SandboxedSubmission:
         if self.peer is not None:
             return
         if self._left() <= 0:
-            raise SandboxFailure("not run: the submission used up its time limit")
+            raise SandboxFailure(words.not_run(words.OUT_OF_TIME))
         if self.restarts >= MAX_RESTARTS:
-            raise SandboxFailure(f"not run: the notebook's process was restarted {MAX_RESTARTS} times")
+            raise SandboxFailure(words.not_run(f"노트북의 프로세스 (process)를 이미 {MAX_RESTARTS}번 다시 시작했습니다 "
+                                               f"(restarted {MAX_RESTARTS} times)"))
         self.restarts += 1
         self.start()
 
@@ -235,23 +235,25 @@ class SandboxedSubmission:
 
     def _death(self) -> str:
         if self.child is None:
-            return "it was stopped"
+            return "멈춰졌습니다 (it was stopped)"
         try:
             code = self.child.process.wait(timeout=2)
         except Exception:
-            return "it stopped answering"
+            return "응답하지 않습니다 (it stopped answering)"
         if "MemoryError" in self.child.output_tail(4000):
-            return "out of memory"
+            return "메모리 (memory)가 모자랐습니다 (out of memory)"
         if code is not None and (code < 0 or 128 < code < 160):   # killed (bwrap reports 128 + signal)
             number = -code if code < 0 else code - 128
             try:
                 name = signal.Signals(number).name
             except ValueError:
                 name = f"signal {number}"
-            hint = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed, perhaps out of memory",
-                    "SIGXCPU": "out of CPU time", "SIGABRT": "aborted, perhaps out of memory"}.get(name, name)
+            hint = {"SIGSEGV": "세그멘테이션 오류 (segmentation fault)",
+                    "SIGKILL": "강제 종료, 메모리 (memory) 부족일 수 있습니다 (killed, perhaps out of memory)",
+                    "SIGXCPU": "CPU 시간이 다 되었습니다 (out of CPU time)",
+                    "SIGABRT": "중단, 메모리 (memory) 부족일 수 있습니다 (aborted, perhaps out of memory)"}.get(name, name)
             return hint
-        return f"exit code {code}"
+        return f"종료 코드 (exit code) {code}"
 
     def _cell_ran(self, number: int, ran: dict) -> None:
         """Keep what a cell printed the first time it ran, and note its error, if it raised one."""
@@ -265,13 +267,13 @@ class SandboxedSubmission:
                                 "traceback": [str(line) for line in error.get("traceback") or []]})
             self.cell_outputs[number] = outputs
         if error:
-            self._note(f"cell {number} raised {error.get('ename')}: {error.get('evalue')}".rstrip(": "))
+            self._note(words.cell_note(number, words.cell_raised(str(error.get('ename')), str(error.get('evalue') or ""))))
 
     def _cell_failed(self, number: int, ename: str, text: str) -> None:
         """A cell that hung or ended the process: noted, and shown as the cell's error."""
         if number not in self.cell_outputs:
             self.cell_outputs[number] = [{"output_type": "error", "ename": ename, "evalue": text, "traceback": []}]
-        self._note(f"cell {number} {text}")
+        self._note(words.cell_note(number, text))
 
     def _note(self, text: str) -> None:
         if text not in self.notes:

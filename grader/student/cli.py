@@ -1,7 +1,7 @@
 """The ``grader`` command.
 
 ``grader check NOTEBOOK``: the student's self-check (public specs only). Prints each test
-with expected and received values and a hint, then ``score: X / Y``. Exit code 0 when
+with expected and received values and a hint, then ``점수 (score): X / Y``. Exit code 0 when
 every test passes, 1 when any fails, 2 when the notebook cannot be read.
 
 ``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class (see
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from grader.student.engine import DEFAULT_TIMEOUT, SpecsNotFound
-from grader.student.report import format_report
+from grader.student.report import SCORE_LABEL, format_report
 
 EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 
@@ -24,12 +24,12 @@ EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description="Check and grade the course's notebooks.")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="run the public checks on your notebook")
+    check = commands.add_parser("check", help="노트북의 공개 검사 (public checks)를 실행합니다")
     check.add_argument("notebook", type=Path)
     check.add_argument("--cell-timeout", type=float, default=120.0,
-                       help="seconds a notebook cell may run (default 120)")
+                       help="셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) 120)")
     check.add_argument("--test-timeout", type=float, default=DEFAULT_TIMEOUT,
-                       help=f"seconds a single check may run (default {DEFAULT_TIMEOUT:g})")
+                       help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
     instructor = _instructor_commands()
     if instructor:
         instructor.add_grade_command(commands)
@@ -46,7 +46,7 @@ def check_command(args) -> int:
     except (NotebookError, SpecsNotFound) as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(format_report(graded.results, title="score", notes=graded.notes))
+    print(format_report(graded.results, title=SCORE_LABEL, notes=graded.notes))
     return EXIT_PASS if all(r.passed for r in graded.results) else EXIT_FAIL
 
 

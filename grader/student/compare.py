@@ -21,15 +21,19 @@ class Mismatch(AssertionError):
         self.what, self.problem = what, problem
         lines = [f"{what}: {problem}"]
         if expected is not None:
-            lines.append(f"  expected: {show(expected)}")
+            lines.append(f"  {LABELS['expected']}: {show(expected)}")
         if received is not None:
-            lines.append(f"  received: {show(received)}")
+            lines.append(f"  {LABELS['received']}: {show(received)}")
         if tolerance:
-            lines.append(f"  tolerance: {tolerance}")
+            lines.append(f"  {LABELS['tolerance']}: {tolerance}")
         super().__init__("\n".join(lines))
 
 
-SECTIONS = ("expected", "received", "tolerance")
+# The rows of a Mismatch message, as the student reads them (the English word is the section's name).
+LABELS = {"expected": "기댓값 (expected)", "received": "받은 값 (received)", "tolerance": "허용 오차 (tolerance)"}
+SECTIONS = tuple(LABELS)
+# A row's label -> its section: today's Korean labels, and the English ones of older results files.
+_SECTION_OF = {**{name: name for name in SECTIONS}, **{label: name for name, label in LABELS.items()}}
 
 
 def split_message(message: str) -> dict[str, str]:
@@ -38,8 +42,8 @@ def split_message(message: str) -> dict[str, str]:
     parts: dict[str, list[str]] = {"problem": []}
     current = "problem"
     for line in message.splitlines():
-        name = line.strip().split(":", 1)[0]
-        if line.startswith("  ") and name in SECTIONS and ":" in line and name not in parts:
+        name = _SECTION_OF.get(line.strip().split(":", 1)[0])
+        if line.startswith("  ") and name and ":" in line and name not in parts:
             current = name
             parts[current] = [line.split(":", 1)[1].strip()]
         else:   # a continuation (e.g. the next row of a printed array)
@@ -75,8 +79,8 @@ def _as_array(received, what: str) -> np.ndarray:
             array = None
         if array is not None and array.dtype.kind in "biuf":
             return array
-    raise Mismatch(what, f"expected numbers (a NumPy array or a number), got {type(received).__name__}",
-                   received=received)
+    raise Mismatch(what, f"숫자 (numbers: NumPy 배열 (array) 또는 수)여야 하는데 "
+                         f"{type(received).__name__} 을(를) 받았습니다", received=received)
 
 
 def _first_difference(bad: np.ndarray) -> tuple:
@@ -84,14 +88,26 @@ def _first_difference(bad: np.ndarray) -> tuple:
 
 
 def _element(index: tuple) -> str:
-    return f"element [{', '.join(map(str, index))}]" if index else "value"
+    return f"원소 (element) [{', '.join(map(str, index))}]" if index else "값 (value)"
+
+
+def _differs(index: tuple, bad: np.ndarray) -> str:
+    """``원소 (element) [1] 이(가) 다릅니다 (3개 중 1개 틀림, 1 of 3 wrong)``."""
+    wrong, size = int(bad.sum()), bad.size
+    return f"{_element(index)} 이(가) 다릅니다 ({size}개 중 {wrong}개 틀림, {wrong} of {size} wrong)"
+
+
+def relative_tolerance(rtol: float, atol: float = 0.0) -> str:
+    """A tolerance row's text, e.g. ``상대 (relative) 1e-07, 절대 (absolute) 1e-12``."""
+    return f"상대 (relative) {rtol:g}" + (f", 절대 (absolute) {atol:g}" if atol else "")
 
 
 def assert_shape(received, shape: tuple, what: str) -> np.ndarray:
     """Check that ``received`` is numeric with ``shape``; return it as an array."""
     array = _as_array(received, what)
     if array.shape != tuple(shape):
-        raise Mismatch(what, f"wrong shape: expected {tuple(shape)}, received {array.shape}")
+        raise Mismatch(what, f"모양 (shape)이 다릅니다: 기댓값 (expected) {tuple(shape)}, "
+                             f"받은 값 (received) {array.shape}")
     return array
 
 
@@ -99,7 +115,7 @@ def assert_integer(received, what: str) -> np.ndarray:
     """Check that ``received`` holds integers (not floats, not booleans)."""
     array = _as_array(received, what)
     if array.dtype.kind not in "iu":
-        raise Mismatch(what, f"expected integers, got dtype {array.dtype}", received=received)
+        raise Mismatch(what, f"정수 (integers)여야 하는데 자료형 (dtype)이 {array.dtype} 입니다", received=received)
     return array
 
 
@@ -116,14 +132,13 @@ def assert_close(received, expected, what: str, rtol: float = 1e-7, atol: float 
     array = assert_shape(received, expected.shape, what)
     if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
         index = _first_difference(~np.isfinite(array))
-        raise Mismatch(what, f"{_element(index)} is not finite (nan or inf)",
+        raise Mismatch(what, f"{_element(index)} 이(가) 유한한 수가 아닙니다 (not finite: nan 또는 inf)",
                        expected=expected[index], received=array[index])
     bad = ~np.isclose(array, expected, rtol=rtol, atol=atol)
     if bad.any():
         index = _first_difference(bad)
-        raise Mismatch(what, f"{_element(index)} differs ({int(bad.sum())} of {bad.size} wrong)",
-                       expected=expected[index], received=array[index],
-                       tolerance=f"relative {rtol:g}" + (f", absolute {atol:g}" if atol else ""))
+        raise Mismatch(what, _differs(index, bad), expected=expected[index], received=array[index],
+                       tolerance=relative_tolerance(rtol, atol))
 
 
 def assert_equal(received, expected, what: str) -> None:
@@ -135,14 +150,14 @@ def assert_equal(received, expected, what: str) -> None:
         bad = np.asarray(array != expected)
         if bad.any():
             index = _first_difference(bad)
-            raise Mismatch(what, f"{_element(index)} differs ({int(bad.sum())} of {bad.size} wrong)",
-                           expected=expected[index], received=array[index])
+            raise Mismatch(what, _differs(index, bad), expected=expected[index], received=array[index])
         return
     if type(received) is not type(expected) and not isinstance(received, type(expected)):
-        raise Mismatch(what, f"expected a {type(expected).__name__}, got {type(received).__name__}",
+        raise Mismatch(what, f"형 (type)이 다릅니다: {type(expected).__name__} 이어야 하는데 "
+                             f"{type(received).__name__} 을(를) 받았습니다",
                        expected=expected, received=received)
     if received != expected:
-        raise Mismatch(what, "wrong value", expected=expected, received=received)
+        raise Mismatch(what, "값 (value)이 다릅니다", expected=expected, received=received)
 
 
 @contextlib.contextmanager
@@ -156,11 +171,11 @@ def without_overflow(what: str):
         try:
             yield
         except (FloatingPointError, OverflowError) as error:
-            raise Mismatch(what, f"overflowed ({type(error).__name__}: {error}); exp of a large "
-                           f"positive number does not fit in a float") from None
+            raise Mismatch(what, f"넘침 (overflow)이 일어났습니다 ({type(error).__name__}: {error}). 큰 양수의 "
+                           f"exp 는 float 에 담기지 않습니다") from None
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
-        raise Mismatch(what, f"raised a warning: {numeric[0].message}")
+        raise Mismatch(what, f"경고 (warning)가 났습니다: {numeric[0].message}")
 
 
 # Errors of the grading machinery (a time limit, a sandboxed process that died), not of the
@@ -170,13 +185,13 @@ _MACHINERY_ERRORS = {"TestTimeout", "DeadlineExceeded", "ProtocolError", "Sandbo
 
 
 @contextlib.contextmanager
-def builds_on(checked: str, probes: dict, relation: str = "builds on it"):
+def builds_on(checked: str, probes: dict, relation: str = "그 함수를 사용합니다 (builds on it)"):
     """Run a check of the graded function ``checked``, which builds on other graded functions
     of the student (where the notebook says so). ``probes`` maps each of their names, in the
     order to blame them, to a short check of it on hard-coded inputs (a callable that raises
     when that function is wrong). When the check fails and a probe fails too, the failure
-    names that function first (``relation`` says how ``checked`` depends on it, e.g. "may call
-    it" where the notebook leaves that to the student), then says what the check saw."""
+    names that function first (``relation`` says how ``checked`` depends on it, e.g. "그 함수를
+    사용해도 됩니다 (may call it)" where the notebook leaves that to the student), then says what the check saw."""
     def machinery(error: BaseException) -> bool:
         return any(cls.__name__ in _MACHINERY_ERRORS for cls in type(error).__mro__)
 
@@ -197,5 +212,11 @@ def builds_on(checked: str, probes: dict, relation: str = "builds on it"):
         if culprit is None:
             raise
         from grader.student.submission import explain_error
-        raise Mismatch(checked, f"{culprit} is not right yet (see its own check), and {checked} {relation}: "
-                       f"fix {culprit} first. What this check saw: {explain_error(error)}") from None
+        raise Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))) from None
+
+
+def builds_on_problem(checked: str, culprit: str, relation: str, saw: str) -> str:
+    """The problem :func:`builds_on` reports: ``culprit`` is wrong, so ``checked`` cannot be right yet."""
+    return (f"{culprit} 이(가) 아직 맞지 않습니다 (not right yet; 그 함수의 검사를 먼저 보세요). "
+            f"{checked} 은(는) {relation}: {culprit} 을(를) 먼저 고치세요 (fix it first). "
+            f"이 검사가 본 것 (what this check saw): {saw}")

@@ -8,10 +8,12 @@ the engine names a week: adding one is adding these folders. A spec's name is un
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 KINDS = ("public", "hidden")
+HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_points; ships
 
 
 def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
@@ -41,15 +43,29 @@ def reference_module(spec: str, specs_dir: Path = SPECS_DIR) -> str:
     return f"solutions.{week_of(spec, specs_dir)}.{spec}"
 
 
+def hidden_points(spec: str, specs_dir: Path = SPECS_DIR) -> dict[str, float]:
+    """What the hidden checks of each graded item of ``spec`` are worth ({} when unknown)."""
+    week = week_of(spec, specs_dir)
+    path = specs_dir / (week or "") / HIDDEN_POINTS_FILE
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    points = table.get(spec) if isinstance(table, dict) else None
+    return {str(k): float(v) for k, v in points.items()} if isinstance(points, dict) else {}
+
+
 PACKAGE = Path(__file__).resolve().parents[1]       # grader/
 STUDENT = Path(__file__).resolve().parent           # grader/student/
 
 
 def student_files(package: Path = PACKAGE) -> list[Path]:
     """What a student installs, relative to the package's parent, sorted: ``grader/__init__.py``,
-    the whole of ``grader/student/`` (its code: no data file) and each week's public specs.
+    the whole of ``grader/student/`` (its code: no data file) and each week's public specs with
+    its table of hidden points (:data:`HIDDEN_POINTS_FILE`, when written).
     The student wheel and the sandboxed child both hold exactly these files."""
     files = [package / "__init__.py", *(package / "student").rglob("*.py"), package / "specs" / "__init__.py"]
     for week in weeks(package / "specs"):
-        files += [package / "specs" / week / "__init__.py", *(package / "specs" / week).glob("*_public.py")]
+        files += [package / "specs" / week / "__init__.py", *(package / "specs" / week).glob("*_public.py"),
+                  *(package / "specs" / week).glob(HIDDEN_POINTS_FILE)]
     return sorted(f.relative_to(package.parent) for f in files if "__pycache__" not in f.parts)

@@ -23,6 +23,7 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from grader.student import words
 from grader.student.cells import kind, spec_name
 from grader.student.notebook_file import NotebookError, parse, read_text  # noqa: F401 (NotebookError: re-exported)
 from grader.student.engine import DEFAULT_TIMEOUT, run_specs
@@ -56,8 +57,8 @@ def _cell_error(cell, timeout: float) -> str | None:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             if output.get("ename") == "KeyboardInterrupt":
-                return f"did not finish within {timeout:g} s and was stopped (an infinite loop?)"
-            return f"raised {output.get('ename')}: {output.get('evalue')}".rstrip(": ")
+                return words.cell_too_long(timeout)
+            return words.cell_raised(str(output.get("ename")), str(output.get("evalue") or ""))
     return None
 
 
@@ -103,7 +104,7 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
     for cell in program.cells:
         cell.outputs, cell.execution_count = [], None
 
-    notes, fallback = [], "the checks did not run"
+    notes, fallback = [], "검사가 실행되지 않았습니다 (the checks did not run)"
     specs_timeout = len(expected) * test_timeout + 30
 
     def timeout_for(cell) -> float:
@@ -126,18 +127,20 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
             asyncio.run(asyncio.wait_for(client.async_execute(), timeout=deadline))
     except (asyncio.TimeoutError, DeadKernelError):
         if time.monotonic() - started >= deadline:
-            fallback = f"the notebook did not finish within {deadline:g} s and was stopped"
+            fallback = (f"노트북이 {deadline:g}초 안에 끝나지 않아 멈췄습니다 "
+                        f"(the notebook did not finish within {deadline:g} s and was stopped)")
         else:
-            fallback = "the notebook's kernel died (out of memory, or the code ended the process)"
+            fallback = ("노트북의 커널 (kernel)이 죽었습니다: 메모리 (memory)가 모자랐거나 코드가 프로세스를 "
+                        "끝냈습니다 (the kernel died)")
         notes.append(fallback)
     except CellTimeoutError:
-        fallback = "the notebook did not finish in time"
+        fallback = "노트북이 제한 시간 안에 끝나지 않았습니다 (did not finish in time)"
         notes.append(fallback)
     finally:
         sockets.cleanup()
     for number, cell in zip(numbers, program.cells):
         error = _cell_error(cell, cell_timeout)
         if error:
-            notes.append(f"cell {number} {error}")
+            notes.append(words.cell_note(number, error))
     results = _merge(expected, _kernel_results(program.cells[-1]), fallback)
     return GradedNotebook(path, spec, results, notes)

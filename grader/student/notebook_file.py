@@ -16,6 +16,10 @@ MAX_BYTES = 512 << 20
 CELL_TYPES = ("code", "markdown", "raw")
 
 
+CANNOT_READ = "을(를) 읽을 수 없습니다 (cannot read)"
+NOT_A_NOTEBOOK = "주피터 노트북이 아닙니다 (not a Jupyter notebook)"
+
+
 class NotebookError(ValueError):
     """The file is not a notebook that can be graded (unreadable, not JSON, not nbformat)."""
 
@@ -23,19 +27,19 @@ class NotebookError(ValueError):
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The file's text; a link, a huge file or bytes that are not UTF-8 raise NotebookError."""
     if not path.exists() and not path.is_symlink():
-        raise NotebookError(f"cannot read {path.name}: there is no such file")
+        raise NotebookError(f"{path.name} {CANNOT_READ}: 그런 파일이 없습니다 (no such file)")
     if path.is_symlink() or not path.is_file():
-        raise NotebookError(f"cannot read {path.name}: it is a link or not a regular file")
+        raise NotebookError(f"{path.name} {CANNOT_READ}: 링크 (link)이거나 일반 파일 (regular file)이 아닙니다")
     if path.stat().st_size > max_bytes:
-        raise NotebookError(f"{path.name} is larger than {max_bytes >> 20} MB "
-                            f"(clear the outputs: Kernel > Restart & Clear Output, then save)")
+        raise NotebookError(f"{path.name} 이(가) {max_bytes >> 20} MB 보다 큽니다 (larger than {max_bytes >> 20} MB). "
+                            f"출력 (outputs)을 지우고 (Kernel > Restart & Clear Output) 저장하세요")
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise NotebookError(f"cannot read {path.name}: it is not UTF-8 text "
+        raise NotebookError(f"{path.name} {CANNOT_READ}: UTF-8 텍스트가 아닙니다 "
                             f"({error.reason} at byte {error.start})") from None
     except OSError as error:
-        raise NotebookError(f"cannot read {path.name}: {error.strerror or error}") from None
+        raise NotebookError(f"{path.name} {CANNOT_READ}: {error.strerror or error}") from None
 
 
 def parse(text: str, name: str) -> dict:
@@ -43,12 +47,12 @@ def parse(text: str, name: str) -> dict:
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        raise NotebookError(f"{name} is not valid JSON (line {error.lineno}, column {error.colno}: "
-                            f"{error.msg}); was it saved completely?") from None
+        raise NotebookError(f"{name} 은(는) 올바른 JSON 이 아닙니다 (not valid JSON: line {error.lineno}, "
+                            f"column {error.colno}: {error.msg}). 끝까지 저장되었는지 확인하세요.") from None
     except RecursionError:
-        raise NotebookError(f"{name} is nested too deeply to be a notebook") from None
+        raise NotebookError(f"{name} 은(는) 너무 깊게 중첩되어 (nested too deeply) 노트북이 아닙니다") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
-        raise NotebookError(f"{name} is not a Jupyter notebook (no list of cells)")
+        raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: 셀 목록 (list of cells)이 없습니다")
     if notebook.get("nbformat") != 4:
         return _converted(text, name)
     cells = []
@@ -57,7 +61,7 @@ def parse(text: str, name: str) -> dict:
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)
         if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES or not isinstance(source, str):
-            raise NotebookError(f"{name} is not a Jupyter notebook: cell {number} is malformed")
+            raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: 셀 (cell) {number} 의 형식이 잘못되었습니다 (malformed)")
         metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         cells.append({**cell, "source": source, "metadata": metadata})
     return {**notebook, "cells": cells}
@@ -70,7 +74,7 @@ def _converted(text: str, name: str) -> dict:
         nbformat.validate(notebook)
     except Exception as error:  # nbformat raises several unrelated types
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise NotebookError(f"{name} is not a Jupyter notebook: {first_line}") from None
+        raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: {first_line}") from None
     return json.loads(nbformat.writes(notebook))
 
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from grader.student import words
 from grader.student.results import TestResult
 from grader.student.submission import Submission, explain_error
 
@@ -37,7 +38,7 @@ class StudentInterrupt(Exception):
     """A KeyboardInterrupt raised inside a test (by the student's code), as a test failure."""
 
     def __init__(self, interrupt: KeyboardInterrupt):
-        super().__init__(f"your code raised KeyboardInterrupt{': ' + str(interrupt) if str(interrupt) else ''}")
+        super().__init__(words.code_raised("KeyboardInterrupt", str(interrupt)))
 
 
 class TestTimeout(Exception):
@@ -52,8 +53,7 @@ def time_limit(seconds: float):
         return
 
     def on_alarm(signum, frame):
-        raise TestTimeout(f"took longer than {seconds:g} s and was stopped "
-                          f"(an infinite loop, or far too much work?)")
+        raise TestTimeout(words.check_too_long(seconds))
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -106,7 +106,7 @@ class SpecPlugin:
     @pytest.fixture
     def ref(self):
         if self.reference is None:
-            pytest.fail("reference solutions are not available here", pytrace=False)
+            pytest.fail("참조 답안 (reference solutions)이 여기에는 없습니다 (not available here)", pytrace=False)
         return importlib.import_module(self.reference)
 
     def pytest_collection_modifyitems(self, session, config, items):
@@ -139,7 +139,7 @@ class SpecPlugin:
 
     def _message(self, call) -> str:
         if call.excinfo is None:
-            return "skipped"
+            return "건너뛰었습니다 (skipped)"
         error = call.excinfo.value
         if isinstance(error, (TestTimeout, StudentInterrupt, pytest.fail.Exception)):
             return str(error)

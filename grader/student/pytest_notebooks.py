@@ -24,19 +24,21 @@ from pathlib import Path
 import pytest
 
 from grader.student.engine import DEFAULT_TIMEOUT, available_specs, run_specs
-from grader.student.report import format_result
+from grader.student.report import format_result, points_text
 from grader.student.results import TestResult, total
 
 CELL_TIMEOUT = 120.0                   # as `grader check`
 GRADED = pytest.StashKey[dict]()       # NotebookFile -> (results, notes), once it has been graded
+POINTS_LABEL = "점수 (points)"
+PUBLIC_POINTS = "공개 점수 (public points)"
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("grader", "course notebooks (the grader wheel)")
     group.addoption("--grader-cell-timeout", type=float, default=CELL_TIMEOUT,
-                    help=f"seconds a notebook cell may run (default {CELL_TIMEOUT:g})")
+                    help=f"셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {CELL_TIMEOUT:g})")
     group.addoption("--grader-test-timeout", type=float, default=DEFAULT_TIMEOUT,
-                    help=f"seconds a single check may run (default {DEFAULT_TIMEOUT:g})")
+                    help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
 
 
 @functools.cache
@@ -82,7 +84,8 @@ def failure_text(result: TestResult, notes: list[str]) -> str:
     """What went wrong in the notebook, then the test cell's report of the check without its
     first line (pytest's header already names it), then the points."""
     details = textwrap.dedent("\n".join(format_result(result).splitlines()[1:]))
-    return "\n".join([*(f"! {note}" for note in notes), details, f"points: {result.points:g} / {result.max_points:g}"])
+    points = f"{POINTS_LABEL}: {points_text(result.points)} / {points_text(result.max_points)}"
+    return "\n".join([*(f"! {note}" for note in notes), details, points])
 
 
 class NotebookFile(pytest.File):
@@ -112,9 +115,9 @@ class NotebookFile(pytest.File):
                                     test_timeout=self.config.getoption("grader_test_timeout"))
             return graded.results, graded.notes
         except NotebookError as error:
-            problem = f"{error}: this file cannot be graded"
+            problem = f"{error}: 이 파일은 채점할 수 없습니다 (cannot be graded)"
         except Exception as error:  # a kernel that cannot start, ...: the other notebooks still run
-            problem = f"the notebook could not be run ({type(error).__name__}: {error})"
+            problem = f"노트북을 실행할 수 없었습니다 (could not be run: {type(error).__name__}: {error})"
         return [TestResult(**{**check.to_dict(), "message": problem, "hint": ""})
                 for check in public_checks(self.spec)], []
 
@@ -152,7 +155,7 @@ class Check(pytest.Item):
         key = (self.check.target, self.check.name)
         result = next((r for r in results if (r.target, r.name) == key), None)
         if result is None:
-            result = TestResult(**{**self.check.to_dict(), "message": "this check did not run"})
+            result = TestResult(**{**self.check.to_dict(), "message": "이 검사는 실행되지 않았습니다 (did not run)"})
         self.user_properties.append(("points", f"{result.points:g} / {result.max_points:g}"))
         if not result.passed:
             raise CheckFailed(failure_text(result, notes))
@@ -171,7 +174,7 @@ def pytest_terminal_summary(terminalreporter, config):
     outcomes = config.stash.get(GRADED, {})
     if not outcomes:
         return
-    terminalreporter.write_sep("=", "public points")
+    terminalreporter.write_sep("=", PUBLIC_POINTS)
     for notebook, (results, _) in sorted(outcomes.items(), key=lambda item: item[0].nodeid):
         earned, possible = total(results)
-        terminalreporter.write_line(f"{notebook.nodeid}: {earned:g} / {possible:g} public points")
+        terminalreporter.write_line(f"{notebook.nodeid}: {earned:g} / {possible:g} {PUBLIC_POINTS}")

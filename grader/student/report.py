@@ -6,11 +6,22 @@ import textwrap
 from grader.student.results import TestResult, total
 
 PASS, FAIL = "✔", "✘"
-HIDDEN_NOTE = "details of hidden checks are not shown"
+HIDDEN_TAG = "[숨은 검사 (hidden)]"
+HIDDEN_NOTE = "숨은 검사 (hidden checks)의 자세한 내용은 보여 주지 않습니다 (details are not shown)"
+HINT_LABEL = "힌트 (hint):"
+SCORE_LABEL = "점수 (score)"
+PUBLIC_CHECKS, HIDDEN_CHECKS = "공개 검사 (public checks)", "숨은 검사 (hidden checks)"
+NOT_RUN = "아직 실행하지 않음 (not run yet)"
 
 
-def _points(value: float) -> str:
+def points_text(value: float) -> str:
     return f"{value:g}"
+
+
+
+def hidden_points_note(points: float) -> str:
+    """What a public report says of the checks it cannot run, e.g. ``숨은 검사 (hidden checks) 1점은 ...``."""
+    return f"{HIDDEN_CHECKS} {points_text(points)}점은 채점 때 실행됩니다 (run at grading time)."
 
 
 def format_result(result: TestResult) -> str:
@@ -18,23 +29,27 @@ def format_result(result: TestResult) -> str:
 
     A hidden test never shows its message (it may contain expected values).
     """
-    label = ("[hidden] " if result.hidden else "") + f"{result.target}: {result.description}"
+    label = (f"{HIDDEN_TAG} " if result.hidden else "") + f"{result.target}: {result.description}"
     lines = [f"{PASS if result.passed else FAIL} {label}  "
-             f"({_points(result.points)} / {_points(result.max_points)})"]
+             f"({points_text(result.points)} / {points_text(result.max_points)})"]
     if not result.passed:
         if result.hidden:
             lines.append(f"    ({HIDDEN_NOTE})")
         elif result.message:
             lines.append(textwrap.indent(result.message, "    "))
         if result.hint:
-            lines.append(f"    hint: {result.hint}")
+            lines.append(f"    {HINT_LABEL} {result.hint}")
     return "\n".join(lines)
 
 
-def format_report(results: list[TestResult], title: str = "", notes: list[str] = ()) -> str:
-    """All tests, then ``<title>: earned / possible``."""
+def format_report(results: list[TestResult], title: str = "", notes: list[str] = (),
+                  hidden_points: float = 0.0) -> str:
+    """All tests, then ``<title>: earned / possible``; then, when ``hidden_points``, what the
+    hidden checks (not run here) are worth."""
     lines = [f"! {note}" for note in notes]
     lines += [format_result(r) for r in results]
     earned, possible = total(results)
-    lines.append(f"{title or 'score'}: {_points(earned)} / {_points(possible)}")
+    lines.append(f"{title or SCORE_LABEL}: {points_text(earned)} / {points_text(possible)}")
+    if hidden_points:
+        lines.append(hidden_points_note(hidden_points))
     return "\n".join(lines)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import traceback
 
+from grader.student import words
+
 
 class MissingDefinition(AssertionError):
     """The notebook never defined a name that a spec needs."""
 
     def __init__(self, name: str):
-        super().__init__(
-            f"`{name}` is not defined. Run the cell that defines it (and the cells above it), "
-            f"and check that the name is spelled exactly `{name}`.")
+        super().__init__(words.missing_name(name))
 
 
 class Submission:
@@ -37,12 +37,11 @@ def explain_error(exc: BaseException) -> str:
     if remote_type is not None:
         return _explain_remote(remote_type, str(exc), getattr(exc, "where", ""))
     if isinstance(exc, NotImplementedError):
-        return ("not implemented yet: replace `raise NotImplementedError()` "
-                "under `# YOUR CODE HERE` with your code.")
+        return words.NOT_IMPLEMENTED
     if isinstance(exc, AssertionError) and str(exc):
         return str(exc)
     where = _student_frame(exc)
-    return f"your code raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
+    return words.code_raised(type(exc).__name__, str(exc), where)
 
 
 def _explain_remote(remote_type: str, message: str, where: str) -> str:
@@ -50,14 +49,14 @@ def _explain_remote(remote_type: str, message: str, where: str) -> str:
         return explain_error(NotImplementedError())
     if remote_type == "AssertionError" and message:
         return message
-    return f"your code raised {remote_type}: {message}".rstrip(": ") + (f" ({where})" if where else "")
+    return words.code_raised(remote_type, message, where)
 
 
 def _student_frame(exc: BaseException) -> str:
-    """Where in the student's code the exception came from, e.g. ``in step, line 3``."""
+    """Where in the student's code the exception came from, e.g. ``step, 3번째 줄 (line 3)``."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if "/grader/" not in f.filename and "site-packages" not in f.filename]
     if not frames:
         return ""
     frame = frames[-1]
-    return f"in {frame.name}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
+    return f"{frame.name}, {frame.lineno}번째 줄 (line {frame.lineno})" + (f": {frame.line}" if frame.line else "")

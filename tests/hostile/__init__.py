@@ -1396,7 +1396,7 @@ def _kinds() -> list[Kind]:
         Kind("list_results", "robust", "gates return Python lists/ints, train_perceptron returns w as a list",
              _full_with(gates=LIST_RESULTS, train_perceptron=_list_w_train()), full_marks),
         Kind("del_function", "robust", "defines xor_gate, then `del xor_gate`",
-             _robust(DEL_XOR, "end"), full_minus("xor_gate"), note="xor_gate` is not defined"),
+             _robust(DEL_XOR, "end"), full_minus("xor_gate"), note="xor_gate` 이(가) 정의되지 않았습니다 (is not defined)"),
         Kind("delete_test_cells", "robust", "every test cell deleted", _delete_test_cells, full_marks),
         Kind("duplicate_cell_ids", "robust", "every cell has the same id", _duplicate_ids, full_marks),
         Kind("old_nbformat", "robust", "nbformat 4.4 without cell ids", _old_nbformat, full_marks),

@@ -50,7 +50,7 @@ def xor_weights(sub):
     try:
         return sub.XOR_WEIGHTS
     except MissingDefinition:
-        raise Mismatch("XOR_WEIGHTS", "정의되지 않았습니다 (not defined): 아직 구현하지 않았거나, 그 셀 (cell) 에서 "
+        raise Mismatch("XOR_WEIGHTS", "정의되지 않았습니다 (not defined): 아직 작성하지 않았거나 (not implemented yet), 그 셀 (cell) 에서 "
                        "오류 (error) 가 났습니다. 셀의 `raise NotImplementedError()` 를 딕셔너리 (dict) 로 바꾸고, "
                        "셀을 실행한 뒤, 철자 `XOR_WEIGHTS` 를 확인하세요.") from None
 

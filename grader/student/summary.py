@@ -1,0 +1,87 @@
+"""``summary("perceptron")``: the notebook's whole score in sight, at its end.
+
+Every ``check(...)`` of public checks records its points here (the last run of each graded item
+in this kernel); the summary adds the points possible and what the hidden checks, run only at
+grading time, are worth. It runs no check itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.student.course import hidden_points
+from grader.student.display import show
+from grader.student.engine import run_specs
+from grader.student.report import HIDDEN_CHECKS, NOT_RUN, PUBLIC_CHECKS, points_text
+from grader.student.results import TestResult
+
+LAST_RUN: dict[tuple[str, str], float] = {}      # (spec, target) -> public points earned, last run
+
+
+def record_run(spec: str, results: list[TestResult]) -> None:
+    """Remember the public points each graded item of ``results`` earned."""
+    earned: dict[str, float] = {}
+    for result in results:
+        earned[result.target] = earned.get(result.target, 0.0) + result.points
+    LAST_RUN.update({(spec, target): points for target, points in earned.items()})
+
+
+@dataclass
+class Row:
+    """One graded item of a notebook: its public points (earned in the last run, or None) and hidden ones."""
+
+    target: str
+    earned: float | None
+    possible: float
+    hidden: float
+
+
+def summary_rows(spec: str) -> list[Row]:
+    """Every graded item of ``spec`` in the public specs' order (then any with hidden checks only)."""
+    possible: dict[str, float] = {}
+    for test in run_specs(spec, {}, scope="public", collect_only=True):
+        possible[test.target] = possible.get(test.target, 0.0) + test.max_points
+    hidden = hidden_points(spec)
+    targets = [*possible, *(t for t in hidden if t not in possible)]
+    return [Row(t, LAST_RUN.get((spec, t)), possible.get(t, 0.0), hidden.get(t, 0.0)) for t in targets]
+
+
+def totals(rows: list[Row]) -> tuple[float, float, float]:
+    """(public points earned, public points possible, hidden points)."""
+    return (sum(r.earned or 0.0 for r in rows), sum(r.possible for r in rows), sum(r.hidden for r in rows))
+
+
+def closing_sentence(rows: list[Row]) -> str:
+    earned, possible, hidden = totals(rows)
+    sentence = f"{PUBLIC_CHECKS} {points_text(earned)} / {points_text(possible)}점."
+    if hidden:
+        sentence += f" {HIDDEN_CHECKS} {points_text(hidden)}점은 채점 때 실행됩니다."
+    sentence += f" 노트북 총점 (total) {points_text(possible + hidden)}점."
+    not_run = sum(r.earned is None for r in rows)
+    if not_run:
+        sentence += f" 아직 실행하지 않은 항목 (not run yet)이 {not_run}개 있습니다."
+    return sentence
+
+
+def earned_text(row: Row) -> str:
+    return NOT_RUN if row.earned is None else points_text(row.earned)
+
+
+def format_summary(spec: str, rows: list[Row]) -> str:
+    """The plain-text summary: a line per graded item, the totals, and the closing sentence."""
+    earned, possible, hidden = totals(rows)
+    lines = [f"{spec} 요약 (summary)"]
+    lines += [f"  {r.target}: 공개 (public) {earned_text(r)} / {points_text(r.possible)}, "
+              f"숨은 (hidden) {points_text(r.hidden)}" for r in rows]
+    lines.append(f"  합계 (total): 공개 (public) {points_text(earned)} / {points_text(possible)}, "
+                 f"숨은 (hidden) {points_text(hidden)}")
+    lines.append(closing_sentence(rows))
+    return "\n".join(lines)
+
+
+def summary(spec: str) -> float:
+    """Show the summary of notebook ``spec``; return the public points earned (as the last runs say)."""
+    from grader.student.report_html import summary_html
+
+    rows = summary_rows(spec)
+    show(format_summary(spec, rows), summary_html(spec, rows, closing_sentence(rows)))
+    return float(totals(rows)[0])
