@@ -95,7 +95,7 @@ def test_the_plain_text_is_the_report_that_format_report_writes(executed):
 def test_the_html_marks_values_hints_and_what_the_hidden_checks_are_worth(executed):
     html = only_display(executed["step"])["text/html"]
     assert html.count("✘") == 2 and "✔" not in html
-    assert "기댓값 (expected)" in html and "받은 값 (received)" in html and "💡" in html
+    assert "기댓값 (expected)" in html and "받은 값 (received)" in html and "<b>힌트 (hint)</b>" in html
     assert "white-space: pre-wrap" in html and "<script" not in html.lower()
     assert hidden_points("perceptron")["step"] == 1.0
     assert "숨은 검사 (hidden checks) 1점은 채점 때 실행됩니다" in html
@@ -154,7 +154,7 @@ def test_the_html_builder_puts_each_part_in_its_own_row():
     assert rows == [("기댓값 (expected)", "0"), ("받은 값 (received)", "&#x27;&lt;b&gt;1&lt;/b&gt;&#x27;"),
                     ("허용 오차 (tolerance)", "상대 (relative) 1e-07")]
     assert "원소 (element) [0] 이(가) 다릅니다" in html and "use &gt; not &gt;=" in html
-    assert "💡 <b>힌트 (hint)</b>" in html and "step 공개 검사: 1 / 2" in html
+    assert "<b>힌트 (hint)</b>" in html and "step 공개 검사: 1 / 2" in html
     assert html.count("✔") == 1 and html.count("✘") == 1 and "#2ea043" in html and "#e5534b" in html
     for banned in ("<script", "<style", "<link", "class=", "@import", "url("):
         assert banned not in html, banned

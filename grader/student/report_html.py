@@ -51,7 +51,7 @@ def _details(result: TestResult) -> str:
 
 
 def hint_box(hint: str) -> str:
-    return f'<div style="margin-left: 18px; {HINT}">💡 <b>힌트 (hint)</b> {escape(hint)}</div>'
+    return f'<div style="margin-left: 18px; {HINT}"><b>힌트 (hint)</b> {escape(hint)}</div>'
 
 
 def result_html(result: TestResult) -> str:

@@ -214,7 +214,7 @@ class TestActivationQuiz:
         for key in QUIZ_KEYS:
             answer = quiz[key]
             if answer is None:
-                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "아직 답하지 않았습니다 (not implemented): 값이 아직 "
+                raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', "아직 답하지 않았습니다 (not implemented yet): 값이 아직 "
                                "None 입니다. `# YOUR CODE HERE` 아래에서 허용된 답 중 하나로 정하세요")
             if not isinstance(answer, str):
                 raise Mismatch(f'ACTIVATION_QUIZ["{key}"]', f"문자열 (string) 이어야 하는데 {type(answer).__name__} 입니다",
