@@ -104,7 +104,7 @@ def submission(release, source, partial: Partial):
     bug = _raising(partial.bug) if partial.bug else (lambda grade_id, code: code)
     notebook = filled(release, source, edit=lambda grade_id, code:
                       stubs[grade_id] if grade_id in partial.unwritten else bug(grade_id, code))
-    assert not partial.bug or any(f'ValueError("a bug' in c.source for c in notebook.cells), partial.bug
+    assert not partial.bug or any('ValueError("a bug' in c.source for c in notebook.cells), partial.bug
     return notebook
 
 
