@@ -50,7 +50,7 @@ def test_a_gate_that_fails_is_an_error_and_the_others_still_show(body, says):
 def test_gates_not_written_yet_say_so_once():
     stub = "def {0}(x1, x2):\n    raise NotImplementedError()\n"
     found = observed("perceptron", *(stub.format(name) for name in ("and_gate", "or_gate", "nand_gate", "xor_gate")))
-    assert found["gates"] == {"error": "not implemented yet"}
+    assert found["gates"] == {"error": "아직 구현하지 않았습니다 (not implemented yet)"}
 
 
 def test_perceptron_training_keeps_the_line_and_the_errors():
@@ -97,7 +97,7 @@ def test_letters_are_the_students_letter_function():
     odd = observed("sign_language_mnist", "def letter(label):\n    return 7 if label else 'A'\n")["letters"]
     assert odd["letters"][:2] == ["A", None]
     stub = observed("sign_language_mnist", "def letter(label):\n    raise NotImplementedError()\n")
-    assert stub["letters"] == {"error": "not implemented yet"}
+    assert stub["letters"] == {"error": "아직 구현하지 않았습니다 (not implemented yet)"}
 
 
 def test_mnist_pictures_use_only_this_submissions_training(monkeypatch):

@@ -166,13 +166,16 @@ def _attempt(make) -> object:
         return {"error": _explain(error)}
 
 
+NOT_WRITTEN = "아직 구현하지 않았습니다 (not implemented yet)"   # a picture's note on the feedback page
+
+
 def _explain(error: BaseException) -> str:
     if isinstance(error, Unusable):
         return str(error)
     if isinstance(error, AssertionError) and str(error):      # e.g. MissingDefinition: says it all
         return str(error).strip().splitlines()[0][:300]
     if isinstance(error, NotImplementedError) or getattr(error, "remote_type", None) == "NotImplementedError":
-        return "not implemented yet"
+        return NOT_WRITTEN
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
