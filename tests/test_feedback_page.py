@@ -95,7 +95,7 @@ def test_split_message_recovers_what_mismatch_wrote():
                                        tolerance="relative 1e-07")))
     assert parts["problem"] == "W: element [0, 1] differs"
     assert parts["expected"].startswith("[[1., 0., 0.],") and parts["expected"].count("\n") == 2
-    assert parts["received"].startswith("[[1., 1., 1.],") and "dtype float64" in parts["received"]
+    assert parts["received"].startswith("[[1., 1., 1.],") and "자료형 (dtype) float64" in parts["received"]
     assert parts["tolerance"] == "relative 1e-07"
     assert split_message("NameError: oops") == {"problem": "NameError: oops"}
 

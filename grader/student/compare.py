@@ -58,7 +58,7 @@ def show(value, details: bool = True) -> str:
     """
     if isinstance(value, np.ndarray):
         text = np.array2string(value, separator=", ", **_PRINT)
-        return f"{text} (shape {value.shape}, dtype {value.dtype})" if details and value.ndim else text
+        return f"{text} (모양 (shape) {value.shape}, 자료형 (dtype) {value.dtype})" if details and value.ndim else text
     if isinstance(value, (np.generic, numbers.Number)):
         return repr(value.item() if isinstance(value, np.generic) else value)
     text = repr(value)
