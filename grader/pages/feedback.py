@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.student.compare import split_message
+from grader.student.compare import KOREAN_LABELS, split_message
 from grader.grading.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.html import escape, figure, page, progress_bar, table
 
@@ -76,9 +76,8 @@ def _failure(number: int, test: dict) -> str:
     else:
         message = split_message(extra.get("message") or test.get("output", ""))
         parts.append(f"<pre>{escape(message['problem'])}</pre>")
-        rows = [[ko(korean, english), f"<pre>{escape(message[english])}</pre>"]
-                for korean, english in (("기댓값", "expected"), ("받은 값", "received"), ("허용 오차", "tolerance"))
-                if message.get(english)]
+        rows = [[ko(korean, name), f"<pre>{escape(message[name])}</pre>"]
+                for name, korean in KOREAN_LABELS.items() if message.get(name)]
         if rows:
             parts.append(table(["", ""], rows, css_class="values"))
     if extra.get("hint"):

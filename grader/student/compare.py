@@ -29,8 +29,10 @@ class Mismatch(AssertionError):
         super().__init__("\n".join(lines))
 
 
-# The rows of a Mismatch message, as the student reads them (the English word is the section's name).
-LABELS = {"expected": "기댓값 (expected)", "received": "받은 값 (received)", "tolerance": "허용 오차 (tolerance)"}
+# The rows of a Mismatch message: each section's name (the English term) and its Korean word, and
+# the label the student reads, e.g. "기댓값 (expected)".
+KOREAN_LABELS = {"expected": "기댓값", "received": "받은 값", "tolerance": "허용 오차"}
+LABELS = {name: f"{korean} ({name})" for name, korean in KOREAN_LABELS.items()}
 SECTIONS = tuple(LABELS)
 # A row's label -> its section: today's Korean labels, and the English ones of older results files.
 _SECTION_OF = {**{name: name for name in SECTIONS}, **{label: name for name, label in LABELS.items()}}

@@ -18,7 +18,6 @@ def points_text(value: float) -> str:
     return f"{value:g}"
 
 
-
 def hidden_points_note(points: float) -> str:
     """What a public report says of the checks it cannot run, e.g. ``숨은 검사 (hidden checks) 1점은 ...``."""
     return f"{HIDDEN_CHECKS} {points_text(points)}점은 채점 때 실행됩니다 (run at grading time)."
