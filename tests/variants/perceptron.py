@@ -1,6 +1,15 @@
 """Correct implementations of 01_perceptron in other styles than the reference."""
 from tests.variants import Variant
 
+
+def gate_weights(name: str, style: str, weights: str) -> Variant:
+    """A gate written as the release writes it, with other weights ``"w0, w1, w2"``."""
+    return Variant(name, style, f"""
+def {name}(x1, x2):
+    w0, w1, w2 = {weights}
+    return gate(x1, x2, w0, w1, w2)
+""")
+
 VARIANTS = [
     # step: 1 where z > 0, else 0; integers of z's shape, for scalars and arrays
     Variant("step", "np.where", "def step(z):\n    return np.where(np.asarray(z) > 0, 1, 0)"),
@@ -29,36 +38,14 @@ def perceptron(x, w, b):
     return np.array([step(float(np.sum(row * w)) + b) for row in x], dtype=int)
 """),
     # gates: other weights that give the same truth table (the boundary z = 0 gives 0)
-    Variant("and_gate", "weights -1.5, 1, 1", """
-def and_gate(x1, x2):
-    w0, w1, w2 = -1.5, 1.0, 1.0
-    return gate(x1, x2, w0, w1, w2)
-"""),
-    Variant("and_gate", "integer weights -1, 1, 1 (exactly 1 + 1 - 1 > 0)", """
-def and_gate(x1, x2):
-    w0, w1, w2 = -1, 1, 1
-    return gate(x1, x2, w0, w1, w2)
-"""),
-    Variant("or_gate", "weights 0, 1, 1 (step(0) = 0 at (0, 0))", """
-def or_gate(x1, x2):
-    w0, w1, w2 = 0, 1, 1
-    return gate(x1, x2, w0, w1, w2)
-"""),
-    Variant("or_gate", "weights -0.5, 1, 1", """
-def or_gate(x1, x2):
-    w0, w1, w2 = -0.5, 1.0, 1.0
-    return gate(x1, x2, w0, w1, w2)
-"""),
-    Variant("nand_gate", "weights 2, -1, -1 (step(0) = 0 at (1, 1))", """
-def nand_gate(x1, x2):
-    w0, w1, w2 = 2, -1, -1
-    return gate(x1, x2, w0, w1, w2)
-"""),
-    Variant("nand_gate", "weights 1.5, -1, -1", """
-def nand_gate(x1, x2):
-    w0, w1, w2 = 1.5, -1.0, -1.0
-    return gate(x1, x2, w0, w1, w2)
-"""),
+    *(gate_weights(name, style, weights) for name, style, weights in [
+        ("and_gate", "weights -1.5, 1, 1", "-1.5, 1.0, 1.0"),
+        ("and_gate", "integer weights -1, 1, 1 (exactly 1 + 1 - 1 > 0)", "-1, 1, 1"),
+        ("or_gate", "weights 0, 1, 1 (step(0) = 0 at (0, 0))", "0, 1, 1"),
+        ("or_gate", "weights -0.5, 1, 1", "-0.5, 1.0, 1.0"),
+        ("nand_gate", "weights 2, -1, -1 (step(0) = 0 at (1, 1))", "2, -1, -1"),
+        ("nand_gate", "weights 1.5, -1, -1", "1.5, -1.0, -1.0"),
+    ]),
     # xor_gate: AND(NAND, OR) written differently
     Variant("xor_gate", "one line, OR before NAND",
             "def xor_gate(x1, x2):\n    return and_gate(or_gate(x1, x2), nand_gate(x1, x2))"),
