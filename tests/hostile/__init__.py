@@ -1442,7 +1442,14 @@ def _kinds() -> list[Kind]:
     ]
 
 
-KINDS: list[Kind] = _kinds()
+def _red_team_kinds() -> list[Kind]:
+    """The kinds of the trust-boundary red team (issue 20), one module per cause; each module's
+    ``kinds()`` returns its own (imported here, after the helpers above they use)."""
+    from tests.hostile import collection, files, limits, privilege
+    return [*privilege.kinds(), *files.kinds(), *limits.kinds(), *collection.kinds()]
+
+
+KINDS: list[Kind] = _kinds() + _red_team_kinds()
 BY_NAME = {k.name: k for k in KINDS}
 assert len(BY_NAME) == len(KINDS), "kind names must be unique"
 
