@@ -30,7 +30,8 @@ from grader.student.report import format_report
 from grader.student.results import TestResult
 
 CSV_NAME = "grades.csv"
-CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds")
+CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds", "notes")
+CSV_NOTE_CHARS = 500
 
 
 def _sha256(path: Path | None) -> str:
@@ -65,7 +66,9 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
 
     started = time.monotonic()
     graded = Graded("graded", [])
-    if unit.notebook is None:
+    if unit.status:                 # an archive entry that was not unpacked: nothing to grade
+        graded.status = unit.status
+    elif unit.notebook is None:
         graded.status = "empty"
         graded.notes.append("no notebook was handed in")
     elif unit.spec not in available_specs():
@@ -81,7 +84,7 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
         else:
             graded = grade_cells(unit.spec, cells, options, observe_work=True)
     document = results_document(graded.results, student=unit.student, notebook=unit.stem, spec=unit.spec,
-                                status=graded.status, notes=graded.notes, seconds=time.monotonic() - started,
+                                status=graded.status, notes=[*unit.notes, *graded.notes], seconds=time.monotonic() - started,
                                 sha256=_sha256(unit.notebook), cell_seconds=graded.cell_seconds)
     write_graded(Path(out) / unit.key, document, graded.results, graded.observations)
     return _row(document)
@@ -91,7 +94,7 @@ def _row(document: dict) -> dict:
     extra = document["extra_data"]
     return {"student": extra["student"], "notebook": extra["notebook"], "spec": extra["spec"] or "",
             "score": document["score"], "max_score": document["max_score"], "status": extra["status"],
-            "seconds": extra["seconds"]}
+            "seconds": extra["seconds"], "notes": " | ".join(map(str, extra.get("notes") or []))[:CSV_NOTE_CHARS]}
 
 
 def is_done(unit: Unit, out: Path) -> bool:
@@ -189,6 +192,6 @@ def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
     for result in results:
         result.message = "not run: the grading process failed"
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status="error",
-                                notes=[f"the grading process failed twice: {type(error).__name__}: {error}"],
+                                notes=[*unit.notes, f"the grading process failed twice: {type(error).__name__}: {error}"],
                                 seconds=0.0, sha256=_sha256(unit.notebook))
     write_graded(out / unit.key, document, results)

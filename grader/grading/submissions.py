@@ -8,20 +8,34 @@ Accepted layouts:
 - a flat folder of notebooks, one per student (``alice_01_perceptron.ipynb``; the student
   is the name without the notebook's part, the spec is the notebook's part).
 
+Which notebooks of a student are graded is nbgrader's rule: those at the top of an assignment
+folder (``<student>/<week>/*.ipynb``; in a folder per student without week folders, the top of
+the student's folder and of its subfolders). Anything deeper (``week3/old/``) and a second copy
+of one notebook is not graded, and is said in the notes of the student's graded notebook.
+
 The spec a notebook is graded by comes from its file name, which the grader controls (not
 from metadata the student could edit); ``spec`` overrides it.
+
+A student's results go to a folder named by :func:`safe_name`: a reversible escape of the id
+(never a fold of two ids into one), away from the names of the batch's own files. Two ids that
+still share a folder on a case-insensitive file system get distinct folders, and a note.
 """
 from __future__ import annotations
 
+import hashlib
 import re
-import shutil
-import stat
+import urllib.parse
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-MAX_ZIP_BYTES = 4 << 30
-MAX_ZIP_MEMBERS = 100_000
+from grader.grading.archive import Refused, extract_zip
+from grader.student.course import weeks
+
+MAX_FOLDER_BYTES = 200
+# suffixes of the files a batch (grader grade, grader report) writes at the top of its folder
+BATCH_FILE_SUFFIXES = (".csv", ".html", ".htm", ".json", ".txt", ".db", ".tmp", ".zip", ".log")
+STRAY_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -31,20 +45,50 @@ class Unit:
     student: str
     notebook: Path | None
     spec: str | None
+    entry: str = ""                # a refused archive entry's name (when ``notebook`` is None)
+    status: str = ""               # set for an entry that is not graded at all ("refused")
+    notes: tuple[str, ...] = ()    # what collection found (stray copies, refused entries)
+    folder: str = ""               # its results folder, when another unit has the usual one
 
     @property
     def stem(self) -> str:
-        return self.notebook.stem if self.notebook else "(nothing)"
+        if self.notebook:
+            return self.notebook.stem
+        return Path(self.entry).name if self.entry else "(nothing)"
 
     @property
     def key(self) -> str:
-        return f"{safe_name(self.student)}/{safe_name(self.stem)}"
+        return self.folder or f"{safe_name(self.student)}/{safe_name(self.stem)}"
 
 
 def safe_name(name: str) -> str:
-    """A folder name made from a student's or notebook's name (letters of any script kept)."""
-    cleaned = re.sub(r"[^\w.\- ]", "_", name).strip(" .") or "_"
-    return cleaned[:120]
+    """A folder name for a student's or notebook's name, reversible with ``urllib.parse.unquote``.
+
+    Letters of any script, digits, ``_``, ``-``, ``.`` and inner spaces stay; any other
+    character, a leading dot or space, a trailing dot or space, and the dot of a name that
+    looks like one of the batch's files (``grades.csv`` -> ``grades%2Ecsv``) are
+    percent-encoded (UTF-8). ``lee@kaist`` and ``lee#kaist`` stay two folders. A name too long
+    for a file system keeps its start and ends in ``~`` and a hash of the whole name."""
+    escaped = "".join(c if re.fullmatch(r"[\w.\- ]", c) else _percent(c) for c in name)
+    if escaped[:1] in (".", " "):
+        escaped = _percent(escaped[0]) + escaped[1:]
+    if escaped[-1:] in (".", " "):
+        escaped = escaped[:-1] + _percent(escaped[-1])
+    if escaped.lower().endswith(BATCH_FILE_SUFFIXES):
+        dot = escaped.rindex(".")
+        escaped = escaped[:dot] + "%2E" + escaped[dot + 1:]
+    if not escaped:
+        return "%"               # an empty name ("%" alone is no escape of any other name)
+    if len(escaped.encode("utf-8")) > MAX_FOLDER_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        kept = escaped.encode("utf-8")[:MAX_FOLDER_BYTES - 17].decode("utf-8", "ignore")
+        escaped = f"{kept}~{digest}"
+    return escaped
+
+
+def _percent(character: str) -> str:
+    special = {".": "%2E", "~": "%7E", " ": "%20"}
+    return special.get(character) or urllib.parse.quote(character, safe="", errors="surrogateescape")
 
 
 def spec_for(filename: str, specs: list[str]) -> str | None:
@@ -58,44 +102,114 @@ def spec_for(filename: str, specs: list[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def extract_zip(archive: Path, into: Path) -> Path:
-    """Unpack ``archive`` safely: no absolute paths, no ``..``, no links, bounded size."""
-    into.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive) as zipped:
-        members = zipped.infolist()
-        if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            raise ValueError(f"{archive.name} is too large to unpack")
-        for member in members:
-            name = member.filename.replace("\\", "/")
-            mode = member.external_attr >> 16
-            if name.startswith("/") or ".." in name.split("/") or stat.S_ISLNK(mode) or "__MACOSX" in name:
-                continue
-            target = into / name
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zipped.open(member) as source, open(target, "wb") as sink:
-                shutil.copyfileobj(source, sink)
-    return into
+def _hidden(path: Path) -> bool:
+    return path.name.startswith(".") or path.name == "__MACOSX"
 
 
-def _notebooks(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if ".ipynb_checkpoints" in path.parts or path.name.startswith("."):
-            continue
-        if path.suffix == ".ipynb" and (path.is_symlink() or path.is_file()):
-            found.append(path)
-    return found
+def _notebooks_in(folder: Path) -> list[Path]:
+    """The notebooks at the top of ``folder`` (links too: grading reports them as unreadable)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix == ".ipynb" and not _hidden(p) and (p.is_symlink() or p.is_file()))
+
+
+def _every_notebook(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                  and (p.is_symlink() or p.is_file()))
+
+
+def _student_notebooks(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(the notebooks graded, the stray ones) of one student's folder, by nbgrader's rule: the
+    top of each week folder (``week3/``) when there is one, else the top of the student's
+    folder and of its subfolders; one notebook per name, a week folder's first."""
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not _hidden(p))
+    in_weeks = [p for p in subfolders if p.name in set(weeks())]
+    places = in_weeks if in_weeks else [folder, *subfolders]
+    graded: dict[str, Path] = {}
+    for place in places:
+        for path in _notebooks_in(place):
+            graded.setdefault(path.stem, path)
+    chosen = set(graded.values())
+    return sorted(chosen), [p for p in _every_notebook(folder) if p not in chosen]
+
+
+def _stray_note(folder: Path, stray: list[Path]) -> str:
+    shown = ", ".join(str(p.relative_to(folder)) for p in stray[:STRAY_SHOWN])
+    more = f" 외 {len(stray) - STRAY_SHOWN}개 (and {len(stray) - STRAY_SHOWN} more)" if len(stray) > STRAY_SHOWN else ""
+    return (f"채점하지 않은 노트북 (not graded): {shown}{more}. 과제 폴더 (assignment folder) 바로 아래의 "
+            "노트북 하나만 채점합니다 (only the notebook at the top of the assignment folder is graded, as nbgrader does)")
+
+
+def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit]:
+    notebooks, stray = _student_notebooks(folder)
+    units = [Unit(folder.name, path, spec or spec_for(path.name, specs)) for path in notebooks]
+    if not units:
+        units = [Unit(folder.name, None, None)]
+    by_stem = {u.stem: i for i, u in enumerate(units)}
+    owners: dict[int, list[Path]] = {}
+    for path in stray:
+        owners.setdefault(by_stem.get(path.stem, 0), []).append(path)
+    for i, paths in owners.items():
+        units[i] = replace(units[i], notes=units[i].notes + (_stray_note(folder, paths),))
+    return units
+
+
+def _refused_units(refused: list[Refused], unpacked: Path, root: Path, specs: list[str]) -> list[Unit]:
+    """One unit per archive entry not unpacked, filed under the student whose folder it was in."""
+    units = []
+    for entry in refused:
+        parts = Path(entry.name).parts
+        try:
+            inside = (unpacked / entry.name).relative_to(root).parts if ".." not in parts else ()
+        except ValueError:
+            inside = ()
+        student = inside[0] if len(inside) > 1 else Path(inside[0]).stem if inside else "(archive)"
+        note = f"압축 파일 (zip)의 {entry.name[:300]!r}: {entry.reason}"
+        units.append(Unit(student, None, spec_for(Path(entry.name).name, specs), entry=entry.name,
+                          status="refused", notes=(note,)))
+    return units
+
+
+def _distinct_folders(units: list[Unit]) -> list[Unit]:
+    """Give each student a results folder of their own, and each of their notebooks one, even
+    where the escaped names meet on a case-insensitive file system (``Lee`` and ``lee``); a
+    unit moved to ``<name>~2`` says so in its notes."""
+    students: dict[str, str] = {}        # casefolded folder -> the student who has it
+    folder_of: dict[str, str] = {}
+    stems: dict[str, set[str]] = {}
+    result = []
+    for unit in units:
+        if unit.student not in folder_of:
+            folder, number = safe_name(unit.student), 1
+            while folder.casefold() in students:
+                number += 1
+                folder = f"{safe_name(unit.student)}~{number}"
+            students[folder.casefold()] = unit.student
+            folder_of[unit.student] = folder
+        folder = folder_of[unit.student]
+        taken = stems.setdefault(folder, set())
+        stem, number = safe_name(unit.stem), 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = f"{safe_name(unit.stem)}~{number}"
+        taken.add(stem.casefold())
+        key = f"{folder}/{stem}"
+        if key != f"{safe_name(unit.student)}/{safe_name(unit.stem)}":
+            unit = replace(unit, folder=key, notes=unit.notes + (
+                f"결과 폴더 (results folder)의 이름이 다른 제출과 겹쳐 {key!r}에 씁니다 (folder name clash)",))
+        result.append(unit)
+    return result
 
 
 def find_units(source: Path, specs: list[str], unpack_to: Path, spec: str | None = None) -> list[Unit]:
-    """Every (student, notebook) in ``source`` (a folder or a zip), in a stable order."""
+    """Every (student, notebook) in ``source`` (a folder or a zip), in a stable order; entries
+    of a zip that could not be unpacked are units of status ``refused``."""
     source = Path(source)
+    refused: list[Refused] = []
     if source.is_file() and zipfile.is_zipfile(source):
-        source = extract_zip(source, unpack_to)
-        entries = [p for p in source.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+        refused = extract_zip(source, unpack_to)
+        source = unpack_to
+        entries = [p for p in source.iterdir() if not _hidden(p)]
         if len(entries) == 1 and entries[0].is_dir() and not list(entries[0].glob("*.ipynb")):
             source = entries[0]
     if source.is_file() and source.suffix == ".ipynb":
@@ -105,18 +219,17 @@ def find_units(source: Path, specs: list[str], unpack_to: Path, spec: str | None
         raise FileNotFoundError(f"{source} is not a folder or a zip of submissions")
     if (source / "submitted").is_dir():
         source = source / "submitted"
-    units = []
-    flat = sorted(p for p in source.iterdir() if p.suffix == ".ipynb")
+    units = _refused_units(refused, unpack_to, source, specs)
+    with_refused = {u.student for u in units}
+    flat = sorted(p for p in source.iterdir() if p.suffix == ".ipynb" and not _hidden(p))
     for path in flat:
         chosen = spec or spec_for(path.name, specs)
         student = path.stem
         if chosen:
             student = re.sub(rf"[_\- ]*(\d+_)?{re.escape(chosen)}$", "", student) or student
         units.append(Unit(student, path, chosen))
-    for folder in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        notebooks = _notebooks(folder)
-        if not notebooks:
-            units.append(Unit(folder.name, None, None))
-        for path in notebooks:
-            units.append(Unit(folder.name, path, spec or spec_for(path.name, specs)))
-    return units
+    for folder in sorted(p for p in source.iterdir() if p.is_dir() and not _hidden(p)):
+        units += [u for u in _folder_units(folder, specs, spec)
+                  if u.notebook is not None or folder.name not in with_refused]
+    units.sort(key=lambda u: (u.student, u.stem, u.entry))
+    return _distinct_folders(units)
