@@ -19,6 +19,17 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
 
+# zip_collect (an LMS download in downloaded/<week>/archive/): the LMS names each upload
+# "<week>_<student>_attempt_<YYYYmmddTHHMMSS>_<file>", and that outer name, which the LMS writes,
+# says who uploaded it. The archive is unpacked entry by entry within bounds (a damaged entry
+# is skipped, not the class) and archives inside it are not unpacked; a file is filed under the
+# outermost name the pattern matches, so nothing inside one student's upload is filed as
+# another's (grader/grading/zip_collect.py). An LMS that names uploads otherwise: change the pattern.
+c.ZipCollectApp.extractor_plugin = "grader.grading.zip_collect.BoundedExtractor"
+c.ZipCollectApp.collector_plugin = "grader.grading.zip_collect.UploaderCollector"
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/[^/_]+_(?P<student_id>[a-z0-9]+)_attempt_(?P<timestamp>[0-9]{8}T[0-9]{6})_(?P<file_id>[\w\-]+)")
+
 # Students see this stub where the solution was.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 

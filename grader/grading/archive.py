@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_ENTRY_BYTES = 512 << 20         # one file (a notebook with saved outputs stays far below)
+MAX_ENTRY_BYTES = 256 << 20         # one file (a notebook with saved outputs stays far below)
 MAX_ZIP_BYTES = 4 << 30             # every file of the archive together
 MAX_ZIP_MEMBERS = 100_000
 MAX_NAME_BYTES = 255                # one path component (NAME_MAX of Linux and macOS file systems)
