@@ -343,3 +343,42 @@ def test_the_course_config_names_the_pattern_and_the_plugins():
     pattern = config.FileNameCollectorPlugin.named_regexp
     match = re.match(pattern, "/x/downloaded/week3/extracted/" + _upload("alice", "20261201T100000", NOTEBOOK))
     assert match and match["student_id"] == "alice" and match["file_id"] == NOTEBOOK
+
+
+# ---- the corpus's collection kinds: notes in grades.csv, every student once --------------------
+
+@pytest.fixture(scope="module")
+def collection_kinds_batch(tmp_path_factory):
+    """The collection kinds of tests/hostile/collection.py in one `grader grade` of their own
+    (the whole corpus grades them too, in tests/test_hostile_corpus.py)."""
+    from tests.hostile import Context, build_corpus, collection
+    base = tmp_path_factory.mktemp("collection-kinds")
+    ctx = Context(submissions=base / "submitted", results=base / "results", outside=base / "outside",
+                  token="collection", port=9, course=base)
+    kinds = collection.kinds()
+    build_corpus(ctx, kinds)
+    done = subprocess.run([str(Path(sys.executable).with_name("grader")), "grade", str(ctx.submissions),
+                           "--out", str(ctx.results), "--workers", "2", "--timeout", "5", "--cell-timeout", "30",
+                           "--no-progress"], capture_output=True, text=True, timeout=900)
+    rows = []
+    if (ctx.results / "grades.csv").exists():
+        with open(ctx.results / "grades.csv", newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    return kinds, done, rows, ctx.results
+
+
+@pytest.mark.slow
+def test_collection_kinds_every_student_present_once(collection_kinds_batch):
+    kinds, done, rows, results = collection_kinds_batch
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    pairs = [(r["student"], r["notebook"]) for r in rows]
+    assert len(pairs) == len(set(pairs)), pairs
+    assert sorted({r["student"] for r in rows}) == sorted(k.folder for k in kinds)
+    folders = [p.parent.parent for p in results.glob("*/*/results.json")]
+    assert len(set(folders)) == len(kinds), sorted(p.name for p in set(folders))
+    for kind in kinds:
+        [row] = [r for r in rows if r["student"] == kind.folder]
+        assert float(row["score"]) == pytest.approx(kind.score()), row
+        assert row["status"] == kind.status, row
+        if "csv_note" in kind.extra:
+            assert kind.extra["csv_note"] in row["notes"], row
