@@ -382,3 +382,14 @@ def test_collection_kinds_every_student_present_once(collection_kinds_batch):
         assert row["status"] == kind.status, row
         if "csv_note" in kind.extra:
             assert kind.extra["csv_note"] in row["notes"], row
+
+
+def test_an_id_nbgrader_cannot_find_is_said(tmp_path):
+    """nbgrader autograde looks for submitted/<id>/<week>/*.ipynb with an unescaped glob: an id
+    with ``[`` is never graded there (measured: han[1] had no gradebook entry). grader grade grades
+    it and says so, so that the instructor knows why the two paths differ."""
+    path = tmp_path / "submitted" / "han[1]" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(notebook_bytes("han"))
+    [unit] = find_units(tmp_path, available_specs(), tmp_path / "unpacked")
+    assert unit.notebook == path and "nbgrader" in " ".join(unit.notes)

@@ -36,6 +36,7 @@ MAX_FOLDER_BYTES = 200
 # suffixes of the files a batch (grader grade, grader report) writes at the top of its folder
 BATCH_FILE_SUFFIXES = (".csv", ".html", ".htm", ".json", ".txt", ".db", ".tmp", ".zip", ".log")
 STRAY_SHOWN = 5
+GLOB_CHARACTERS = "*?["            # nbgrader finds submitted/<student>/ with glob, unescaped
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit
     units = [Unit(folder.name, path, spec or spec_for(path.name, specs)) for path in notebooks]
     if not units:
         units = [Unit(folder.name, None, None)]
+    if any(c in folder.name for c in GLOB_CHARACTERS):
+        units[0] = replace(units[0], notes=units[0].notes + (
+            f"학생 id (student id)에 {GLOB_CHARACTERS} 중 한 글자가 있어 nbgrader autograde는 이 폴더를 찾지 "
+            "못합니다 (nbgrader reads the id as a glob pattern and grades nothing here)",))
     by_stem = {u.stem: i for i, u in enumerate(units)}
     owners: dict[int, list[Path]] = {}
     for path in stray:

@@ -40,8 +40,8 @@ def kinds() -> list[Kind]:
              _writer(release), zero, student="lee#kaist"),
         Kind("id_parentheses", "control", "full marks, handed in as han(1)", _writer(full), _full_marks,
              student="han(1)"),
-        Kind("id_brackets", "hostile", "the untouched release, handed in as han[1] (folded like han(1))",
-             _writer(release), zero, student="han[1]"),
+        Kind("id_braces", "hostile", "the untouched release, handed in as han{1} (folded like han(1))",
+             _writer(release), zero, student="han{1}"),
         # names of the batch's own files
         Kind("id_grades_csv", "hostile", "full marks, handed in by a student folder named grades.csv",
              _writer(full), _full_marks, student="grades.csv"),
