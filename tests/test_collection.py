@@ -393,3 +393,23 @@ def test_an_id_nbgrader_cannot_find_is_said(tmp_path):
     path.write_bytes(notebook_bytes("han"))
     [unit] = find_units(tmp_path, available_specs(), tmp_path / "unpacked")
     assert unit.notebook == path and "nbgrader" in " ".join(unit.notes)
+
+
+def test_results_of_an_older_grader_are_adopted_not_doubled(tmp_path):
+    """A batch graded before the escape filed lee@kaist under lee_kaist/: the next run moves those
+    results to lee%40kaist/ (same notebook, same hash: not graded again) and lists the student once."""
+    from grader.batch.run import adopt_legacy_results, is_done, write_csv
+    from grader.grading.gradescope import results_document, write_atomically
+    import json
+    path = tmp_path / "submitted" / "lee@kaist" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(notebook_bytes("lee"))
+    [unit] = find_units(tmp_path / "submitted", available_specs(), tmp_path / "unpacked")
+    from grader.batch.run import _sha256
+    document = results_document([], student="lee@kaist", notebook=NOTEBOOK, spec="perceptron", status="graded",
+                                notes=[], seconds=1.0, sha256=_sha256(path))
+    out = tmp_path / "results"
+    write_atomically(out / "lee_kaist" / NOTEBOOK / "results.json", json.dumps(document))
+    adopt_legacy_results(unit, out)
+    assert is_done(unit, out) and not (out / "lee_kaist" / NOTEBOOK).exists()
+    assert [r["student"] for r in write_csv(out)] == ["lee@kaist"]

@@ -16,6 +16,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import sys
 import tempfile
 import time
@@ -97,6 +98,25 @@ def _row(document: dict) -> dict:
             "seconds": extra["seconds"], "notes": " | ".join(map(str, extra.get("notes") or []))[:CSV_NOTE_CHARS]}
 
 
+def _legacy_folder(name: str) -> str:
+    """The folder name results had before ids were escaped (several ids folded into one)."""
+    return (re.sub(r"[^\w.\- ]", "_", name).strip(" .") or "_")[:120]
+
+
+def adopt_legacy_results(unit: Unit, out: Path) -> None:
+    """Move this unit's results from the folder an older grader gave them (``lee_kaist/`` for
+    ``lee@kaist``) to its own, so a batch graded before the escape resumes instead of listing
+    the student twice. Only results that name this student and notebook are moved."""
+    legacy = out / _legacy_folder(unit.student) / _legacy_folder(unit.stem)
+    target = out / unit.key
+    if legacy == target or target.exists() or not (legacy / RESULTS).is_file() or legacy.is_symlink():
+        return
+    extra = (read_results(legacy / RESULTS) or {}).get("extra_data", {})
+    if extra.get("student") == unit.student and extra.get("notebook") == unit.stem:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(legacy, target)
+
+
 def is_done(unit: Unit, out: Path) -> bool:
     document = read_results(out / unit.key / RESULTS)
     return bool(document) and document["extra_data"].get("sha256") == _sha256(unit.notebook)
@@ -143,6 +163,8 @@ def run_batch(source: Path, out: Path, options: Options = Options(), workers: in
         print(f"grader: note: {note}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="grader-unpacked-") as unpacked:
         units = find_units(Path(source), available_specs(), Path(unpacked), spec=spec)
+        for unit in units:
+            adopt_legacy_results(unit, out)
         todo = [u for u in units if options.force or not is_done(u, out)]
         _run(todo, out, options, workers, scheduler, progress, skipped=len(units) - len(todo))
     return write_csv(out)

@@ -36,7 +36,7 @@ TOP_GROUPS = 3
 SLOWEST = 5
 NAMES_SHOWN = 10            # students named per message group
 LONG_EXAMPLE = 10           # lines: longer examples fold away under <details>
-NOT_TIMED = ("empty", "unknown")   # statuses that ran nothing: left out of the grading times
+NOT_TIMED = ("empty", "unknown", "refused")   # statuses that ran nothing: left out of the grading times
 
 
 # ---------------------------------------------------------------- plain data from disk
