@@ -159,6 +159,13 @@ def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit
     return units
 
 
+def _flat_student(filename: str, specs: list[str], chosen: str | None = None) -> str:
+    """The student of a flat folder's ``alice_01_perceptron.ipynb``: the name without the notebook's part."""
+    chosen = chosen or spec_for(filename, specs)
+    stem = Path(filename).stem
+    return (re.sub(rf"[_\- ]*(\d+_)?{re.escape(chosen)}$", "", stem) or stem) if chosen else stem
+
+
 def _refused_units(refused: list[Refused], unpacked: Path, root: Path, specs: list[str]) -> list[Unit]:
     """One unit per archive entry not unpacked, filed under the student whose folder it was in."""
     units = []
@@ -168,7 +175,7 @@ def _refused_units(refused: list[Refused], unpacked: Path, root: Path, specs: li
             inside = (unpacked / entry.name).relative_to(root).parts if ".." not in parts else ()
         except ValueError:
             inside = ()
-        student = inside[0] if len(inside) > 1 else Path(inside[0]).stem if inside else "(archive)"
+        student = inside[0] if len(inside) > 1 else _flat_student(inside[0], specs) if inside else "(archive)"
         note = f"압축 파일 (zip)의 {entry.name[:300]!r}: {entry.reason}"
         units.append(Unit(student, None, spec_for(Path(entry.name).name, specs), entry=entry.name,
                           status="refused", notes=(note,)))
@@ -226,13 +233,11 @@ def find_units(source: Path, specs: list[str], unpack_to: Path, spec: str | None
         source = source / "submitted"
     units = _refused_units(refused, unpack_to, source, specs)
     with_refused = {u.student for u in units}
-    flat = sorted(p for p in source.iterdir() if p.suffix == ".ipynb" and not _hidden(p))
+    flat = sorted(p for p in source.iterdir()
+                  if p.suffix == ".ipynb" and not _hidden(p) and (p.is_symlink() or not p.is_dir()))
     for path in flat:
         chosen = spec or spec_for(path.name, specs)
-        student = path.stem
-        if chosen:
-            student = re.sub(rf"[_\- ]*(\d+_)?{re.escape(chosen)}$", "", student) or student
-        units.append(Unit(student, path, chosen))
+        units.append(Unit(_flat_student(path.name, specs, chosen), path, chosen))
     for folder in sorted(p for p in source.iterdir() if p.is_dir() and not _hidden(p)):
         units += [u for u in _folder_units(folder, specs, spec)
                   if u.notebook is not None or folder.name not in with_refused]
