@@ -234,7 +234,7 @@ def find_units(source: Path, specs: list[str], unpack_to: Path, spec: str | None
     units = _refused_units(refused, unpack_to, source, specs)
     with_refused = {u.student for u in units}
     flat = sorted(p for p in source.iterdir()
-                  if p.suffix == ".ipynb" and not _hidden(p) and (p.is_symlink() or not p.is_dir()))
+                  if p.suffix == ".ipynb" and not _hidden(p) and (p.is_symlink() or p.is_file()))
     for path in flat:
         chosen = spec or spec_for(path.name, specs)
         units.append(Unit(_flat_student(path.name, specs, chosen), path, chosen))
