@@ -35,6 +35,8 @@ from grader.student.engine import available_specs
 from tests import helpers
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.xdist_group("collection")   # the two module batches are built once
+
 NOTEBOOK = "01_perceptron"
 ASSIGNMENT = "week3"
 QUICK = Options(test_timeout=5, cell_timeout=30, submission_timeout=120)
