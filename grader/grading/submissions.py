@@ -23,6 +23,7 @@ still share a folder on a case-insensitive file system get distinct folders, and
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import urllib.parse
 import zipfile
@@ -114,9 +115,12 @@ def _notebooks_in(folder: Path) -> list[Path]:
 
 
 def _every_notebook(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-                  and (p.is_symlink() or p.is_file()))
+    """Every notebook below ``folder``, hidden folders (``.ipynb_checkpoints``) and links to folders not entered."""
+    found = []
+    for top, folders, files in os.walk(folder):         # followlinks=False: a link to / is not walked
+        folders[:] = [f for f in folders if not f.startswith(".") and f != "__MACOSX"]
+        found += [Path(top, f) for f in files if f.endswith(".ipynb") and not f.startswith(".")]
+    return sorted(p for p in found if p.is_symlink() or p.is_file())
 
 
 def _student_notebooks(folder: Path) -> tuple[list[Path], list[Path]]:
