@@ -319,3 +319,16 @@ def test_no_network_connection(batch: Batch):
 
 def test_no_process_outlives_the_batch(batch: Batch):
     assert not batch.survivors, f"{len(batch.survivors)} processes named {FORK_NAME!r} outlived the batch"
+
+
+def test_every_student_present_once(batch: Batch):
+    """One grades.csv row per (student, notebook), and one results folder per student: no two ids
+    share a folder (a fold such as lee@kaist, lee#kaist -> lee_kaist lost one of them)."""
+    pairs = [(row["student"], row["notebook"]) for row in batch.rows]
+    assert len(pairs) == len(set(pairs)), sorted(p for p in pairs if pairs.count(p) > 1)
+    folders: dict[Path, set[str]] = {}
+    for (student, _), folder in batch.folders.items():
+        folders.setdefault(folder.parent, set()).add(student)
+    shared = {str(f.name): s for f, s in folders.items() if len(s) > 1}
+    assert not shared, f"students sharing a results folder: {shared}"
+    assert len(folders) == len({student for student, _ in batch.documents})
