@@ -128,7 +128,8 @@ def _student_notebooks(folder: Path) -> tuple[list[Path], list[Path]]:
     top of each week folder (``week3/``) when there is one, else the top of the student's
     folder and of its subfolders; one notebook per name, a week folder's first."""
     subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not _hidden(p))
-    in_weeks = [p for p in subfolders if p.name in set(weeks())]
+    course_weeks = set(weeks())
+    in_weeks = [p for p in subfolders if p.name in course_weeks]
     places = in_weeks if in_weeks else [folder, *subfolders]
     graded: dict[str, Path] = {}
     for place in places:
