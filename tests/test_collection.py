@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import stat
 import subprocess
@@ -425,3 +426,27 @@ def test_results_of_an_older_grader_are_adopted_not_doubled(tmp_path):
     adopt_legacy_results(unit, out)
     assert is_done(unit, out) and not (out / "lee_kaist" / NOTEBOOK).exists()
     assert [r["student"] for r in write_csv(out)] == ["lee@kaist"]
+
+
+def test_grades_csv_never_holds_a_formula(tmp_path):
+    """A student id (or a note) a spreadsheet would run as a formula is written as text."""
+    import csv as csv_module
+
+    from grader.batch.run import write_csv
+    from grader.grading.gradescope import RESULTS
+
+    for number, student in enumerate(["=HYPERLINK(\"http://x\",\"y\")", "+1", "@SUM(A1)", "kim"]):
+        folder = tmp_path / f"s{number}" / "01_perceptron"
+        folder.mkdir(parents=True)
+        document = {"score": 1.0, "max_score": 2.0, "tests": [],
+                    "extra_data": {"student": student, "notebook": "01_perceptron", "spec": "perceptron",
+                                   "status": "graded", "seconds": 0.1, "notes": ["-2 points"]}}
+        (folder / RESULTS).write_text(json.dumps(document), encoding="utf-8")
+    rows = write_csv(tmp_path)
+    assert len(rows) == 4
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as handle:
+        written = list(csv_module.DictReader(handle))
+    for row in written:
+        for value in row.values():
+            assert value[:1] not in ("=", "+", "-", "@"), f"a spreadsheet would run {value!r} as a formula"
+    assert {r["student"] for r in written} == {"'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'@SUM(A1)", "kim"}

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from grader.grading.gradescope import (FEEDBACK, FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results,
-                                      results_document, write_atomically)
+                                      results_document, spreadsheet_safe, write_atomically)
 from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells, runnable_cells
 from grader.grading.submissions import Unit, find_units
 from grader.pages.feedback import feedback_page
@@ -133,7 +133,7 @@ def write_csv(out: Path) -> list[dict]:
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=CSV_FIELDS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows([{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows])
     write_atomically(out / CSV_NAME, text.getvalue())
     return rows
 

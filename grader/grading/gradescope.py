@@ -52,6 +52,14 @@ def results_document(results: list[TestResult], *, student: str, notebook: str, 
                            "sha256": sha256}}
 
 
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (``=...``, a student id such as
+    ``=HYPERLINK(...)``) is written as text, with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

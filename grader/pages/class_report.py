@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.grading.gradescope import FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, write_atomically
+from grader.grading.gradescope import (FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, spreadsheet_safe,
+                                      write_atomically)
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
 from grader.student.results import TestResult
@@ -691,13 +692,6 @@ def render(results: ClassResults, roster: list[str] | None = None, page_dir: Pat
 
 # ---------------------------------------------------------------- the CSV
 
-def _spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula (``=...``) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_rows(results: ClassResults, roster: list[str] | None = None) -> tuple[list[str], list[list]]:
     """The header and one row per student and notebook (missing ones too), for spreadsheets."""
     names = results.names()
@@ -727,7 +721,7 @@ def csv_rows(results: ClassResults, roster: list[str] | None = None) -> tuple[li
             status = "missing" if follow.problem == "not handed in" else follow.problem
             rows.append([follow.student, follow.notebook, status, *blank])
     rows.sort(key=lambda r: (r[0], r[1]))
-    return header, [[_spreadsheet_safe(v) for v in row] for row in rows]
+    return header, [[spreadsheet_safe(v) for v in row] for row in rows]
 
 
 def write_csv(results: ClassResults, path: Path, roster: list[str] | None = None) -> Path:
