@@ -20,7 +20,11 @@ c.CourseDirectory.feedback_directory = "feedback"
 # The exchange (release_assignment, submit, collect on one machine) lives beside this file, in
 # exchange/ (kept out of git), made here so that nbgrader and the formgrader find it.
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
-os.makedirs(c.Exchange.root, exist_ok=True)
+# nbgrader wants it writable by every user (its students submit into it) and otherwise says it
+# changes the mode itself, with a warning, at the first release_assignment.
+if not os.path.isdir(c.Exchange.root):
+    os.makedirs(c.Exchange.root, exist_ok=True)
+    os.chmod(c.Exchange.root, 0o777)
 
 # nbgrader's gradebook relies on SQLAlchemy 1's backref cascade, and SQLAlchemy 2 warns for each new
 # submission ("Object of type <SubmittedAssignment> not in session, add operation along ... will not
@@ -28,6 +32,13 @@ os.makedirs(c.Exchange.root, exist_ok=True)
 # bury real ones. Only that warning, only from nbgrader's gradebook, is silenced.
 warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning,
                         module=r"nbgrader\.api")
+
+# `nbgrader generate_assignment week3` always regenerates the release from source/ and records the
+# week in the gradebook. Without this, a fresh clone (the release is committed, the gradebook is
+# not) printed "Skipping existing assignment", left the gradebook empty, and `nbgrader autograde`
+# then failed: "No assignment with ID 'week3' exists in the database". The release is generated,
+# never edited by hand (`make release` does the same, and writes solutions/ too).
+c.GenerateAssignment.force = True
 
 # Students see this stub where the solution was.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
