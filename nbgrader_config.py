@@ -75,8 +75,8 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback keeps each test cell's output (the engine's report and the points) but not its
 # hidden tests: autograde puts them back, and nbgrader renders them by default. nbgrader's own
 # ClearHiddenTests (the one generate_assignment uses) strips them again, after GetGrades. The page
-# is this course's (grader/pages/nbgrader_feedback.py): formulas as MathML (no CDN), long lines
+# is this course's (grader.pages.nbgrader_pages.py): formulas as MathML (no CDN), long lines
 # wrapped, each test cell named by its graded item in the contents list.
-from grader.pages.nbgrader_feedback import configure as configure_feedback  # noqa: E402
+from grader.pages.nbgrader_pages import configure as configure_feedback  # noqa: E402
 
 configure_feedback(c)

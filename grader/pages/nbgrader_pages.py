@@ -1,15 +1,19 @@
-"""nbgrader's feedback page for this course: readable offline, cells named, nothing cut off.
+"""nbgrader's pages for this course, the feedback page and the formgrader's: offline, nothing cut off.
 
 ``nbgrader generate_feedback`` renders each autograded notebook with an nbconvert
-``HTMLExporter`` and nbgrader's ``feedback`` template. This course's ``nbgrader_config.py``
-names :class:`FeedbackExporter` instead, which differs in three ways:
+``HTMLExporter`` and nbgrader's ``feedback`` template; the formgrader renders a submission for
+manual grading with its own ``HTMLExporter`` and ``formgrade`` template. :func:`configure`
+(called by ``nbgrader_config.py``) changes both:
 
-- formulas are MathML, written into the page (``latex2mathml``), which browsers draw without
-  a script: nbgrader's page loads MathJax from a CDN, which an offline classroom cannot reach,
-  and a page with MathJax inside would weigh a megabyte more;
-- its template (``templates/course_feedback``, over nbgrader's) names each test cell in the
-  contents list by its graded item, wraps long lines, and loads nothing from the network;
-- the test cells' reports are the rich HTML the executor wrote (as the kernel shows them).
+- formulas are MathML, written into the page (``latex2mathml``), which browsers draw without a
+  script: nbgrader's pages load MathJax from a CDN, which an offline classroom cannot reach, and
+  a page with MathJax inside would weigh a megabyte more (``templates/base/mathjax.html.j2``
+  loads nothing);
+- long lines of code and output wrap, and the test cells' reports are the rich HTML the executor
+  wrote, as the kernel shows them;
+- the feedback page (:class:`FeedbackExporter`, ``templates/course_feedback``) names each test cell
+  in its contents list by its graded item;
+- the formgrader's config panel (debug mode) can show the configuration as JSON.
 
 :class:`FeedbackClearHiddenTests` is nbgrader's ``ClearHiddenTests`` for the feedback pipeline:
 the same step, with the ``display_data_priority`` option that the HTML exporter gives every
@@ -25,6 +29,8 @@ from jinja2 import pass_context
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from jupyter_core.paths import jupyter_config_path
+from jupyter_server.extension.config import ExtensionConfigManager
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import List
 
@@ -35,12 +41,19 @@ BOOTSTRAP_CSS = FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / 
 
 
 def configure(c) -> None:
-    """Make ``nbgrader generate_feedback`` use this course's page (called by ``nbgrader_config.py``).
+    """This course's pages for ``generate_feedback`` and the formgrader (see the module).
 
     ``GenerateFeedback`` sets ``HTMLExporter``'s template and folders unless they are configured;
-    the ``FeedbackExporter`` section overrides them for this exporter only (the formgrader's own
-    exporter keeps nbgrader's ``formgrade`` template).
+    the ``FeedbackExporter`` section overrides them for the feedback page only (the formgrader's
+    exporter keeps nbgrader's ``formgrade`` template, found after this course's ``base``).
     """
+    c.HTMLExporter.filters = {"markdown2html": f"{__name__}.markdown_filter"}
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+    # The formgrader shows its config, the Jupyter server's merged with this file's, as JSON; the
+    # server keeps the extensions it found in a lazy value that is not JSON ("Formgrader config is
+    # not serializable"). The same list, read the same way, as a plain dict (shown, not used).
+    c.ServerApp.jpserver_extensions = dict(
+        ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions())
     c.GenerateFeedback.exporter_class = f"{__name__}.FeedbackExporter"
     c.FeedbackExporter.template_name = "course_feedback"
     c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
@@ -78,18 +91,15 @@ def markdown_to_html(source: str, attachments: dict | None = None) -> str:
     return MarkdownWithMath(renderer=MathMLRenderer(escape=False, attachments=attachments or {})).render(source)
 
 
+@pass_context
+def markdown_filter(context, source: str) -> str:
+    """:func:`markdown_to_html` as a Jinja filter for any ``HTMLExporter`` (the formgrader's too)."""
+    return markdown_to_html(source, context.get("cell", {}).get("attachments", {}))
+
+
 class FeedbackExporter(HTMLExporter):
-    """nbgrader's feedback exporter with this course's template and MathML formulas (see the module)."""
-
-    def _init_resources(self, resources):
-        resources = super()._init_resources(resources)
-        resources["mathjax_url"] = ""
-        return resources
-
-    @pass_context                           # as nbconvert's own: it reads the cell's attachments
-    def markdown2html(self, context, source):
-        return markdown_to_html(source, context.get("cell", {}).get("attachments", {}))
-
+    """nbgrader's feedback exporter, a class of its own so that ``FeedbackExporter.template_name``
+    (this course's ``course_feedback``) is the feedback page's only."""
 
 
 class FeedbackClearHiddenTests(ClearHiddenTests):
