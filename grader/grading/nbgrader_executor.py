@@ -39,7 +39,7 @@ from grader.student.results import TestResult
 from grader.sandbox.launcher import Limits, isolation_note
 
 DEFAULTS = Options()
-Answer = tuple  # a test cell's (report text, its HTML or None, points)
+Answer = tuple[str, "str | None", float]   # a test cell's report text, its HTML (None: text only), points
 
 
 @dataclass(frozen=True)
