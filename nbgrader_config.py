@@ -4,6 +4,9 @@ Preprocessors are named by their import paths, not given as classes: the formgra
 this configuration as JSON, and a class is not serializable.
 """
 import os
+import warnings
+
+from sqlalchemy.exc import SAWarning
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -17,7 +20,25 @@ c.CourseDirectory.feedback_directory = "feedback"
 # The exchange (release_assignment, submit, collect on one machine) lives beside this file, in
 # exchange/ (kept out of git), made here so that nbgrader and the formgrader find it.
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
-os.makedirs(c.Exchange.root, exist_ok=True)
+# nbgrader wants it writable by every user (its students submit into it) and otherwise says it
+# changes the mode itself, with a warning, at the first release_assignment.
+if not os.path.isdir(c.Exchange.root):
+    os.makedirs(c.Exchange.root, exist_ok=True)
+    os.chmod(c.Exchange.root, 0o777)
+
+# nbgrader's gradebook relies on SQLAlchemy 1's backref cascade, and SQLAlchemy 2 warns for each new
+# submission ("Object of type <SubmittedAssignment> not in session, add operation along ... will not
+# proceed"); nbgrader adds those objects itself just after, so the warning is noise that would
+# bury real ones. Only that warning, only from nbgrader's gradebook, is silenced.
+warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning,
+                        module=r"nbgrader\.api")
+
+# `nbgrader generate_assignment week3` always regenerates the release from source/ and records the
+# week in the gradebook. Without this, a fresh clone (the release is committed, the gradebook is
+# not) printed "Skipping existing assignment", left the gradebook empty, and `nbgrader autograde`
+# then failed: "No assignment with ID 'week3' exists in the database". The release is generated,
+# never edited by hand (`make release` does the same, and writes solutions/ too).
+c.GenerateAssignment.force = True
 
 # zip_collect (an LMS download in downloaded/<week>/archive/): the LMS names each upload
 # "<week>_<student>_attempt_<YYYYmmddTHHMMSS>_<file>", and that outer name, which the LMS writes,
@@ -46,9 +67,16 @@ def import_path(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-c.Autograde.autograde_preprocessors = [
-    "grader.grading.nbgrader_executor.SandboxedExecute" if step is Execute else import_path(step)
-    for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+# OverwriteCells (which puts back the instructor's test cells) is replaced by a quiet one: nbgrader
+# warns "Attribute 'checksum' ... has changed!" for every test cell with hidden tests (nbgrader
+# issue #1961); this one warns only for a test cell the student edited, naming the student.
+from nbgrader.preprocessors import OverwriteCells  # noqa: E402
+
+OUR_STEPS = {Execute: "grader.grading.nbgrader_executor.SandboxedExecute",
+             OverwriteCells: "grader.grading.overwrite_cells.QuietOverwriteCells"}
+for pipeline in ("sanitize_preprocessors", "autograde_preprocessors"):
+    c.Autograde[pipeline] = [OUR_STEPS.get(step, import_path(step))
+                             for step in Autograde.class_traits()[pipeline].default()]
 c.SandboxedExecute.cell_timeout = 120        # seconds per notebook cell (a runaway loop is stopped)
 c.SandboxedExecute.test_timeout = 10         # seconds per check, unless its spec allows more
 c.SandboxedExecute.submission_timeout = 600  # seconds per notebook, everything included
@@ -57,6 +85,9 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback keeps each test cell's output (the engine's report and the points) but not its
 # hidden tests: autograde puts them back, and nbgrader renders them by default. nbgrader's own
-# ClearHiddenTests (the one generate_assignment uses) strips them again, after GetGrades.
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbgrader.preprocessors.ClearHiddenTests",
-                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# ClearHiddenTests (the one generate_assignment uses) strips them again, after GetGrades. The page
+# is this course's (grader.pages.nbgrader_pages.py): formulas as MathML (no CDN), long lines
+# wrapped, each test cell named by its graded item in the contents list.
+from grader.pages.nbgrader_pages import configure as configure_feedback  # noqa: E402
+
+configure_feedback(c)

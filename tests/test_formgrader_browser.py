@@ -2,9 +2,12 @@
 
 A small course made the way ``make demo`` makes one (this repository's ``nbgrader_config.py``,
 the perceptron notebook, two students, ``nbgrader autograde``) is served by a Jupyter server
-with the formgrader; its gradebook page must show the gradebook's autograded scores, and the
-server must log neither "not serializable" (the course config as JSON) nor a CRITICAL line
-(e.g. a missing exchange). Skipped without Chromium unless ``GRADER_REQUIRE_BROWSER=1``.
+with the formgrader, started as an instructor would (no option but debug mode); its gradebook
+page must show the gradebook's autograded scores, its config panel this course's config as
+JSON, and the server must log neither "not serializable" nor a CRITICAL line (e.g. a missing
+exchange). Its manual-grading view of the half-done student must read as the test cells do, in a
+1,024 px window: nothing wider than the window, the coloured ✔ and ✘, formulas drawn, no request
+outside the server. Skipped without Chromium unless ``GRADER_REQUIRE_BROWSER=1``.
 """
 import json
 import re
@@ -15,17 +18,17 @@ from nbgrader.api import Gradebook
 from grader.bench.jupyter_server import jupyter_server
 from grader.course.demo import ASSIGNMENT, make_course
 from grader.course.release import nbgrader
+from grader.student.report_html import GREEN, RED
 from tests.helpers import hand_in
+from tests.test_feedback_browser import WINDOW, measure, rgb
 
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.slow]
 NOTEBOOK = "01_perceptron"
 SANDBOXED = "grader.grading.nbgrader_executor.SandboxedExecute"
 STUDENTS = ["fullmarks", "partial"]
-# The formgrader shows its config in debug mode, as JSON when it can. jupyter_server itself
-# adds the extensions it finds to its config as a LazyConfigValue (not JSON either) unless
-# they are named on the command line, so they are, to test the course's part of the config.
-SERVER_OPTIONS = ("--FormgradeExtension.debug=True",
-                  "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=True")
+# The formgrader shows its config in debug mode, as JSON when it can (jupyter_server keeps the
+# extensions it found as a value that is not JSON: the course's config gives them as a dict).
+SERVER_OPTIONS = ("--FormgradeExtension.debug=True",)
 ROWS = """() => [...document.querySelectorAll("tbody tr")].filter(r => r.querySelector(".score"))
     .map(r => [r.querySelector(".name a.name-shown").textContent.trim(), r.querySelector(".score").textContent.trim()])"""
 
@@ -80,3 +83,20 @@ def test_formgrader_shows_the_gradebook_scores_and_logs_no_trouble(browser, cour
     assert "not serializable" not in log, log
     critical = [line for line in log.splitlines() if line.startswith("[C ")]
     assert not critical, "\n".join(critical)
+
+
+def test_the_manual_grading_view_fits_the_window_with_coloured_marks_and_formulas(browser, course):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "partial").id
+    with jupyter_server(course, "server") as server, browser.visit(server.origin, viewport=WINDOW) as visit:
+        page = visit.page
+        page.goto(server.url(f"formgrader/submissions/{submission}/?index=0"))
+        page.wait_for_selector("math")
+        shown = measure(page)
+        assert not visit.problems, "\n".join(visit.problems)        # e.g. MathJax from a CDN: refused
+    assert shown["page"] <= shown["window"], shown
+    assert not shown["wide"], "sticks out of a 1,024 px window or scrolls sideways:\n" + "\n".join(shown["wide"])
+    colours = dict(shown["marks"]) if shown["marks"] else {}
+    assert colours.get("✔") == rgb(GREEN) and colours.get("✘") == rgb(RED), shown["marks"]
+    assert shown["formulas"] and all(w > 0 and h > 0 for w, h in shown["formulas"]), shown["formulas"]
+    assert shown["rawTex"] == 0, shown

@@ -61,7 +61,13 @@ def _points(cell) -> float:
 
 
 def _text(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    """The cell's report as text: its stream, or the text fallback of its rich display."""
+    return "".join(o.get("text", "") if o.output_type == "stream" else o.data.get("text/plain", "")
+                   for o in cell.outputs if o.output_type in ("stream", "display_data"))
+
+
+def _html(cell) -> str:
+    return "".join(o.data.get("text/html", "") for o in cell.outputs if o.output_type == "display_data")
 
 
 @pytest.mark.slow
@@ -84,6 +90,8 @@ def test_each_test_cell_gets_its_report_and_points_and_student_cells_keep_their_
         assert _points(cell) == points, _text(cell)
         assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
         assert "공개 검사 (public checks)" in _text(cell) and "숨은 검사 (hidden checks)" in _text(cell)
+        # the same rich report the kernel shows, so nbgrader's feedback page and the formgrader render it
+        assert "공개 검사 (public checks)" in _html(cell) and "color: #2ea043" in _html(cell), cell.outputs
     printed = {o.name: o.text for c in graded.cells if kind(c) == "solution" for o in c.outputs}
     assert printed == {"stdout": "my step works\n", "stderr": "a note on stderr\n"}
     counts = [c.execution_count for c in graded.cells if kind(c) in ("setup", "solution")]

@@ -57,7 +57,7 @@ INSTRUCTOR_ONLY = ("grading", "batch", "pages", "sandbox", "course", "bench")
 # grading and the instructor's tools), and those they get under another name:
 # Colab already has `tensorflow` (tensorflow-cpu there would be a second copy of it), and
 # tensorflow-cpu is not published for every platform students use (e.g. Apple silicon).
-NOT_FOR_STUDENTS = {"nbgrader", "pytest-timeout", "distributed", "tqdm", "psutil"}
+NOT_FOR_STUDENTS = {"nbgrader", "latex2mathml", "pytest-timeout", "distributed", "tqdm", "psutil"}
 RENAMED = {"tensorflow-cpu": "tensorflow"}
 # 1980-01-01, the earliest time a zip entry can hold: the same files give the same bytes.
 EPOCH = 315532800

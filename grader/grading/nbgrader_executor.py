@@ -10,8 +10,9 @@ does (:func:`grader.grading.sandboxed.grade_cells`):
   or raised becomes that cell's output, as a kernel would have shown it;
 - each autograder test cell's checks are read from the instructor's source of that cell in
   nbgrader's gradebook (never from the student's copy) and run in this process;
-- each test cell then gets the report as its text and the points as a float
-  ``execute_result``, between 0 and the cell's points from the gradebook.
+- each test cell then gets the report as the kernel shows it (rich HTML with the text as its
+  fallback, so nbgrader's feedback pages and the formgrader render it as the test cell does) and
+  the points as a float ``execute_result``, between 0 and the cell's points from the gradebook.
 
 nbgrader's own later steps (``SaveAutoGrades``, late penalties, ``generate_feedback``,
 ``export``) read those outputs unchanged. Nothing is written to stderr and nothing raises,
@@ -33,10 +34,12 @@ from grader.student.cells import kind
 from grader.student.checker import parse_selector, report_title
 from grader.grading.sandboxed import Graded, Options, expected_tests, grade_cells, runnable_cells
 from grader.student.report import format_report
+from grader.student.report_html import report_html
 from grader.student.results import TestResult
 from grader.sandbox.launcher import Limits, isolation_note
 
 DEFAULTS = Options()
+Answer = tuple[str, "str | None", float]   # a test cell's report text, its HTML (None: text only), points
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         except Exception as error:      # the grader itself failed: 0 with the reason, never a crash
             self.log.error("grading %s failed: %s: %s", resources.get("unique_key", "a notebook"),
                            type(error).__name__, error)
-            failure = (f"! 채점에 실패했습니다 (grading failed): {type(error).__name__}: {error}\n", 0.0)
+            failure = (f"! 채점에 실패했습니다 (grading failed): {type(error).__name__}: {error}\n", None, 0.0)
             answers = {index: failure for index, cell in enumerate(nb.cells) if is_test_cell(cell)}
         self._write_outputs(nb, answers)
         return nb, resources
@@ -138,8 +141,8 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     # ---- grading --------------------------------------------------------------------------------
 
-    def _grade(self, nb: NotebookNode, tests: dict[int, tuple[str, float]]) -> dict[int, tuple[str, float]]:
-        """Grade every spec the test cells name; return each test cell's (report, points)."""
+    def _grade(self, nb: NotebookNode, tests: dict[int, tuple[str, float]]) -> dict[int, Answer]:
+        """Grade every spec the test cells name; return each test cell's (report, its HTML, points)."""
         checks: dict[int, list[Check]] = {}
         problems: dict[int, str] = {}
         for index, (source, _) in tests.items():
@@ -155,17 +158,18 @@ class SandboxedExecute(NbGraderPreprocessor):
         answers = {}
         for index, (_, points) in tests.items():
             if index in problems:
-                answers[index] = (f"! {problems[index]}\n", 0.0)
+                answers[index] = (f"! {problems[index]}\n", None, 0.0)
                 continue
-            report, earned = [], 0.0
+            report, rich, earned = [], [], 0.0
             for check in checks[index]:
                 graded = by_spec[check.spec]
                 results = check.results(graded.results)
                 notes = graded.notes if graded.status != "graded" else []
-                report.append(format_report(results, title=report_title(check.spec, check.target, check.hidden),
-                                            notes=notes))
+                title = report_title(check.spec, check.target, check.hidden)
+                report.append(format_report(results, title=title, notes=notes))
+                rich.append(report_html(results, title=title, notes=notes))
                 earned += sum(r.points for r in results)
-            answers[index] = ("\n".join(report) + "\n", min(max(earned, 0.0), points))
+            answers[index] = ("\n".join(report) + "\n", "".join(rich), min(max(earned, 0.0), points))
         return answers
 
     def _grade_spec(self, spec: str, cells: list[tuple[int, str]]) -> Graded:
@@ -197,17 +201,18 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.execution_count = None
 
     @staticmethod
-    def _write_outputs(nb: NotebookNode, answers: dict[int, tuple[str, float]]) -> None:
-        """Every test cell: the report as its text, the points as its value (0 for a cell that is
-        none of this notebook's tests: nbgrader would give a cell without a value full marks)."""
+    def _write_outputs(nb: NotebookNode, answers: dict[int, Answer]) -> None:
+        """Every test cell: the report as it displays (HTML over its text, or the text alone), the
+        points as its value (0 for a cell that is none of this notebook's tests: nbgrader would give
+        a cell without a value full marks)."""
         for index, cell in enumerate(nb.cells):
             if not is_test_cell(cell):
                 continue
             if index not in answers:    # a cell that claims to be a test but is none of this notebook's
                 cell.outputs = [_stream("! 이 노트북의 테스트 셀 (test cell)이 아닙니다: 0점 (no points)\n"), _points(0.0)]
                 continue
-            report, points = answers[index]
-            cell.outputs = [_stream(report), _points(points)]
+            report, rich, points = answers[index]
+            cell.outputs = [_stream(report) if rich is None else _rich(report, rich), _points(points)]
 
     def _say_isolation_once(self) -> None:
         if not SandboxedExecute._isolation_said:
@@ -233,6 +238,12 @@ def _gradebook_tests(resources: ResourcesDict) -> dict[str, tuple[str, float]] |
 
 def _stream(text: str) -> NotebookNode:
     return from_dict({"output_type": "stream", "name": "stdout", "text": text})
+
+
+def _rich(text: str, html: str) -> NotebookNode:
+    """The report as the kernel displays it: HTML, with the text for front ends without HTML."""
+    return from_dict({"output_type": "display_data", "metadata": {},
+                      "data": {"text/html": html, "text/plain": text}})
 
 
 def _points(points: float) -> NotebookNode:
