@@ -12,6 +12,9 @@ keeps planting while the specs run: the race) or from the loader itself:
 - ``shared_rewrite``: a loader that rewrites the file it is given into what it wants the
   reference to read; the reference must read what the spec wrote (no point gained).
 
+These notebooks leave out ``import keras`` (their build_sign_model checks fail, and are not counted):
+the corpus grades with 5 s cells and 1 GB, where TensorFlow does not start.
+
 Two perceptron kinds attack what the launcher reads or removes after the child ran:
 ``output_fifo`` (the child's output file replaced by a FIFO, then the process ends: the grader
 reads that file's tail) and ``deep_tree`` (a folder 3,000 levels deep in the working folder,
@@ -139,6 +142,8 @@ def _sign_kind(name: str, *codes: str, solution_tail: str = ""):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(CANARY_TEXT, encoding="utf-8")
         notebook = full(SIGN)
+        setup = cell_of(notebook, "setup")          # without Keras: the corpus's 5 s cells and 1 GB hold it
+        setup.source = setup.source.replace("import keras\n", "")
         for code in codes:
             add_cell(notebook, textwrap.dedent(code).strip())
         if solution_tail:
@@ -159,8 +164,8 @@ def _perceptron_plus(code: str, where: str = "end"):
     return lambda folder, ctx: write(folder, add_cell(full(), textwrap.dedent(code).strip(), where))
 
 
-def _sign_total() -> float:
-    return total("sign_language_mnist")
+# build_sign_model needs Keras, which these notebooks do not import (see _sign_kind)
+_sign_total = full_minus("build_sign_model", spec="sign_language_mnist")
 
 
 def kinds() -> list[Kind]:
@@ -175,7 +180,7 @@ def kinds() -> list[Kind]:
         Kind("shared_rewrite", "hostile", "load_sign_mnist writes the hidden random files over with blank "
              "images and returns blank images, so that the reference reads the same",
              _sign_kind("shared_rewrite", solution_tail=REWRITE),
-             full_minus(names=("test_random_files",), spec="sign_language_mnist"), notebook=SIGN,
+             full_minus("build_sign_model", names=("test_random_files",), spec="sign_language_mnist"), notebook=SIGN,
              isolation=True),
         Kind("output_fifo", "hostile", "xor_gate replaces the child's output file by a FIFO and ends the process",
              _perceptron_plus(OUTPUT_FIFO), full_minus("xor_gate"), note="process"),
