@@ -12,13 +12,14 @@ keeps planting while the specs run: the race) or from the loader itself:
 - ``shared_rewrite``: a loader that rewrites the file it is given into what it wants the
   reference to read; the reference must read what the spec wrote (no point gained).
 
-These notebooks leave out ``import keras`` (their build_sign_model checks fail, and are not counted):
-the corpus grades with 5 s cells and 1 GB, where TensorFlow does not start.
+These notebooks import NumPy only (:data:`LIGHT_SETUP`: their build_sign_model checks fail, and are
+not counted): the corpus grades with 5 s cells and 1 GB, where TensorFlow does not start.
 
-Two perceptron kinds attack what the launcher reads or removes after the child ran:
+Three perceptron kinds attack what the grader reads or removes after the child ran:
 ``output_fifo`` (the child's output file replaced by a FIFO, then the process ends: the grader
-reads that file's tail) and ``deep_tree`` (a folder 3,000 levels deep in the working folder,
-which the grader removes when the child stops).
+reads that file's tail), ``forged_huge_reply`` (a reply far larger than the grader decodes for the
+sandbox's memory budget, written straight onto the protocol's descriptor) and ``deep_tree`` (a
+folder 3,000 levels deep in the working folder, which the grader removes when the child stops).
 
 ``extra["canary"]`` names the host file a kind aims at; tests/test_one_way_files.py checks that it is
 unchanged after both instructor paths.
@@ -117,6 +118,31 @@ def xor_gate(x1, x2):
     os._exit(3)
 '''
 
+FORGED_REPLY_MB = 64
+
+FORGED_REPLY = '''
+import os, struct, sys, time
+_xor_gate = xor_gate
+
+def xor_gate(x1, x2):
+    """Answer the grader's call with a forged reply of %d MB of tiny JSON values, written
+    straight onto the protocol's descriptor (argv[2]) under the id of the request being served."""
+    frame, number = sys._getframe(), 0
+    while frame is not None:
+        message = frame.f_locals.get("message")
+        if isinstance(message, dict) and "id" in message:
+            number = message["id"]
+            break
+        frame = frame.f_back
+    body = b'{"reply": ' + str(number).encode() + b', "value": [' + b"[]," * ((%d << 20) // 3) + b"0]}"
+    fd = int(sys.argv[2])
+    os.write(fd, struct.pack(">I", len(body)))
+    view = memoryview(body)
+    while view:
+        view = view[os.write(fd, view):]
+    time.sleep(1000)
+''' % (FORGED_REPLY_MB, FORGED_REPLY_MB)
+
 DEEP_TREE = '''
 import os
 _top = os.open(".", os.O_RDONLY)
@@ -128,6 +154,11 @@ for _level in range(3000):                          # deeper than any path: made
         os.close(_here)
     _here = _next
 '''
+
+
+# the notebook's imports without Keras, Matplotlib or the stand-in data files (demo cells only use those):
+# the corpus grades with 5 s cells and 1 GB, where TensorFlow does not start
+LIGHT_SETUP = "import os\nimport numpy as np\nTRAIN_CSV = TEST_CSV = None\nREAL_SIGNS = False\n"
 
 
 def canary(ctx: Context, kind: str) -> Path:
@@ -142,8 +173,7 @@ def _sign_kind(name: str, *codes: str, solution_tail: str = ""):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(CANARY_TEXT, encoding="utf-8")
         notebook = full(SIGN)
-        setup = cell_of(notebook, "setup")          # without Keras: the corpus's 5 s cells and 1 GB hold it
-        setup.source = setup.source.replace("import keras\n", "")
+        cell_of(notebook, "setup").source = LIGHT_SETUP
         for code in codes:
             add_cell(notebook, textwrap.dedent(code).strip())
         if solution_tail:
@@ -184,6 +214,8 @@ def kinds() -> list[Kind]:
              isolation=True),
         Kind("output_fifo", "hostile", "xor_gate replaces the child's output file by a FIFO and ends the process",
              _perceptron_plus(OUTPUT_FIFO), full_minus("xor_gate"), note="process"),
+        Kind("forged_huge_reply", "hostile", f"xor_gate writes a forged {FORGED_REPLY_MB} MB reply straight onto "
+             "the protocol's descriptor", _perceptron_plus(FORGED_REPLY), full_minus("xor_gate"), note="too large"),
         Kind("deep_tree", "robust", "full marks plus a folder 3,000 levels deep in the working folder",
              _perceptron_plus(DEEP_TREE), perceptron_full),
     ]
