@@ -12,8 +12,9 @@ keeps planting while the specs run: the race) or from the loader itself:
 - ``shared_rewrite``: a loader that rewrites the file it is given into what it wants the
   reference to read; the reference must read what the spec wrote (no point gained).
 
-These notebooks import NumPy only (:data:`LIGHT_SETUP`: their build_sign_model checks fail, and are
-not counted): the corpus grades with 5 s cells and 1 GB, where TensorFlow does not start.
+These notebooks import NumPy only (:data:`LIGHT_SETUP`, in place of the setup cell and again in a
+cell of their own, since nbgrader restores the locked setup cell): the corpus grades with 5 s cells
+and 1 GB, where TensorFlow does not start, so their build_sign_model checks fail and are not counted.
 
 Three perceptron kinds attack what the grader reads or removes after the child ran:
 ``output_fifo`` (the child's output file replaced by a FIFO, then the process ends: the grader
@@ -174,7 +175,7 @@ def _sign_kind(name: str, *codes: str, solution_tail: str = ""):
         target.write_text(CANARY_TEXT, encoding="utf-8")
         notebook = full(SIGN)
         cell_of(notebook, "setup").source = LIGHT_SETUP
-        for code in codes:
+        for code in (*codes, LIGHT_SETUP):          # nbgrader restores the (locked) setup cell: this one stays
             add_cell(notebook, textwrap.dedent(code).strip())
         if solution_tail:
             cell = cell_of(notebook, "load_sign_mnist")
