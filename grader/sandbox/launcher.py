@@ -11,6 +11,11 @@ A sandbox is a child Python process running :mod:`grader.sandbox.child` with:
   ``/tmp``, and a filesystem view of only the system, Python and the working folder, so the
   grader's ``solutions/``, hidden specs and other students' work do not exist for it.
 
+Files go one way. What a spec hands the child (``tmp_path``) lives in a one-way folder outside
+the working folder, bound read-only into the sandbox (:func:`one_way_folder`); the child's output
+goes to a file the grader opened itself and reads by its descriptor; the working folder is
+removed without following links, however deep. The grader never opens a path the child made.
+
 Without bwrap the same process limits apply, and :func:`isolation_note` says so once.
 """
 from __future__ import annotations
