@@ -271,7 +271,7 @@ def test_a_forged_reply_larger_than_the_budget_is_refused_at_its_header():
         outcome = within(60, call)
         assert isinstance(outcome.get("error"), SandboxFailure), outcome
         assert "too large" in str(outcome["error"]) and str(limit) in str(outcome["error"])
-        assert outcome["seconds"] < 10
+        assert outcome["seconds"] < 20                   # the child building 64 MB, mostly
         with sub.time_limit(30):
             assert sub.fine() == 42
 
@@ -286,7 +286,7 @@ def test_decoding_a_reply_stops_at_the_tests_deadline():
                 sub.huge_reply(limit // (1 << 20) - 1)
         outcome = within(60, call)
         assert isinstance(outcome.get("error"), SandboxFailure), outcome
-        assert outcome["seconds"] < 6, outcome["seconds"]
+        assert outcome["seconds"] < 10, outcome["seconds"]   # 1 s, one parse of at most the bound, a loaded machine
 
 
 TRANSFER = '''
