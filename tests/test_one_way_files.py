@@ -104,6 +104,21 @@ def test_the_shared_folder_is_read_only_for_the_child(tmp_path):
     assert canary.read_text() == CANARY_TEXT
 
 
+def test_what_the_grader_writes_there_is_readable_by_the_child_under_any_umask():
+    """A grader account with umask 077: the spec's files and folders are still 0644 and 0755 (the
+    child runs as another user)."""
+    with sandbox("x = 1") as sub:
+        folder = sub.shared_folder()
+        old = os.umask(0o077)
+        try:
+            (folder / "data").mkdir()
+            (folder / "data" / "given.csv").write_text("label\n1\n")
+        finally:
+            os.umask(old)
+        modes = [oct(p.stat().st_mode & 0o777) for p in (folder, folder / "data", folder / "data" / "given.csv")]
+    assert modes == ["0o755", "0o755", "0o644"]
+
+
 PLANTER = '''
 import glob, os, threading, time
 CANARY = {canary!r}

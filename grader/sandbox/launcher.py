@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -196,10 +197,20 @@ def one_way_folder() -> str:
     """A new folder outside the child's working folder, bound read-only into the sandbox at the
     same path: the grader writes the files a spec hands the child there (``tmp_path``), and
     what it reads back from there is what it wrote. Without bwrap it is only the grader's
-    own folder (0755), which a child running as another user cannot change either."""
+    own folder (0755), which a child running as another user cannot change either. Its default ACL
+    makes what the spec writes inside readable to that user (0644, 0755) under any umask."""
     folder = tempfile.mkdtemp(prefix="grader-inputs-")
     os.chmod(folder, 0o755)
+    try:        # files and folders made inside are readable by the child (its own uid) whatever the umask
+        os.setxattr(folder, "system.posix_acl_default", READABLE_DEFAULT_ACL)
+    except (OSError, AttributeError):
+        pass    # a file system without POSIX ACLs: the grader's umask decides
     return folder
+
+
+# a POSIX default ACL (version 2; owner rwx, group r-x, others r-x): what `setfacl -d -m o::rx` writes
+READABLE_DEFAULT_ACL = struct.pack("<I", 2) + b"".join(
+    struct.pack("<HHI", tag, perm, 0xFFFFFFFF) for tag, perm in ((0x01, 7), (0x04, 5), (0x20, 5)))
 
 
 def remove_tree(folder: str) -> None:
