@@ -11,6 +11,11 @@ A sandbox is a child Python process running :mod:`grader.sandbox.child` with:
   ``/tmp``, and a filesystem view of only the system, Python and the working folder, so the
   grader's ``solutions/``, hidden specs and other students' work do not exist for it.
 
+Files go one way. What a spec hands the child (``tmp_path``) lives in a one-way folder outside
+the working folder, bound read-only into the sandbox (:func:`one_way_folder`); the child's output
+goes to a file the grader opened itself and reads by its descriptor; the working folder is
+removed without following links, however deep. The grader never opens a path the child made.
+
 Without bwrap the same process limits apply, and :func:`isolation_note` says so once.
 """
 from __future__ import annotations
@@ -20,6 +25,7 @@ import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -187,6 +193,40 @@ def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
     return command
 
 
+def one_way_folder() -> str:
+    """A new folder outside the child's working folder, bound read-only into the sandbox at the
+    same path: the grader writes the files a spec hands the child there (``tmp_path``), and
+    what it reads back from there is what it wrote. Without bwrap it is only the grader's
+    own folder (0755), which a child running as another user cannot change either. Its default ACL
+    makes what the spec writes inside readable to that user (0644, 0755) under any umask."""
+    folder = tempfile.mkdtemp(prefix="grader-inputs-")
+    os.chmod(folder, 0o755)
+    try:        # files and folders made inside are readable by the child (its own uid) whatever the umask
+        os.setxattr(folder, "system.posix_acl_default", READABLE_DEFAULT_ACL)
+    except (OSError, AttributeError):
+        pass    # a file system without POSIX ACLs: the grader's umask decides
+    return folder
+
+
+# a POSIX default ACL (version 2; owner rwx, group r-x, others r-x): what `setfacl -d -m o::rx` writes
+READABLE_DEFAULT_ACL = struct.pack("<I", 2) + b"".join(
+    struct.pack("<HHI", tag, perm, 0xFFFFFFFF) for tag, perm in ((0x01, 7), (0x04, 5), (0x20, 5)))
+
+
+def remove_tree(folder: str) -> None:
+    """Remove a folder the child may have filled: links are removed, never followed, and a tree
+    of any depth goes (``rm -rf`` walks it without recursion; shutil.rmtree raises RecursionError
+    past about a thousand levels)."""
+    try:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", folder], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        except RecursionError:
+            pass
+
+
 _child_code: list[str] = []
 
 
@@ -217,10 +257,12 @@ class Launched:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
+        self.inputs = one_way_folder()
         self.codedir = child_code()
         self.xfer = os.path.join(self.workdir, ".transfer")
         os.mkdir(self.xfer)
-        self.output_path = os.path.join(self.workdir, ".output.txt")
+        # the child's output goes to a file the grader opened and keeps: never reopened by a path
+        self.output = tempfile.TemporaryFile(prefix="grader-output-")
         self.group = PidsGroup(limits.processes)
         bwrap = bwrap_path()
         self.isolated = bwrap is not None
@@ -235,26 +277,24 @@ class Launched:
         env = self.env = _scrubbed_env(limits, home)
         if self.isolated:
             command = _bwrap_command(bwrap, self.workdir, self.codedir)
+            command += ["--ro-bind", self.inputs, self.inputs]    # the spec's files: the child reads only
             for key, value in env.items():
                 command += ["--setenv", key, value]
             command += python
         else:
             command = python
-        with open(self.output_path, "wb") as output:
-            self.process = subprocess.Popen(
-                self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
+            pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True)
         os.close(to_child_r)
         os.close(from_child_w)
 
     def output_tail(self, limit: int = 2000) -> str:
+        """The last ``limit`` bytes the child printed (read from the grader's own descriptor)."""
         try:
-            with open(self.output_path, "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                size = handle.tell()
-                handle.seek(max(0, size - limit))
-                return handle.read().decode("utf-8", "replace")
-        except OSError:
+            size = os.fstat(self.output.fileno()).st_size
+            return os.pread(self.output.fileno(), limit, max(0, size - limit)).decode("utf-8", "replace")
+        except (OSError, ValueError):
             return ""
 
     def stop(self) -> None:
@@ -274,4 +314,6 @@ class Launched:
         except subprocess.TimeoutExpired:
             pass
         self.group.remove()            # empty by now: no waiting for the cgroup to drain
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.output.close()
+        remove_tree(self.workdir)
+        remove_tree(self.inputs)

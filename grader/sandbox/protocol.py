@@ -51,7 +51,9 @@ from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
 import numpy as np
 
 HEADER = struct.Struct(">I")
-MAX_MESSAGE = 1 << 30
+MAX_MESSAGE = 1 << 30           # what the child accepts from the grader (trusted)
+MIN_REPLY_BYTES = 4 << 20
+DEADLINE_CHECK_EVERY = 4096     # decoded values between two looks at the clock
 INLINE_BYTES = 1 << 20
 MAX_DEPTH = 100
 ARRAY_KINDS = "biufcU"
@@ -68,8 +70,22 @@ class PeerGone(ProtocolError):
     """The other process closed the pipe or died."""
 
 
+class TooLarge(ProtocolError):
+    """The other side sent more than this side decodes (a message, a transfer file, an array)."""
+
+
 class DeadlineExceeded(Exception):
-    """No answer came before the deadline."""
+    """No answer came before the deadline (or decoding it ran past the deadline)."""
+
+
+def reply_bounds(memory_mb: int) -> tuple[int, int]:
+    """``(largest message, largest transfer file)`` in bytes that the grader decodes from a child
+    whose memory budget is ``memory_mb``. Parsing JSON costs up to about 25 times the text in
+    Python objects (measured: 16 MiB of ``[[],[],...]`` took 394 MiB), and decoding makes a second
+    copy, so a message may be 1/128 of the budget (8 MiB for 1024 MB, at least 4 MiB). A transfer
+    file is one array read as its own bytes: up to a quarter of the budget."""
+    budget = int(memory_mb) << 20
+    return max(MIN_REPLY_BYTES, budget // 128), max(MIN_REPLY_BYTES, budget // 4)
 
 
 class RemoteError(Exception):
@@ -147,8 +163,11 @@ def _keras_kind(value) -> str | None:
 class Peer:
     """One end of the wire: encodes values, sends requests and serves the other end's."""
 
-    def __init__(self, rfd: int, wfd: int, xfer_dir: str, trusted: bool):
+    def __init__(self, rfd: int, wfd: int, xfer_dir: str, trusted: bool, memory_mb: int | None = None):
         self.rfd, self.wfd, self.xfer_dir, self.trusted = rfd, wfd, xfer_dir, trusted
+        # what the other side may make this side decode: tied to its memory budget (see reply_bounds)
+        self.max_message, self.max_transfer = reply_bounds(memory_mb) if memory_mb else (MAX_MESSAGE, MAX_MESSAGE)
+        self.decoded = 0
         # every transfer file is opened relative to this descriptor, taken before any student
         # code runs: renaming the folder or putting a link in its place leads nowhere
         self.xfer_fd = os.open(xfer_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -171,11 +190,25 @@ class Peer:
         payload = HEADER.pack(len(data)) + data
         view = memoryview(payload)
         while view:
+            chunk = view
+            if self.deadline is not None:       # a child that stops reading cannot block the sender
+                remaining = self.deadline - time.monotonic()
+                try:
+                    ready = remaining > 0 and select.select([], [self.wfd], [], remaining)[1]
+                except (OSError, ValueError) as error:
+                    raise PeerGone(f"the other process is gone ({error})") from None
+                if not ready:
+                    raise DeadlineExceeded()
+                chunk = view[:select.PIPE_BUF]  # fits in a pipe that select calls writable
             try:
-                written = os.write(self.wfd, view)
+                written = os.write(self.wfd, chunk)
             except (BrokenPipeError, OSError) as error:
                 raise PeerGone(f"the other process is gone ({error})") from None
             view = view[written:]
+
+    def _check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise DeadlineExceeded()
 
     def _read_exactly(self, n: int) -> bytes:
         chunks, left = [], n
@@ -200,10 +233,12 @@ class Peer:
 
     def receive(self) -> dict:
         (size,) = HEADER.unpack(self._read_exactly(HEADER.size))
-        if size > MAX_MESSAGE:
-            raise ProtocolError(f"message of {size} bytes is too large")
+        if size > self.max_message:
+            raise TooLarge(f"an answer of {size} bytes, more than {self.max_message} allowed")
+        data = self._read_exactly(size)
+        self._check_deadline()
         try:
-            message = json.loads(self._read_exactly(size))
+            message = json.loads(data)
         except (ValueError, RecursionError) as error:
             raise ProtocolError(f"malformed message: {error}") from None
         if not isinstance(message, dict):
@@ -525,9 +560,11 @@ class Peer:
         except OSError as error:
             raise ProtocolError(f"transfer file {name!r} cannot be opened ({error.strerror})") from None
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MESSAGE:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > self.max_transfer:
             os.close(descriptor)
-            raise ProtocolError("a transfer file is not a plain file of a sane size")
+            if stat.S_ISREG(info.st_mode):
+                raise TooLarge(f"a transfer file of {info.st_size} bytes, more than {self.max_transfer} allowed")
+            raise ProtocolError("a transfer file is not a plain file")
         try:
             os.unlink(name, dir_fd=self.xfer_fd)
         except OSError:
@@ -550,6 +587,9 @@ class Peer:
         refused anywhere else."""
         if depth > MAX_DEPTH:
             raise ProtocolError("nested too deeply")
+        self.decoded += 1
+        if self.decoded % DEADLINE_CHECK_EVERY == 0:
+            self._check_deadline()
         if data is None or isinstance(data, (bool, int, float, str)):
             return data
         decode = lambda v: self.decode(v, depth + 1, originals)  # noqa: E731
@@ -566,11 +606,7 @@ class Peer:
             return np.frombuffer(raw, dtype=dtype).reshape([int(s) for s in shape]).copy()
         if tag == "__npy__":
             with self._take_transfer(body) as handle:
-                array = np.load(handle, allow_pickle=False)
-            if not isinstance(array, np.ndarray):
-                raise ProtocolError("a transfer file is not one array")
-            _safe_dtype(array.dtype.str)
-            return array
+                return _read_npy(handle, os.fstat(handle.fileno()).st_size)
         if tag == "__objects__":
             shape, items = body
             array = np.empty(len(items), dtype=object)
@@ -648,6 +684,27 @@ class Peer:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+
+def _read_npy(handle, size: int) -> np.ndarray:
+    """The one array of an ``.npy`` file of ``size`` bytes, read only once its header has shown
+    a safe dtype and a data size that is what the file holds (a header cannot make the reader
+    allocate more than the file's size)."""
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(handle)
+        read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, fortran, dtype = read_header(handle)
+    except (ValueError, SyntaxError, TypeError, OSError) as error:
+        raise ProtocolError(f"a transfer file is not an .npy array ({error})") from None
+    dtype = _safe_dtype(dtype.str)
+    count = math.prod(int(n) for n in shape)
+    if count * dtype.itemsize != size - handle.tell():
+        raise ProtocolError("a transfer file's header does not match its size")
+    data = bytearray(count * dtype.itemsize)
+    if handle.readinto(data) != len(data):
+        raise ProtocolError("a transfer file ended early")
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+
 
 def _safe_dtype(text) -> np.dtype:
     dtype = np.dtype(str(text))

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
-from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError
+from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError, TooLarge
 from grader.student.submission import MissingDefinition
 from grader.student import words
 
@@ -50,6 +50,11 @@ class GraderPeer(Peer):
         if op in ("call", "next"):
             fields["errstate"] = np.geterr()
         return super().request(op, **fields)
+
+
+def too_large(error: TooLarge) -> str:
+    return (f"여러분의 코드가 돌려준 답이 채점기가 읽는 크기보다 큽니다 (reply too large: {error}). "
+            f"노트북의 프로세스 (process)를 다시 시작했습니다 (restarted).")
 
 
 class SandboxFailure(AssertionError):
@@ -96,6 +101,10 @@ class SandboxedSubmission:
                                       words.OUT_OF_TIME)
                     crashed = number
                     break
+                except TooLarge as error:
+                    self._cell_failed(number, "TooLarge", too_large(error))
+                    crashed = number
+                    break
                 except ProtocolError:
                     self._cell_failed(number, "ProcessExit", words.process_ended(self._death()))
                     crashed = number
@@ -116,7 +125,7 @@ class SandboxedSubmission:
         self.isolated = self.child.isolated
         self.generation += 1
         self.peer = GraderPeer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True,
-                               child_env=self.child.env)
+                               child_env=self.child.env, memory_mb=self.limits.memory_mb)
         self.peer.generation = self.generation
         self.peer.deadline = time.monotonic() + min(STARTUP_SECONDS, max(self._left(), 1.0))
         try:
@@ -168,10 +177,14 @@ class SandboxedSubmission:
         return value
 
     def shared_folder(self) -> Path:
-        """A new empty folder that the child sees at the same path (a spec's ``tmp_path``)."""
+        """A new empty folder that the child sees at the same path (a spec's ``tmp_path``), and
+        can read but not change: it lies outside the child's working folder, in the launcher's
+        one-way folder (bound read-only into the sandbox). What the spec writes there and the
+        reference reads back is what the spec wrote, whatever the child does; no link, FIFO or
+        rewritten file of the child's can be there."""
         self._ensure_running()
-        path = Path(self.child.workdir) / f"shared-{next(_folders)}"
-        path.mkdir()
+        path = Path(self.child.inputs) / f"shared-{next(_folders)}"
+        path.mkdir(mode=0o755)
         return path
 
     @property
@@ -200,6 +213,9 @@ class SandboxedSubmission:
             death = self._death()
             self.close()
             raise SandboxFailure(words.process_ended(death)) from None
+        except TooLarge as error:
+            self.close()
+            raise SandboxFailure(too_large(error)) from None
         except ProtocolError as error:
             self.close()
             raise SandboxFailure(f"여러분의 코드가 돌려준 답을 읽을 수 없습니다 (could not be read: {error})") from None
@@ -226,9 +242,9 @@ class SandboxedSubmission:
         self.peer.deadline = time.monotonic() + max(seconds, 0.0) if outer is None else outer
         try:
             reply = self.peer.request(op, **fields)
+            return self.peer.decode(reply.get("value"))     # decoding is on the clock too
         finally:
             self.peer.deadline = outer
-        return self.peer.decode(reply.get("value"))
 
     def _left(self) -> float:
         return self.deadline - time.monotonic()
