@@ -28,10 +28,13 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from grader.sandbox.view import sandbox_view
+
 CHILD_FILES = ("child.py", "protocol.py")
 HERE = Path(__file__).resolve().parent
 CHILD_CODE = "/opt/grader-child"
 PASSED_ENV = ("MNIST_PATH", "SIGN_MNIST_DIR")
+CHILD_IDS = (1_000_000_000, 2_000_000_000)   # see child_uid()
 FOLLOWED_ENV = ("HOME", "KERAS_HOME", *PASSED_ENV)   # a spec's monkeypatched values reach the child
 
 
@@ -56,6 +59,9 @@ def isolation_note() -> str | None:
     if not bwrap_path():
         missing.append("bubblewrap (bwrap) is not installed: student code runs without its own filesystem "
                        "view or network namespace, under process limits only (Debian/Ubuntu: apt-get install bubblewrap)")
+    elif os.geteuid() == 0 and not shutil.which("setpriv"):
+        missing.append("setpriv (util-linux) is not installed: grading as root, student code runs as root in "
+                       "bwrap's user namespace (no capability) instead of a uid of its own (apt-get install util-linux)")
     if not pids_cgroup_root():
         missing.append("no writable pids cgroup: the number of processes is limited per user only")
     return "; ".join(missing) or None
@@ -170,21 +176,39 @@ def _scrubbed_env(limits: Limits, home: str) -> dict[str, str]:
     return env
 
 
-def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
-    command = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--clearenv",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
-    for system in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc", "/sbin",
-                   "/sys/devices/system/cpu"):
-        command += ["--ro-bind-try", system, system]
-    for python_dir in sorted({sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parents[1])}):
-        command += ["--ro-bind", python_dir, python_dir]
-    for name in PASSED_ENV:
-        if os.environ.get(name) and os.path.exists(os.environ[name]):
-            data = os.path.abspath(os.environ[name])
-            command += ["--ro-bind", data, data]
+def tmpfs_sizes(limits: Limits) -> dict[str, int]:
+    """Bytes each of the sandbox's tmpfs folders may hold: together 3/8 of the memory budget
+    (tmpfs pages are host memory that the address-space limit does not count)."""
+    budget = limits.memory_mb * 2 ** 20
+    return {"/tmp": budget // 4, "/var/tmp": budget // 16, "/dev/shm": budget // 16}
+
+
+def child_uid() -> int:
+    """A uid (and gid) for one sandbox, unmapped on the host, from a high range: files it makes
+    are nobody's, and its process limit (RLIMIT_NPROC) counts only its own processes."""
+    return CHILD_IDS[0] + int.from_bytes(os.urandom(4), "big") % (CHILD_IDS[1] - CHILD_IDS[0])
+
+
+def _bwrap_command(bwrap: str, workdir: str, codedir: str, limits: Limits, uid: int | None) -> list[str]:
+    """bwrap's arguments up to the command. As root (``uid`` given): explicit namespaces
+    without a user namespace, the command to be started by :func:`_drop_to`; otherwise an
+    unprivileged user namespace with every capability dropped and no nested user namespace."""
+    if uid is not None:
+        namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    else:
+        namespaces = ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+    command = [bwrap, "--die-with-parent", "--new-session", *namespaces, "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    data = tuple(os.environ[name] for name in PASSED_ENV if os.environ.get(name))
+    for mount in sandbox_view(codedir, workdir, CHILD_CODE, data, tmpfs_sizes(limits)):
+        command += mount.args()
     # the working folder keeps its path inside, so paths the grader hands over mean the same there
-    command += ["--ro-bind", codedir, CHILD_CODE, "--bind", workdir, workdir, "--chdir", workdir]
-    return command
+    return command + ["--chdir", workdir]
+
+
+def _drop_to(uid: int, command: list[str]) -> list[str]:
+    """``command`` run as ``uid`` with no group, no capability and no new privileges (setpriv)."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", *command]
 
 
 _child_code: list[str] = []
@@ -220,10 +244,14 @@ class Launched:
         self.codedir = child_code()
         self.xfer = os.path.join(self.workdir, ".transfer")
         os.mkdir(self.xfer)
-        self.output_path = os.path.join(self.workdir, ".output.txt")
+        self.private = tempfile.mkdtemp(prefix="grader-output-")    # never in the child's view
+        self.output_path = os.path.join(self.private, "output.txt")
         self.group = PidsGroup(limits.processes)
         bwrap = bwrap_path()
         self.isolated = bwrap is not None
+        # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
+        self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
+        self.hand_over(self.workdir, self.xfer)
 
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
@@ -234,18 +262,25 @@ class Launched:
                   f"{home}/.transfer", json.dumps(child_limits)]
         env = self.env = _scrubbed_env(limits, home)
         if self.isolated:
-            command = _bwrap_command(bwrap, self.workdir, self.codedir)
+            command = _bwrap_command(bwrap, self.workdir, self.codedir, limits, self.uid)
             for key, value in env.items():
                 command += ["--setenv", key, value]
-            command += python
+            command += python if self.uid is None else _drop_to(self.uid, python)
         else:
             command = python
         with open(self.output_path, "wb") as output:
             self.process = subprocess.Popen(
                 self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True)
+                pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True,
+                umask=0o022)            # the folders bwrap makes for the view are traversable by the child
         os.close(to_child_r)
         os.close(from_child_w)
+
+    def hand_over(self, *paths: str | os.PathLike) -> None:
+        """Make folders the grader created writable by the child (its uid owns them)."""
+        if self.uid is not None:
+            for path in paths:
+                os.chown(path, self.uid, self.uid)
 
     def output_tail(self, limit: int = 2000) -> str:
         try:
@@ -275,3 +310,4 @@ class Launched:
             pass
         self.group.remove()            # empty by now: no waiting for the cgroup to drain
         shutil.rmtree(self.workdir, ignore_errors=True)
+        shutil.rmtree(self.private, ignore_errors=True)

@@ -172,6 +172,7 @@ class SandboxedSubmission:
         self._ensure_running()
         path = Path(self.child.workdir) / f"shared-{next(_folders)}"
         path.mkdir()
+        self.child.hand_over(path)      # the child's uid owns it (grading as root)
         return path
 
     @property
