@@ -128,9 +128,14 @@ MOUNT_TMPFS = '''
 '''
 
 READ_SHADOW = '''
-    # Read what only root may read, and ask for privileges back.
+    # Read what only root may read, and ask for privileges back (chroot last: it changes /).
     import ctypes, os
     _worked = []
+    if os.geteuid() == 0:
+        _worked.append("euid 0")
+    _caps = [l for l in open("/proc/self/status") if l.startswith("CapEff")]
+    if _caps and int(_caps[0].split()[1], 16):
+        _worked.append(_caps[0].strip())
     for _path in ("/etc/shadow", "/etc/gshadow", "/root/.bash_history", "/proc/1/environ", "/proc/kcore"):
         try:
             with open(_path, "rb") as _file:
@@ -138,21 +143,15 @@ READ_SHADOW = '''
             _worked.append("read " + _path)
         except OSError:
             pass
-    for _name, _call in (("setuid(0)", lambda: os.setuid(0)), ("setgid(0)", lambda: os.setgid(0)),
-                         ("setgroups", lambda: os.setgroups([0])), ("chroot", lambda: os.chroot("/tmp")),
-                         ("sethostname", lambda: os.sethostname("hostile")) if hasattr(os, "sethostname") else ("", None)):
-        if _call is None:
-            continue
+    _calls = [("setuid(0)", lambda: os.setuid(0)), ("setgid(0)", lambda: os.setgid(0)),
+              ("setgroups", lambda: os.setgroups([0])), ("sethostname", lambda: os.sethostname("hostile")),
+              ("chroot", lambda: os.chroot("/tmp"))]
+    for _name, _call in _calls:
         try:
             _call()
             _worked.append(_name)
-        except (OSError, PermissionError):
+        except (OSError, AttributeError):
             pass
-    if os.geteuid() == 0:
-        _worked.append("euid 0")
-    _caps = [l for l in open("/proc/self/status") if l.startswith("CapEff")]
-    if _caps and int(_caps[0].split()[1], 16):
-        _worked.append(_caps[0].strip())
     if _worked:
         raise RuntimeError("PRIVILEGE" + "-WORKED: " + "; ".join(_worked))
 '''
