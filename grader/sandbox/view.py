@@ -210,8 +210,8 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
     ``codedir`` (the child's own files and the public grader modules) is seen at
     ``child_code``; ``workdir`` is writable at its own path; ``data`` are read-only folders or
     files a spec handed over (by ``MNIST_PATH`` and the like)."""
-    mounts = [Mount("tmpfs", "", folder, size=size, perms="1777") for folder, size in (scratch or {}).items()]
-    mounts += [Mount("ro-bind-try", path, path) for path in SYSTEM] + interpreter_mounts()
+    scratch_mounts = [Mount("tmpfs", "", folder, size=size, perms="1777") for folder, size in (scratch or {}).items()]
+    mounts = [Mount("ro-bind-try", path, path) for path in SYSTEM] + interpreter_mounts()
     bound = [m.target for m in mounts if os.path.exists(m.source)]
     covered = []
     for folder in package_folders():
@@ -229,18 +229,21 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
             mounts.append(Mount("ro-bind", os.path.abspath(path), os.path.abspath(path)))
     mounts += [Mount("ro-bind", codedir, child_code), Mount("bind", workdir, workdir)]
     mounts += _covers(secret, mounts)
-    return _parents(mounts) + mounts + [Mount("remount-ro", "", folder) for folder in covered]
+    return (scratch_mounts + _parents(scratch_mounts + mounts) + mounts
+            + [Mount("remount-ro", "", folder) for folder in covered])
 
 
 def _parents(mounts: list[Mount]) -> list[Mount]:
-    """Folders (0755) on the way to each mount that no other mount provides: bwrap would make
-    them 0700, which the child's uid cannot cross."""
-    provided = [m.target for m in mounts] + ["/dev", "/proc"]
+    """Folders (0755) on the way to each mount that no mount provides: bwrap would make them
+    0700, which the child's uid cannot cross. (Inside a bound folder they exist already.)"""
+    targets = {m.target for m in mounts} | {"/dev", "/proc"}
+    bound = [m.target for m in mounts if m.kind not in ("tmpfs", "dir", "remount-ro")] + ["/dev", "/proc"]
     made = []
     for mount in mounts:
         parent = os.path.dirname(mount.target)
-        while parent != "/" and not any(_inside(parent, p) for p in provided) and parent not in made:
-            made.append(parent)
+        while parent != "/" and parent not in targets and not any(_inside(parent, b) for b in bound):
+            if parent not in made:
+                made.append(parent)
             parent = os.path.dirname(parent)
     return [Mount("dir", "", path, perms="0755") for path in sorted(made, key=len)]
 
