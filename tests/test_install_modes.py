@@ -181,7 +181,6 @@ def test_nothing_secret_is_found_and_no_point_gained(runs, mode):
     require_isolation("the sandbox's view")
     score, shown = runs[mode]["searcher"]
     at = shown.find(FOUND)
-    assert at < 0, shown[at:at + 1500]
-    assert score == 0, f"{mode}: {score} points for an untouched release that searched the tree"
+    assert at < 0 and score == 0, f"{mode}: {score} points; " + (shown[at:at + 1200] if at >= 0 else "")
     assert SEARCHED in shown, f"{mode}: the search did not run to its end:\n{shown[-3000:]}"
     print(mode, shown[shown.find(SEARCHED):][:60])
