@@ -229,8 +229,10 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
             mounts.append(Mount("ro-bind", os.path.abspath(path), os.path.abspath(path)))
     mounts += [Mount("ro-bind", codedir, child_code), Mount("bind", workdir, workdir)]
     mounts += _covers(secret, mounts)
+    # read-only last: the covered site-packages, and the root bwrap made (the folders it
+    # created on the way to each mount would be the child's own in a user namespace)
     return (scratch_mounts + _parents(scratch_mounts + mounts) + mounts
-            + [Mount("remount-ro", "", folder) for folder in covered])
+            + [Mount("remount-ro", "", folder) for folder in covered] + [Mount("remount-ro", "", "/")])
 
 
 def _parents(mounts: list[Mount]) -> list[Mount]:
