@@ -17,8 +17,9 @@ Never seen, whatever the install (editable, ``pip install .``, a wheel, system-w
 ``grader`` package as installed, ``solutions``, the hidden specs, the course distribution's
 metadata, and every path in :func:`hidden_paths` (more can be added with :func:`hide`, or by
 the environment variable ``GRADER_SANDBOX_HIDE``, a ``os.pathsep`` list that worker processes
-inherit). A hidden path inside a bound folder is covered (an empty tmpfs for a folder,
-``/dev/null`` for a file); outside, it is simply never bound.
+inherit). A hidden path inside a bound folder is covered (an empty tmpfs for a folder;
+``/dev/null`` for a file, which opening then refuses: the mount is ``nodev``); outside, it is
+simply never bound.
 """
 from __future__ import annotations
 
