@@ -136,7 +136,10 @@ READ_SHADOW = '''
     _caps = [l for l in open("/proc/self/status") if l.startswith("CapEff")]
     if _caps and int(_caps[0].split()[1], 16):
         _worked.append(_caps[0].strip())
-    for _path in ("/etc/shadow", "/etc/gshadow", "/root/.bash_history", "/proc/1/environ", "/proc/kcore"):
+    _paths = ["/etc/shadow", "/etc/gshadow", "/root/.bash_history", "/proc/kcore"]
+    if os.stat("/proc/1").st_uid != os.geteuid():        # bwrap's pid 1, when it is another uid's
+        _paths.append("/proc/1/environ")
+    for _path in _paths:
         try:
             with open(_path, "rb") as _file:
                 _file.read(64)
@@ -186,15 +189,26 @@ def _signal_outside(folder: Path, ctx) -> None:
     (ctx.outside / f"canary-{ctx.token}-{canary.pid}.pid").write_text(str(canary.pid))
     code = f'''
         # Kill, stop and trace processes outside the sandbox: a host process by its pid, and
-        # every pid this sandbox can see that is not its own.
+        # every pid this sandbox can see that is not its own (counted where tracing gains
+        # something: another uid or capabilities; bwrap's own pid 1 as the same uid gains nothing).
         import ctypes, os, signal
         _libc = ctypes.CDLL(None, use_errno=True)
         _worked = []
         _mine = os.getpid()
         _pids = {{{canary.pid}}} | {{int(p) for p in os.listdir("/proc") if p.isdigit()}}
+        def _gains(pid):
+            """Tracing gives something: the host's process, another uid, or capabilities."""
+            try:
+                status = dict(l.split(":", 1) for l in open(f"/proc/{{pid}}/status") if ":" in l)
+            except OSError:
+                return True
+            return (pid == {canary.pid} or int(status["Uid"].split()[1]) != os.geteuid()
+                    or int(status["CapPrm"], 16) != 0)
+
         for _pid in sorted(_pids - {{_mine}}):
             if _libc.ptrace(16, _pid, None, None) == 0:          # PTRACE_ATTACH
-                _worked.append(f"ptrace {{_pid}}")
+                if _gains(_pid):
+                    _worked.append(f"ptrace {{_pid}}")
                 _libc.ptrace(17, _pid, None, None)              # PTRACE_DETACH
         for _sig in (signal.SIGSTOP, signal.SIGKILL):
             try:
