@@ -23,7 +23,6 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
-import uuid
 from pathlib import Path
 
 import pytest

@@ -17,7 +17,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import built_once
-from tests.hostile import BY_NAME, ROOT, Context, build_corpus, privilege
+from tests.hostile import Context, build_corpus, privilege
 from tests.test_hostile_corpus import GRADE_OPTIONS, require_isolation
 from tests.test_privilege import KINDS, _canaries, _clean_up, changed, environment_digest
 

@@ -17,7 +17,7 @@ import textwrap
 import pytest
 
 from grader.sandbox import view
-from grader.sandbox.launcher import Limits, bwrap_path, tmpfs_sizes
+from grader.sandbox.launcher import Limits, tmpfs_sizes
 from grader.sandbox.session import SandboxedSubmission
 from grader.student.course import NOT_FOR_STUDENTS, PACKAGE
 from tests.test_hostile_corpus import require_isolation

@@ -8,12 +8,11 @@ is checked by ``tests/test_privilege.py``, which hashes the environment around a
 """
 from __future__ import annotations
 
-import os
+import atexit
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.hostile import ASSIGNMENT, Kind, _hostile, add_cell, release, write, zero
+from tests.hostile import Kind, _hostile, add_cell, release, write, zero
 
 WORKED = "PRIVILEGE-WORKED"
 PLANTED = "hostile-{token}"          # the name of what the kinds plant in the environment
@@ -181,11 +180,17 @@ FILL_TMPFS = '''
 '''
 
 
+def _stop(process: subprocess.Popen) -> None:
+    process.kill()
+    process.wait()
+
+
 def _signal_outside(folder: Path, ctx) -> None:
     """A process of the test's (a host process outside the sandbox) that the cell tries to kill,
     stop and trace by its pid; its pid is written to ``outside/canary-<token>-<pid>.pid``."""
     ctx.outside.mkdir(parents=True, exist_ok=True)
     canary = subprocess.Popen(["sleep", "1800"], start_new_session=True)
+    atexit.register(_stop, canary)        # when the test process ends (the batch is over by then)
     (ctx.outside / f"canary-{ctx.token}-{canary.pid}.pid").write_text(str(canary.pid))
     code = f'''
         # Kill, stop and trace processes outside the sandbox: a host process by its pid, and
