@@ -7,7 +7,7 @@
   sandbox a hidden file cannot be read (``/dev/null`` on a ``nodev`` mount), a hidden folder
   is empty (the way to keep, e.g., a homework's held-out data out);
 - a sandbox started as root runs as a uid of its own, with no capability, ``NoNewPrivs``,
-  and its ``/tmp``, ``/var/tmp`` and ``/dev/shm`` refuse writes past their sizes.
+  and its ``/tmp``, ``/var/tmp``, ``/dev/shm`` and working folder refuse writes past their sizes.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import textwrap
 import pytest
 
 from grader.sandbox import view
-from grader.sandbox.launcher import Limits, tmpfs_sizes
+from grader.sandbox.launcher import Limits, tmpfs_sizes, workdir_size
 from grader.sandbox.session import SandboxedSubmission
 from grader.student.course import NOT_FOR_STUDENTS, PACKAGE
 from tests.test_hostile_corpus import require_isolation
@@ -108,7 +108,7 @@ def test_scratch_folders_refuse_writes_past_their_size(sandbox):
         import os
         chunk = b"x" * (16 << 20)
         wrote = {}
-        for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        for folder in ("/tmp", "/var/tmp", "/dev/shm", os.getcwd()):
             wrote[folder] = 0
             for n in range(200):
                 try:
@@ -119,6 +119,10 @@ def test_scratch_folders_refuse_writes_past_their_size(sandbox):
                 except OSError:
                     break
     ''')
+    wrote = sandbox.wrote
     for folder, size in sizes.items():
-        assert 0 < sandbox.wrote[folder] <= size, (folder, sandbox.wrote[folder], size)
+        assert 0 < wrote[folder] <= size, (folder, wrote[folder], size)
     assert sum(sizes.values()) <= 1024 * 2 ** 20 / 2
+    if os.geteuid() == 0:           # a root grader's working folders are tmpfs too
+        work = next(v for k, v in wrote.items() if k not in sizes)
+        assert 0 < work <= workdir_size(Limits(memory_mb=1024)), work

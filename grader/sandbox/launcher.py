@@ -183,6 +183,22 @@ def tmpfs_sizes(limits: Limits) -> dict[str, int]:
     return {"/tmp": budget // 4, "/var/tmp": budget // 16, "/dev/shm": budget // 16}
 
 
+def workdir_size(limits: Limits) -> int:
+    """Bytes the working folder may hold when the grader (root) can make it a tmpfs of its own:
+    1/4 of the memory budget (with the scratch folders, 5/8 of it)."""
+    return limits.memory_mb * 2 ** 20 // 4
+
+
+def _mount_tmpfs(folder: str, size: int) -> bool:
+    """Mount a tmpfs of ``size`` bytes on ``folder`` (root only); False when that is refused."""
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,nosuid,nodev",
+                               "grader-sandbox", folder], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
 def child_uid() -> int:
     """A uid (and gid) for one sandbox, unmapped on the host, from a high range: files it makes
     are nobody's, and its process limit (RLIMIT_NPROC) counts only its own processes."""
@@ -242,8 +258,6 @@ class Launched:
         self.limits = limits
         self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
         self.codedir = child_code()
-        self.xfer = os.path.join(self.workdir, ".transfer")
-        os.mkdir(self.xfer)
         self.private = tempfile.mkdtemp(prefix="grader-output-")    # never in the child's view
         self.output_path = os.path.join(self.private, "output.txt")
         self.group = PidsGroup(limits.processes)
@@ -251,6 +265,9 @@ class Launched:
         self.isolated = bwrap is not None
         # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
         self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
+        self.mounted = self.uid is not None and _mount_tmpfs(self.workdir, workdir_size(limits))
+        self.xfer = os.path.join(self.workdir, ".transfer")
+        os.mkdir(self.xfer)
         self.hand_over(self.workdir, self.xfer)
 
         to_child_r, self.to_child = os.pipe()
@@ -309,5 +326,7 @@ class Launched:
         except subprocess.TimeoutExpired:
             pass
         self.group.remove()            # empty by now: no waiting for the cgroup to drain
+        if self.mounted:
+            subprocess.run(["umount", "--lazy", self.workdir], capture_output=True)
         shutil.rmtree(self.workdir, ignore_errors=True)
         shutil.rmtree(self.private, ignore_errors=True)

@@ -159,12 +159,12 @@ READ_SHADOW = '''
 '''
 
 FILL_TMPFS = '''
-    # Fill the sandbox's scratch folders with files under the per-file cap (host memory for a
-    # tmpfs), each folder up to 1.2 GB, then the working folder (host disk) up to 256 MB.
+    # Fill the sandbox's scratch folders (tmpfs: host memory) and its working folder (host
+    # disk, or a tmpfs) with files under the per-file cap, each up to 1.2 GB.
     import os
     _chunk = b"\\x01" * (64 << 20)
     _wrote = {{}}
-    for _folder, _most in (("/tmp", 1200), ("/dev/shm", 400), ("/var/tmp", 400), (os.getcwd(), 256)):
+    for _folder, _most in (("/tmp", 1200), ("/dev/shm", 400), ("/var/tmp", 400), (os.getcwd(), 1200)):
         _wrote[_folder] = 0
         for _n in range(_most // 64):
             try:
@@ -173,10 +173,17 @@ FILL_TMPFS = '''
                 _wrote[_folder] += 64
             except OSError:
                 break
-    print("wrote (MB):", _wrote)
     _memory = sum(mb for folder, mb in _wrote.items() if folder != os.getcwd())
+    _problems = []
     if _memory > {budget}:
-        raise RuntimeError("PRIVILEGE" + f"-WORKED: {{_memory}} MB of tmpfs (host memory) filled: {{_wrote}}")
+        _problems.append(f"{{_memory}} MB of tmpfs (host memory) filled")
+    if _wrote[os.getcwd()] > {budget} // 2:
+        _problems.append(f"working folder: {{_wrote[os.getcwd()]}} MB written")
+    for _name in os.listdir(os.getcwd()):
+        if _name.startswith("hostile-fill-"):
+            os.unlink(_name)
+    if _problems:
+        raise RuntimeError("PRIVILEGE" + f"-WORKED: {{'; '.join(_problems)}}: {{_wrote}}")
 '''
 
 
@@ -251,6 +258,6 @@ def kinds() -> list[Kind]:
              "kills, stops and ptraces a host process by pid, and every other pid it can see",
              _signal_outside, zero, absent=absent, isolation=True, extra={"canary": True}),
         Kind("priv_fill_tmpfs", "hostile",
-             "64 MB files (under the per-file cap) until refused in /tmp, /dev/shm, /var/tmp and its folder",
+             "64 MB files (under the per-file cap) until refused in /tmp, /dev/shm, /var/tmp and its working folder",
              _hostile(_formatted_fill()), zero, absent=absent, isolation=True),
     ]
