@@ -7,9 +7,14 @@ A sandbox is a child Python process running :mod:`grader.sandbox.child` with:
   open files, no core dumps),
 - a scrubbed environment (no tokens, paths or settings of the grader's),
 - when a pids cgroup is writable, at most ``processes`` tasks (a fork bomb stops there),
-- and, when ``bwrap`` (bubblewrap) is installed, its own namespaces: no network, a private
-  ``/tmp``, and a filesystem view of only the system, Python and the working folder, so the
-  grader's ``solutions/``, hidden specs and other students' work do not exist for it.
+- and, when ``bwrap`` (bubblewrap) is installed, its own namespaces (no network, its own
+  processes), sized tmpfs for ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (:func:`tmpfs_sizes`),
+  and the explicit filesystem view of :mod:`grader.sandbox.view` (system, interpreter,
+  student-side packages, its folders): the grader's package, ``solutions/``, hidden specs and
+  other students' work do not exist for it. Grading as root, the child runs as a uid of its
+  own (:func:`child_uid`) through ``setpriv``: no groups, no capability, no new privileges,
+  its working folder a tmpfs (:func:`workdir_size`); otherwise bwrap's unprivileged user
+  namespace drops every capability and forbids nested user namespaces.
 
 Without bwrap the same process limits apply, and :func:`isolation_note` says so once.
 """
