@@ -365,8 +365,14 @@ def test_transfer_files_are_bounded_and_never_followed(tmp_path, attack, args, e
             with sub.time_limit(30):
                 return getattr(sub, attack)(*args)
         outcome = within(60, call)
-        assert isinstance(outcome.get("error"), SandboxFailure), outcome
-        assert expected in str(outcome["error"]), outcome["error"]
+        error = outcome.get("error")
+        if attack == "larger_than_the_budget" and isinstance(error, OSError) and "space" in str(error):
+            # grading as root with bwrap, the working folder is itself a tmpfs of a quarter of the
+            # budget: the child cannot even write the file (an error of its own, no value crosses)
+            assert sub.child.mounted, error
+        else:
+            assert isinstance(error, SandboxFailure), outcome
+            assert expected in str(error), error
         with sub.time_limit(30):
             assert sub.fine() == 42
     assert np.array_equal(np.load(victim), np.arange(3.0))

@@ -39,7 +39,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.student.course import student_files, weeks
+from grader.student.course import NOT_FOR_STUDENTS, student_files, weeks
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "grader"
@@ -53,11 +53,9 @@ SOLUTIONS = [ROOT / "solutions" / week for week in WEEKS]
 # What ships is a folder, grader/student/ (see grader.student.course.student_files), with the
 # public specs; these folders of grader are the instructor's and never ship.
 INSTRUCTOR_ONLY = ("grading", "batch", "pages", "sandbox", "course", "bench")
-# setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
-# grading and the instructor's tools), and those they get under another name:
+# setup.cfg requirements students do not need: NOT_FOR_STUDENTS; and those they get under another name:
 # Colab already has `tensorflow` (tensorflow-cpu there would be a second copy of it), and
 # tensorflow-cpu is not published for every platform students use (e.g. Apple silicon).
-NOT_FOR_STUDENTS = {"nbgrader", "latex2mathml", "pytest-timeout", "distributed", "tqdm", "psutil"}
 RENAMED = {"tensorflow-cpu": "tensorflow"}
 # 1980-01-01, the earliest time a zip entry can hold: the same files give the same bytes.
 EPOCH = 315532800

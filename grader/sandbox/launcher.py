@@ -7,9 +7,14 @@ A sandbox is a child Python process running :mod:`grader.sandbox.child` with:
   open files, no core dumps),
 - a scrubbed environment (no tokens, paths or settings of the grader's),
 - when a pids cgroup is writable, at most ``processes`` tasks (a fork bomb stops there),
-- and, when ``bwrap`` (bubblewrap) is installed, its own namespaces: no network, a private
-  ``/tmp``, and a filesystem view of only the system, Python and the working folder, so the
-  grader's ``solutions/``, hidden specs and other students' work do not exist for it.
+- and, when ``bwrap`` (bubblewrap) is installed, its own namespaces (no network, its own
+  processes), sized tmpfs for ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (:func:`tmpfs_sizes`),
+  and the explicit filesystem view of :mod:`grader.sandbox.view` (system, interpreter,
+  student-side packages, its folders): the grader's package, ``solutions/``, hidden specs and
+  other students' work do not exist for it. Grading as root, the child runs as a uid of its
+  own (:func:`child_uid`) through ``setpriv``: no groups, no capability, no new privileges,
+  its working folder a tmpfs (:func:`workdir_size`); otherwise bwrap's unprivileged user
+  namespace drops every capability and forbids nested user namespaces.
 
 Files go one way. What a spec hands the child (``tmp_path``) lives in a one-way folder outside
 the working folder, bound read-only into the sandbox (:func:`one_way_folder`); the child's output
@@ -34,10 +39,13 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from grader.sandbox.view import sandbox_view
+
 CHILD_FILES = ("child.py", "protocol.py")
 HERE = Path(__file__).resolve().parent
 CHILD_CODE = "/opt/grader-child"
 PASSED_ENV = ("MNIST_PATH", "SIGN_MNIST_DIR")
+CHILD_IDS = (1_000_000_000, 2_000_000_000)   # see child_uid()
 FOLLOWED_ENV = ("HOME", "KERAS_HOME", *PASSED_ENV)   # a spec's monkeypatched values reach the child
 
 
@@ -62,6 +70,9 @@ def isolation_note() -> str | None:
     if not bwrap_path():
         missing.append("bubblewrap (bwrap) is not installed: student code runs without its own filesystem "
                        "view or network namespace, under process limits only (Debian/Ubuntu: apt-get install bubblewrap)")
+    elif os.geteuid() == 0 and not shutil.which("setpriv"):
+        missing.append("setpriv (util-linux) is not installed: grading as root, student code runs as root in "
+                       "bwrap's user namespace (no capability) instead of a uid of its own (apt-get install util-linux)")
     if not pids_cgroup_root():
         missing.append("no writable pids cgroup: the number of processes is limited per user only")
     return "; ".join(missing) or None
@@ -176,21 +187,57 @@ def _scrubbed_env(limits: Limits, home: str) -> dict[str, str]:
     return env
 
 
-def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
-    command = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--clearenv",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
-    for system in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc", "/sbin",
-                   "/sys/devices/system/cpu"):
-        command += ["--ro-bind-try", system, system]
-    for python_dir in sorted({sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parents[1])}):
-        command += ["--ro-bind", python_dir, python_dir]
-    for name in PASSED_ENV:
-        if os.environ.get(name) and os.path.exists(os.environ[name]):
-            data = os.path.abspath(os.environ[name])
-            command += ["--ro-bind", data, data]
+def tmpfs_sizes(limits: Limits) -> dict[str, int]:
+    """Bytes each of the sandbox's tmpfs folders may hold: together 3/8 of the memory budget
+    (tmpfs pages are host memory that the address-space limit does not count)."""
+    budget = limits.memory_mb * 2 ** 20
+    return {"/tmp": budget // 4, "/var/tmp": budget // 16, "/dev/shm": budget // 16}
+
+
+def workdir_size(limits: Limits) -> int:
+    """Bytes the working folder may hold when the grader (root) can make it a tmpfs of its own:
+    1/4 of the memory budget (with the scratch folders, 5/8 of it)."""
+    return limits.memory_mb * 2 ** 20 // 4
+
+
+def _mount_tmpfs(folder: str, size: int) -> bool:
+    """Mount a tmpfs of ``size`` bytes on ``folder`` (root only); False when that is refused."""
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,nosuid,nodev",
+                               "grader-sandbox", folder], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def child_uid() -> int:
+    """A uid (and gid) for one sandbox, unmapped on the host, from a high range: files it makes
+    are nobody's, and its process limit (RLIMIT_NPROC) counts only its own processes."""
+    return CHILD_IDS[0] + int.from_bytes(os.urandom(4), "big") % (CHILD_IDS[1] - CHILD_IDS[0])
+
+
+def _bwrap_command(bwrap: str, workdir: str, codedir: str, limits: Limits, uid: int | None,
+                   inputs: str | None = None) -> list[str]:
+    """bwrap's arguments up to the command. As root (``uid`` given): explicit namespaces
+    without a user namespace, the command to be started by :func:`_drop_to`; otherwise an
+    unprivileged user namespace with every capability dropped and no nested user namespace.
+    ``inputs`` (the one-way folder) is bound read-only, as the data the environment names."""
+    if uid is not None:
+        namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    else:
+        namespaces = ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+    command = [bwrap, "--die-with-parent", "--new-session", *namespaces, "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    data = tuple(os.environ[name] for name in PASSED_ENV if os.environ.get(name)) + ((inputs,) if inputs else ())
+    for mount in sandbox_view(codedir, workdir, CHILD_CODE, data, tmpfs_sizes(limits)):
+        command += mount.args()
     # the working folder keeps its path inside, so paths the grader hands over mean the same there
-    command += ["--ro-bind", codedir, CHILD_CODE, "--bind", workdir, workdir, "--chdir", workdir]
-    return command
+    return command + ["--chdir", workdir]
+
+
+def _drop_to(uid: int, command: list[str]) -> list[str]:
+    """``command`` run as ``uid`` with no group, no capability and no new privileges (setpriv)."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", *command]
 
 
 def one_way_folder() -> str:
@@ -259,13 +306,17 @@ class Launched:
         self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
         self.inputs = one_way_folder()
         self.codedir = child_code()
-        self.xfer = os.path.join(self.workdir, ".transfer")
-        os.mkdir(self.xfer)
         # the child's output goes to a file the grader opened and keeps: never reopened by a path
         self.output = tempfile.TemporaryFile(prefix="grader-output-")
         self.group = PidsGroup(limits.processes)
         bwrap = bwrap_path()
         self.isolated = bwrap is not None
+        # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
+        self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
+        self.mounted = self.uid is not None and _mount_tmpfs(self.workdir, workdir_size(limits))
+        self.xfer = os.path.join(self.workdir, ".transfer")
+        os.mkdir(self.xfer)
+        self.hand_over(self.workdir, self.xfer)
 
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
@@ -276,18 +327,24 @@ class Launched:
                   f"{home}/.transfer", json.dumps(child_limits)]
         env = self.env = _scrubbed_env(limits, home)
         if self.isolated:
-            command = _bwrap_command(bwrap, self.workdir, self.codedir)
-            command += ["--ro-bind", self.inputs, self.inputs]    # the spec's files: the child reads only
+            command = _bwrap_command(bwrap, self.workdir, self.codedir, limits, self.uid, inputs=self.inputs)
             for key, value in env.items():
                 command += ["--setenv", key, value]
-            command += python
+            command += python if self.uid is None else _drop_to(self.uid, python)
         else:
             command = python
         self.process = subprocess.Popen(
             self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
-            pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True)
+            pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True,
+            umask=0o022)            # the folders bwrap makes for the view are traversable by the child
         os.close(to_child_r)
         os.close(from_child_w)
+
+    def hand_over(self, *paths: str | os.PathLike) -> None:
+        """Make folders the grader created writable by the child (its uid owns them)."""
+        if self.uid is not None:
+            for path in paths:
+                os.chown(path, self.uid, self.uid)
 
     def output_tail(self, limit: int = 2000) -> str:
         """The last ``limit`` bytes the child printed (read from the grader's own descriptor)."""
@@ -315,5 +372,7 @@ class Launched:
             pass
         self.group.remove()            # empty by now: no waiting for the cgroup to drain
         self.output.close()
+        if self.mounted:
+            subprocess.run(["umount", "--lazy", self.workdir], capture_output=True)
         remove_tree(self.workdir)
         remove_tree(self.inputs)
