@@ -210,6 +210,21 @@ def _mount_tmpfs(folder: str, size: int) -> bool:
     return done.returncode == 0
 
 
+def unmount_under(folder: str) -> int:
+    """Lazily unmount the working-folder tmpfs mounts left under ``folder`` by a grading process
+    that was killed before it could stop its sandboxes; return how many there were."""
+    prefix = os.path.realpath(folder).rstrip("/") + "/"
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return 0
+    points = [line.split()[4] for line in lines if len(line.split()) > 4]
+    left = [p for p in points if (p + "/").startswith(prefix)]
+    for point in sorted(left, key=len, reverse=True):
+        subprocess.run(["umount", "--lazy", point], capture_output=True)
+    return len(left)
+
+
 def child_uid() -> int:
     """A uid (and gid) for one sandbox, unmapped on the host, from a high range: files it makes
     are nobody's, and its process limit (RLIMIT_NPROC) counts only its own processes."""

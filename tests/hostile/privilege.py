@@ -256,7 +256,7 @@ def kinds() -> list[Kind]:
              _hostile(READ_SHADOW), zero, absent=absent, isolation=True),
         Kind("priv_signal_ptrace_outside", "hostile",
              "kills, stops and ptraces a host process by pid, and every other pid it can see",
-             _signal_outside, zero, absent=absent, isolation=True, extra={"canary": True}),
+             _signal_outside, zero, absent=absent, isolation=True, extra={"host_process": True}),
         Kind("priv_fill_tmpfs", "hostile",
              "64 MB files (under the per-file cap) until refused in /tmp, /dev/shm, /var/tmp and its working folder",
              _hostile(_formatted_fill()), zero, absent=absent, isolation=True),
