@@ -1,0 +1,127 @@
+"""A student's Keras model is built first in a limited process, never straight in the grader.
+
+A ``.keras`` file that crossed from the sandbox is data, but building it is work: a forged
+config with a huge layer takes gigabytes, a stack of wide convolutions takes minutes to predict.
+So the trusted side (:class:`grader.sandbox.session.GraderPeer`, when it decodes a model) first
+hands the file to a *guard*: a sandboxed child started by the same launcher, with the same
+:class:`~grader.sandbox.launcher.Limits` (address space, CPU, no network, bubblewrap) as the
+student's code, running only the code below (no student code ever runs in it). The guard loads
+the file in Keras's safe mode and predicts :data:`PROBE_IMAGES` images, within the time the
+current check has left. Only a model the guard built within those limits, and that predicted
+in at most :data:`PROBE_SECONDS`, is then loaded by the grader (:func:`guarded_load`).
+
+The homework's evaluation on the validation and held-out test images happens in the guard too
+(:func:`predict_saved`): the images are handed to it (it is no student's process), and only the
+model's outputs come back.
+"""
+from __future__ import annotations
+
+import hashlib
+import textwrap
+import time
+
+import numpy as np
+
+from grader.sandbox.launcher import Limits
+from grader.student.model_eval import SubmissionError
+
+PROBE_IMAGES = 16               # the largest batch a spec predicts in the grader's own process
+PROBE_SECONDS = 5.0             # at most, for those images, in the guard
+DEFAULT_SECONDS = 60.0          # when the caller has no deadline
+
+GUARD_CODE = textwrap.dedent('''
+    import gc, os, tempfile, time
+    import numpy as np
+
+    def examine(data, images):
+        """Load the .keras file ``data`` (uint8 bytes) in safe mode; predict each array of ``images``."""
+        import keras
+        from grader.student.keras_tools import watch_layer_class
+        watch_layer_class()                    # the grader's own layer (its specs' models hold it)
+        folder = tempfile.mkdtemp()
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as file:
+            file.write(np.asarray(data, dtype=np.uint8).tobytes())
+        started = time.monotonic()
+        try:
+            model = keras.models.load_model(path, safe_mode=True, compile=False)
+            loaded = time.monotonic() - started
+            outputs, seconds = [], []
+            for x in images:
+                started = time.monotonic()
+                try:
+                    out = keras.ops.convert_to_numpy(model.predict(x, batch_size=500, verbose=0))
+                    outputs.append(np.asarray(out, dtype=np.float32))
+                except Exception as error:     # the grader's checks report it (wrong input shape, ...)
+                    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    outputs.append(f"{type(error).__name__}: {first[:300]}")
+                seconds.append(time.monotonic() - started)
+            return {"loaded": loaded, "seconds": seconds, "outputs": outputs}
+        finally:
+            model = None
+            keras.backend.clear_session()
+            gc.collect()
+            os.remove(path)
+            os.rmdir(folder)
+''')
+
+_guards: dict[Limits, object] = {}
+_passed: set[tuple[str, Limits]] = set()
+
+
+def _guard(limits: Limits):
+    """The guard process for ``limits`` (started on first use, kept until :func:`close`)."""
+    from grader.sandbox.session import SandboxedSubmission
+    if limits not in _guards:
+        _guards[limits] = SandboxedSubmission([(1, GUARD_CODE)], limits, cell_timeout=60.0, deadline_seconds=24 * 3600)
+    return _guards[limits]
+
+
+def close() -> None:
+    """Stop every guard process (the end of one submission's grading)."""
+    for guard in _guards.values():
+        guard.close()
+    _guards.clear()
+    _passed.clear()
+
+
+def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | None) -> dict:
+    guard = _guard(limits)
+    seconds = (deadline - time.monotonic()) if deadline is not None else DEFAULT_SECONDS
+    data = np.frombuffer(open(path, "rb").read(), dtype=np.uint8)
+    try:
+        if seconds <= 0:
+            raise TimeoutError
+        with guard.time_limit(seconds):
+            return guard.examine(data, images)
+    except Exception as error:
+        from grader.sandbox.protocol import RemoteError
+        if isinstance(error, RemoteError):
+            why = f"{error.remote_type}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+        elif isinstance(error, TimeoutError):
+            why = "시간이 다 되었습니다 (out of time)"
+        else:
+            why = str(error)[:300]
+        raise SubmissionError(f"모델 (model) 을 채점기의 제한 (limits: 메모리 {limits.memory_mb} MB, 남은 시간 "
+                              f"{max(seconds, 0):.0f} 초) 안에서 읽고 예측 (predict) 할 수 없었습니다: {why}") from None
+
+
+def guarded_load(path, limits: Limits, deadline: float | None):
+    """The model at ``path``, loaded here in safe mode only after the guard built it within
+    ``limits`` and predicted :data:`PROBE_IMAGES` images in at most :data:`PROBE_SECONDS`."""
+    import keras
+    with open(path, "rb") as file:
+        key = (hashlib.sha256(file.read()).hexdigest(), limits)
+    if key not in _passed:
+        probe = _examine(path, [np.zeros((PROBE_IMAGES, 28, 28), np.uint8)], limits, deadline)
+        if probe["seconds"][0] > PROBE_SECONDS:
+            raise SubmissionError(f"모델 (model) 이 이미지 {PROBE_IMAGES} 장을 예측 (predict) 하는 데 "
+                                  f"{probe['seconds'][0]:.0f} 초가 걸렸습니다 (too slow: at most {PROBE_SECONDS:.0f} s)")
+        _passed.add(key)
+    return keras.models.load_model(path, safe_mode=True)
+
+
+def predict_saved(path, images: list[np.ndarray], limits: Limits, deadline: float | None) -> list:
+    """The outputs of the model saved at ``path`` on each array of ``images``, computed in the guard
+    (for an array it could not predict, the error as text)."""
+    return list(_examine(path, images, limits, deadline)["outputs"])
