@@ -33,11 +33,16 @@ GUARD_CODE = textwrap.dedent('''
     import gc, os, tempfile, time
     import numpy as np
 
-    def examine(data, images):
-        """Load the .keras file ``data`` (uint8 bytes) in safe mode; predict each array of ``images``."""
+    def ready():
+        """Import Keras (once per guard): under too small limits, this is what fails."""
         import keras
         from grader.student.keras_tools import watch_layer_class
         watch_layer_class()                    # the grader's own layer (its specs' models hold it)
+        return True
+
+    def examine(data, images):
+        """Load the .keras file ``data`` (uint8 bytes) in safe mode; predict each array of ``images``."""
+        import keras
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, "model.keras")
         with open(path, "wb") as file:
@@ -67,14 +72,38 @@ GUARD_CODE = textwrap.dedent('''
 
 _guards: dict[Limits, object] = {}
 _passed: set[tuple[str, Limits]] = set()
+_refused: dict[tuple[str, Limits], str] = {}     # a file refused once is refused again, at once
+_unusable: dict[Limits, str] = {}                 # limits under which Keras cannot start (per submission)
 
 
-def _guard(limits: Limits):
-    """The guard process for ``limits`` (started on first use, kept until :func:`close`)."""
+def _guard(limits: Limits, seconds: float):
+    """The guard process for ``limits``, with Keras imported (started on first use, kept until
+    :func:`close`); raises :class:`SubmissionError` when Keras cannot even start under ``limits``."""
     from grader.sandbox.session import SandboxedSubmission
+    if limits in _unusable:
+        raise _refusal(limits, _unusable[limits])
     if limits not in _guards:
-        _guards[limits] = SandboxedSubmission([(1, GUARD_CODE)], limits, cell_timeout=60.0, deadline_seconds=24 * 3600)
+        guard = SandboxedSubmission([(1, GUARD_CODE)], limits, cell_timeout=60.0, deadline_seconds=24 * 3600)
+        try:
+            with guard.time_limit(seconds):
+                guard.ready()
+        except Exception as error:
+            from grader.sandbox.protocol import RemoteError
+            guard.close()
+            why = f"Keras 가 이 제한 안에서 시작하지 못했습니다 (Keras cannot start: {_why(error)})"
+            if isinstance(error, RemoteError):      # importing raised (MemoryError, ...): it will again
+                _unusable[limits] = why
+            raise _refusal(limits, why) from None
+        _guards[limits] = guard
     return _guards[limits]
+
+
+def _why(error: Exception) -> str:
+    from grader.sandbox.protocol import RemoteError
+    text = str(error).strip()
+    if isinstance(error, RemoteError):
+        return f"{error.remote_type}: {text.splitlines()[0][:300] if text else ''}"
+    return text[:300] or type(error).__name__
 
 
 def close() -> None:
@@ -83,27 +112,32 @@ def close() -> None:
         guard.close()
     _guards.clear()
     _passed.clear()
+    _refused.clear()
+    _unusable.clear()
+
+
+def _refusal(limits: Limits, why: str) -> SubmissionError:
+    return SubmissionError(f"모델 (model) 을 학생 코드와 같은 제한 (limits: 메모리 (memory) {limits.memory_mb} MB, "
+                           f"시간 (time)) 안에서 읽고 예측 (predict) 할 수 없었습니다 (could not be built within the "
+                           f"limits): {why}")
 
 
 def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | None) -> dict:
-    guard = _guard(limits)
+    with open(path, "rb") as file:
+        data = np.frombuffer(file.read(), dtype=np.uint8)
+    key = (hashlib.sha256(data.tobytes()).hexdigest(), limits)
+    if key in _refused:
+        raise _refusal(limits, _refused[key])
     seconds = (deadline - time.monotonic()) if deadline is not None else DEFAULT_SECONDS
-    data = np.frombuffer(open(path, "rb").read(), dtype=np.uint8)
+    if seconds <= 0:
+        raise _refusal(limits, "시간이 다 되었습니다 (out of time)")
+    guard = _guard(limits, seconds)
     try:
-        if seconds <= 0:
-            raise TimeoutError
-        with guard.time_limit(seconds):
+        with guard.time_limit(max(deadline - time.monotonic(), 0.0) if deadline is not None else seconds):
             return guard.examine(data, images)
     except Exception as error:
-        from grader.sandbox.protocol import RemoteError
-        if isinstance(error, RemoteError):
-            why = f"{error.remote_type}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
-        elif isinstance(error, TimeoutError):
-            why = "시간이 다 되었습니다 (out of time)"
-        else:
-            why = str(error)[:300]
-        raise SubmissionError(f"모델 (model) 을 채점기의 제한 (limits: 메모리 {limits.memory_mb} MB, 남은 시간 "
-                              f"{max(seconds, 0):.0f} 초) 안에서 읽고 예측 (predict) 할 수 없었습니다: {why}") from None
+        _refused[key] = _why(error)
+        raise _refusal(limits, _refused[key]) from None
 
 
 def guarded_load(path, limits: Limits, deadline: float | None):
@@ -115,8 +149,9 @@ def guarded_load(path, limits: Limits, deadline: float | None):
     if key not in _passed:
         probe = _examine(path, [np.zeros((PROBE_IMAGES, 28, 28), np.uint8)], limits, deadline)
         if probe["seconds"][0] > PROBE_SECONDS:
-            raise SubmissionError(f"모델 (model) 이 이미지 {PROBE_IMAGES} 장을 예측 (predict) 하는 데 "
-                                  f"{probe['seconds'][0]:.0f} 초가 걸렸습니다 (too slow: at most {PROBE_SECONDS:.0f} s)")
+            _refused[key] = (f"이미지 {PROBE_IMAGES} 장의 예측 (predict) 이 {PROBE_SECONDS:.0f} 초보다 오래 "
+                             f"걸렸습니다 (too slow)")
+            raise _refusal(limits, _refused[key])
         _passed.add(key)
     return keras.models.load_model(path, safe_mode=True)
 
