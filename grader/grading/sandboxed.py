@@ -123,9 +123,10 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
 def _predict_in_guard(sandbox, limits: Limits, path, images: list) -> list:
     """A saved model's outputs, computed under the student's limits, within the current check's time."""
     from grader.sandbox.keras_guard import predict_saved
+    from grader.sandbox.session import SandboxedSubmission
     peer = sandbox.peer
     deadline = min(peer.deadline, sandbox.deadline) if peer is not None and peer.deadline else sandbox.deadline
-    return predict_saved(path, images, limits, deadline)
+    return predict_saved(path, images, limits, deadline, SandboxedSubmission)
 
 
 def explain_unrun(results: list[TestResult], notes: list[str]) -> None:

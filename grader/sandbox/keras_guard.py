@@ -76,14 +76,14 @@ _refused: dict[tuple[str, Limits], str] = {}     # a file refused once is refuse
 _unusable: dict[Limits, str] = {}                 # limits under which Keras cannot start (per submission)
 
 
-def _guard(limits: Limits, seconds: float):
+def _guard(limits: Limits, seconds: float, sandbox):
     """The guard process for ``limits``, with Keras imported (started on first use, kept until
-    :func:`close`); raises :class:`SubmissionError` when Keras cannot even start under ``limits``."""
-    from grader.sandbox.session import SandboxedSubmission
+    :func:`close`); raises :class:`SubmissionError` when Keras cannot even start under ``limits``.
+    ``sandbox`` is :class:`grader.sandbox.session.SandboxedSubmission` (passed in: session uses this module)."""
     if limits in _unusable:
         raise _refusal(limits, _unusable[limits])
     if limits not in _guards:
-        guard = SandboxedSubmission([(1, GUARD_CODE)], limits, cell_timeout=60.0, deadline_seconds=24 * 3600)
+        guard = sandbox([(1, GUARD_CODE)], limits, cell_timeout=60.0, deadline_seconds=24 * 3600)
         try:
             with guard.time_limit(seconds):
                 guard.ready()
@@ -122,7 +122,7 @@ def _refusal(limits: Limits, why: str) -> SubmissionError:
                            f"limits): {why}")
 
 
-def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | None) -> dict:
+def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | None, sandbox) -> dict:
     with open(path, "rb") as file:
         data = np.frombuffer(file.read(), dtype=np.uint8)
     key = (hashlib.sha256(data.tobytes()).hexdigest(), limits)
@@ -131,7 +131,7 @@ def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | N
     seconds = (deadline - time.monotonic()) if deadline is not None else DEFAULT_SECONDS
     if seconds <= 0:
         raise _refusal(limits, "시간이 다 되었습니다 (out of time)")
-    guard = _guard(limits, seconds)
+    guard = _guard(limits, seconds, sandbox)
     try:
         with guard.time_limit(max(deadline - time.monotonic(), 0.0) if deadline is not None else seconds):
             return guard.examine(data, images)
@@ -140,14 +140,14 @@ def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | N
         raise _refusal(limits, _refused[key]) from None
 
 
-def guarded_load(path, limits: Limits, deadline: float | None):
+def guarded_load(path, limits: Limits, deadline: float | None, sandbox):
     """The model at ``path``, loaded here in safe mode only after the guard built it within
     ``limits`` and predicted :data:`PROBE_IMAGES` images in at most :data:`PROBE_SECONDS`."""
     import keras
     with open(path, "rb") as file:
         key = (hashlib.sha256(file.read()).hexdigest(), limits)
     if key not in _passed:
-        probe = _examine(path, [np.zeros((PROBE_IMAGES, 28, 28), np.uint8)], limits, deadline)
+        probe = _examine(path, [np.zeros((PROBE_IMAGES, 28, 28), np.uint8)], limits, deadline, sandbox)
         if probe["seconds"][0] > PROBE_SECONDS:
             _refused[key] = (f"이미지 {PROBE_IMAGES} 장의 예측 (predict) 이 {PROBE_SECONDS:.0f} 초보다 오래 "
                              f"걸렸습니다 (too slow)")
@@ -156,7 +156,7 @@ def guarded_load(path, limits: Limits, deadline: float | None):
     return keras.models.load_model(path, safe_mode=True)
 
 
-def predict_saved(path, images: list[np.ndarray], limits: Limits, deadline: float | None) -> list:
+def predict_saved(path, images: list[np.ndarray], limits: Limits, deadline: float | None, sandbox) -> list:
     """The outputs of the model saved at ``path`` on each array of ``images``, computed in the guard
     (for an array it could not predict, the error as text)."""
-    return list(_examine(path, images, limits, deadline)["outputs"])
+    return list(_examine(path, images, limits, deadline, sandbox)["outputs"])

@@ -55,7 +55,7 @@ class GraderPeer(Peer):
     def load_keras(self, path: str):
         """A model from the child: built first under the child's limits (grader.sandbox.keras_guard)."""
         from grader.sandbox.keras_guard import guarded_load
-        return guarded_load(path, self.limits, self.deadline)
+        return guarded_load(path, self.limits, self.deadline, SandboxedSubmission)
 
 
 class SandboxFailure(AssertionError):
