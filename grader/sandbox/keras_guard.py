@@ -6,7 +6,7 @@ So the trusted side (:class:`grader.sandbox.session.GraderPeer`, when it decodes
 hands the file to a *guard*: a sandboxed child started by the same launcher, with the same
 :class:`~grader.sandbox.launcher.Limits` (address space, CPU, no network, bubblewrap) as the
 student's code, running only the code below (no student code ever runs in it). The guard loads
-the file in Keras's safe mode and predicts :data:`PROBE_IMAGES` images, within the time the
+the file in Keras's safe mode and predicts :data:`PROBE_IMAGES` inputs of zeros, within the time the
 current check has left. Only a model the guard built within those limits, and that predicted
 in at most :data:`PROBE_SECONDS`, is then loaded by the grader (:func:`guarded_load`).
 
@@ -32,6 +32,7 @@ DEFAULT_SECONDS = 60.0          # when the caller has no deadline
 GUARD_CODE = textwrap.dedent('''
     import gc, os, tempfile, time
     import numpy as np
+    PROBE = {probe}
 
     def ready():
         """Import Keras (once per guard): under too small limits, this is what fails."""
@@ -41,7 +42,8 @@ GUARD_CODE = textwrap.dedent('''
         return True
 
     def examine(data, images):
-        """Load the .keras file ``data`` (uint8 bytes) in safe mode; predict each array of ``images``."""
+        """Load the .keras file ``data`` (uint8 bytes) in safe mode; predict each array of ``images``
+        (None: a batch of zeros of the model's own input shape)."""
         import keras
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, "model.keras")
@@ -52,6 +54,12 @@ GUARD_CODE = textwrap.dedent('''
             model = keras.models.load_model(path, safe_mode=True, compile=False)
             loaded = time.monotonic() - started
             outputs, seconds = [], []
+            if images is None:
+                try:
+                    shape = tuple(model.inputs[0].shape)
+                    images = [np.zeros((PROBE,) + tuple(1 if d is None else int(d) for d in shape[1:]), np.float32)]
+                except Exception:          # (no single known input: nothing to time)
+                    images = []
             for x in images:
                 started = time.monotonic()
                 try:
@@ -68,7 +76,7 @@ GUARD_CODE = textwrap.dedent('''
             gc.collect()
             os.remove(path)
             os.rmdir(folder)
-''')
+''').replace("{probe}", str(PROBE_IMAGES))
 
 _guards: dict[Limits, object] = {}
 _passed: set[tuple[str, Limits]] = set()
@@ -122,7 +130,7 @@ def _refusal(limits: Limits, why: str) -> SubmissionError:
                            f"limits): {why}")
 
 
-def _examine(path, images: list[np.ndarray], limits: Limits, deadline: float | None, sandbox) -> dict:
+def _examine(path, images: list[np.ndarray] | None, limits: Limits, deadline: float | None, sandbox) -> dict:
     with open(path, "rb") as file:
         data = np.frombuffer(file.read(), dtype=np.uint8)
     key = (hashlib.sha256(data.tobytes()).hexdigest(), limits)
@@ -147,8 +155,8 @@ def guarded_load(path, limits: Limits, deadline: float | None, sandbox):
     with open(path, "rb") as file:
         key = (hashlib.sha256(file.read()).hexdigest(), limits)
     if key not in _passed:
-        probe = _examine(path, [np.zeros((PROBE_IMAGES, 28, 28), np.uint8)], limits, deadline, sandbox)
-        if probe["seconds"][0] > PROBE_SECONDS:
+        probe = _examine(path, None, limits, deadline, sandbox)
+        if max(probe["seconds"], default=0.0) > PROBE_SECONDS:
             _refused[key] = (f"이미지 {PROBE_IMAGES} 장의 예측 (predict) 이 {PROBE_SECONDS:.0f} 초보다 오래 "
                              f"걸렸습니다 (too slow)")
             raise _refusal(limits, _refused[key])
