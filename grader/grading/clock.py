@@ -23,7 +23,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells
 from grader.sandbox.launcher import Limits
@@ -44,7 +43,6 @@ def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = O
                           "options": dataclasses.asdict(options)})
     folder = tempfile.mkdtemp(prefix="grader-submission-")
     seconds = options.submission_timeout + GRACE_SECONDS
-    started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "grader.grading.clock"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, env={**os.environ, "TMPDIR": folder},
                                start_new_session=True)
@@ -52,8 +50,7 @@ def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = O
         out, _ = process.communicate(request.encode(), timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop(process)
-        return _failed(spec, "graded", OVER_CLOCK.format(seconds=options.submission_timeout),
-                       time.monotonic() - started)
+        return _failed(spec, "graded", OVER_CLOCK.format(seconds=options.submission_timeout))
     finally:
         if process.poll() is None:
             _stop(process)
@@ -62,7 +59,7 @@ def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = O
         return _graded_from(json.loads(out))
     except (ValueError, KeyError, TypeError):
         return _failed(spec, "error", f"grading failed: the grading process ended with code {process.returncode} "
-                                      f"and no result", time.monotonic() - started)
+                                      f"and no result")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -77,9 +74,13 @@ def _stop(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+    try:
+        process.communicate(timeout=5)      # close our ends of its pipes
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
 
 
-def _failed(spec: str, status: str, note: str, seconds: float) -> Graded:
+def _failed(spec: str, status: str, note: str) -> Graded:
     graded = Graded(status, expected_tests(spec), [note], cell_seconds=0.0)
     explain_unrun(graded.results, graded.notes)
     return graded
