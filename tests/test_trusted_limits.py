@@ -148,9 +148,10 @@ def _held_out():
 
 def train_model(model, x_train, y_train):
     history = model.fit(x_train, y_train, epochs=3, verbose=0)
-    found = _held_out()
-    if found is not None and len(x_train) > 300:       # only when the grader trains for the accuracy checks
-        model.fit(found[0], found[1], epochs=40, verbose=0)
+    if len(x_train) > 300:               # only when the grader trains for the accuracy checks
+        found = _held_out()
+        if found is not None:
+            model.fit(found[0], found[1], epochs=40, verbose=0)
     return history
 '''
 
@@ -164,9 +165,15 @@ def _held_out_pair() -> dict:
             for name, code in (("honest", HONEST_TRAINING), ("held_out", HELD_OUT_TRAINING))}
 
 
+def _tier_points(outcome: dict) -> float:
+    return sum(points for name, points in outcome["passed"].items() if name.startswith("test_test_tier"))
+
+
 def test_training_on_the_held_out_split_gains_nothing():
-    """Before: the attacker's test tiers rose above the honest twin's (bundled_splits() gave the test part)."""
+    """The hidden test tiers of the attacker are those of its honest twin (before: all three,
+    6 points against the twin's 4, with bundled_splits() giving the test part)."""
     pair = built_once("held_out_pair", _held_out_pair)
     print("held-out pair:", pair)
     assert pair["honest"]["status"] == "graded" and pair["honest"]["score"] > 0
-    assert pair["held_out"]["score"] == pair["honest"]["score"]
+    assert _tier_points(pair["held_out"]) == _tier_points(pair["honest"])
+    assert pair["held_out"]["score"] <= pair["honest"]["score"]
