@@ -167,7 +167,7 @@ def autograde(tmp_path_factory) -> Autograde:
 def _course_autograded(tmp_path_factory) -> Autograde:
     base = tmp_path_factory.mktemp("nbgrader-corpus")
     course = base / "course"
-    make_course(course, notebooks=[PERCEPTRON[:2]])
+    make_course(course, notebooks=sorted({k.notebook[:2] for k in nbgrader_kinds()}))   # every notebook a kind hands in
     released = nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course, timeout=300)
     assert released.returncode == 0, released.stdout[-3000:]
 
@@ -216,8 +216,9 @@ def _autograde(ctx: Context, course: Path, kinds: list[Kind], listener: socket.s
     result.files_after = files_digest(course)
     result.tables_after = tables_digest(course / "gradebook.db")
     result.manual = _gradebook_extras(course / "gradebook.db")
+    handed_in = {k.folder: k.notebook for k in kinds}
     for student, notebook, score, possible in gradebook_rows(course):
-        if notebook == PERCEPTRON:
+        if notebook == handed_in.get(student, PERCEPTRON):
             result.scores[student] = (score, possible)
     print(f"\nnbgrader autograde ({executor()}): {len(kinds)} students in {result.seconds:.0f} s, exit {returncode}")
     for kind in kinds:
