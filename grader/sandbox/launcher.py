@@ -184,7 +184,7 @@ def _bwrap_command(bwrap: str, workdir: str, codedir: str) -> list[str]:
         if os.environ.get(name) and os.path.exists(os.environ[name]):
             data = os.path.abspath(os.environ[name])
             command += ["--ro-bind", data, data]
-    command += sandbox_data_view()   # held-out data never exists where student code runs (grader/sandbox/held_out.py)
+    command += sandbox_data_view(codedir)   # held-out data never exists where student code runs (grader/sandbox/held_out.py)
     # the working folder keeps its path inside, so paths the grader hands over mean the same there
     command += ["--ro-bind", codedir, CHILD_CODE, "--bind", workdir, workdir, "--chdir", workdir]
     return command

@@ -36,7 +36,7 @@ BUNDLED_SEED = 20240903
 BUNDLED_TEST_PER_CLASS = 100
 #: Where the grader's sandbox holds the students' 4,000 bundled digits (npz: x_train, y_train), the
 #: test part being nowhere in it; absent anywhere else (see grader.sandbox.held_out).
-SANDBOX_TRAINING_FILE = Path("/opt/grader-data/mnist-bundled-training.npz")
+SANDBOX_TRAINING_FILE = Path("/opt/grader-child/grader-data/mnist-bundled-training.npz")
 
 
 class MnistFormatError(ValueError):
