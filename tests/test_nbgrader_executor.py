@@ -155,7 +155,7 @@ def test_when_the_grader_itself_fails_every_test_cell_gets_zero_and_the_reason(m
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(executor, "grade_cells", broken)
+    monkeypatch.setattr(executor, "grade_on_clock", broken)
     graded = _execute(nbformat.read(SOURCE / "01_perceptron.ipynb", as_version=4))
     tests = [c for c in graded.cells if kind(c) == "test"]
     assert tests and all(_points(c) == 0.0 for c in tests)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from grader.grading.gradescope import (FEEDBACK, FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results,
                                       results_document, spreadsheet_safe, write_atomically)
-from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells, runnable_cells
+from grader.grading.clock import grade_on_clock
+from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, runnable_cells
 from grader.grading.submissions import Unit, find_units
 from grader.pages.feedback import feedback_page
 from grader.student.report import format_report
@@ -83,7 +84,7 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
             graded = Graded("unreadable", expected_tests(unit.spec), [str(error)])
             explain_unrun(graded.results, graded.notes)
         else:
-            graded = grade_cells(unit.spec, cells, options, observe_work=True)
+            graded = grade_on_clock(unit.spec, cells, options, observe_work=True)   # never past the clock
     document = results_document(graded.results, student=unit.student, notebook=unit.stem, spec=unit.spec,
                                 status=graded.status, notes=[*unit.notes, *graded.notes], seconds=time.monotonic() - started,
                                 sha256=_sha256(unit.notebook), cell_seconds=graded.cell_seconds)

@@ -32,7 +32,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.student.cells import kind
 from grader.student.checker import parse_selector, report_title
-from grader.grading.sandboxed import Graded, Options, expected_tests, grade_cells, runnable_cells
+from grader.grading.clock import grade_on_clock
+from grader.grading.sandboxed import Graded, Options, expected_tests, runnable_cells
 from grader.student.report import format_report
 from grader.student.report_html import report_html
 from grader.student.results import TestResult
@@ -181,7 +182,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         options = Options(test_timeout=self.test_timeout, cell_timeout=self.cell_timeout,
                           submission_timeout=self.submission_timeout,
                           limits=Limits(memory_mb=self.memory_mb, threads_per_library=os.cpu_count() or 1))
-        return grade_cells(spec, cells, options)
+        return grade_on_clock(spec, cells, options)   # never past the clock (grader/grading/clock.py)
 
     # ---- outputs ----------------------------------------------------------------------------------
 

@@ -90,7 +90,8 @@ def grade_cells(spec: str, cells: list[tuple[int, str]], options: Options = Opti
 
 def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, observe_work: bool) -> Graded:
     from grader.student.engine import run_specs
-    from grader.student.model_eval import forget
+    from grader.sandbox import keras_guard
+    from grader.student.model_eval import forget, use_predictor
     from grader.grading.observe import observe
     from grader.sandbox.session import SandboxedSubmission
 
@@ -98,6 +99,7 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
     sandbox = SandboxedSubmission(cells, options.limits, cell_timeout=options.cell_timeout,
                                   deadline_seconds=options.submission_timeout)
     forget()    # one student's trained model never reaches the next student's grading
+    use_predictor(functools.partial(_predict_in_guard, sandbox, options.limits))
     try:
         with sandbox:
             results = run_specs(spec, sandbox, scope="all", timeout=options.test_timeout)
@@ -112,8 +114,19 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
         graded.cell_seconds = sandbox.cell_seconds
         graded.cell_outputs = sandbox.cell_outputs
         sandbox.close()
+        use_predictor(None)
+        keras_guard.close()
     explain_unrun(graded.results, graded.notes)
     return graded
+
+
+def _predict_in_guard(sandbox, limits: Limits, path, images: list) -> list:
+    """A saved model's outputs, computed under the student's limits, within the current check's time."""
+    from grader.sandbox.keras_guard import predict_saved
+    from grader.sandbox.session import SandboxedSubmission
+    peer = sandbox.peer
+    deadline = min(peer.deadline, sandbox.deadline) if peer is not None and peer.deadline else sandbox.deadline
+    return predict_saved(path, images, limits, deadline, SandboxedSubmission)
 
 
 def explain_unrun(results: list[TestResult], notes: list[str]) -> None:

@@ -39,7 +39,8 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader.sandbox.view import sandbox_view
+from grader.sandbox.held_out import hidden_from_sandbox, sandbox_data_view
+from grader.sandbox.view import hide, sandbox_view
 
 CHILD_FILES = ("child.py", "protocol.py")
 HERE = Path(__file__).resolve().parent
@@ -243,8 +244,10 @@ def _bwrap_command(bwrap: str, workdir: str, codedir: str, limits: Limits, uid: 
         namespaces = ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
     command = [bwrap, "--die-with-parent", "--new-session", *namespaces, "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     data = tuple(os.environ[name] for name in PASSED_ENV if os.environ.get(name)) + ((inputs,) if inputs else ())
+    hide(*hidden_from_sandbox())     # held-out data (the homework's test split) is not in the view
     for mount in sandbox_view(codedir, workdir, CHILD_CODE, data, tmpfs_sizes(limits)):
         command += mount.args()
+    command += sandbox_data_view(codedir, cover_hidden=False)   # MNIST_PATH: a training-only copy (grader/sandbox/held_out.py)
     # the working folder keeps its path inside, so paths the grader hands over mean the same there
     return command + ["--chdir", workdir]
 

@@ -551,6 +551,13 @@ class Peer:
             write(file)
         return name
 
+    def load_keras(self, path: str):
+        """A Keras model from a ``.keras`` file: the grader loads in safe mode (no code from the file
+        runs; its peer first builds it under limits, see grader.sandbox.keras_guard); the child
+        loads what the grader sent it, which is trusted."""
+        import keras
+        return keras.models.load_model(path, safe_mode=self.trusted)
+
     def _take_transfer(self, name):
         """Open and remove a transfer file: a plain file directly in the transfer folder, or refused."""
         if not isinstance(name, str) or os.path.basename(name) != name or name.startswith(".") or "/" in name:
@@ -647,9 +654,7 @@ class Peer:
                 path = os.path.join(private, "model.keras")
                 with open(path, "wb") as copy:
                     shutil.copyfileobj(handle, copy)
-                # the grader loads in safe mode (no code from the file runs); the child loads
-                # what the grader sent it, which is trusted
-                return keras.models.load_model(path, safe_mode=self.trusted)
+                return self.load_keras(path)
         if tag == "__history__":
             import keras
             fields = decode(body)

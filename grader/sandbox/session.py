@@ -38,9 +38,10 @@ class GraderPeer(Peer):
     spec's ``np.errstate(over="raise")`` holds for the student's code as in one process. The
     warnings that code raises come back and are issued again here (see protocol)."""
 
-    def __init__(self, *args, child_env: dict, **kwargs):
+    def __init__(self, *args, child_env: dict, limits: Limits = Limits(), **kwargs):
         super().__init__(*args, **kwargs)
         self.child_env = child_env
+        self.limits = limits
         self.baseline = {name: os.environ.get(name) for name in FOLLOWED_ENV}
 
     def request(self, op: str, **fields):
@@ -50,6 +51,11 @@ class GraderPeer(Peer):
         if op in ("call", "next"):
             fields["errstate"] = np.geterr()
         return super().request(op, **fields)
+
+    def load_keras(self, path: str):
+        """A model from the child: built first under the child's limits (grader.sandbox.keras_guard)."""
+        from grader.sandbox.keras_guard import guarded_load
+        return guarded_load(path, self.limits, self.deadline, SandboxedSubmission)
 
 
 def too_large(error: TooLarge) -> str:
@@ -125,7 +131,8 @@ class SandboxedSubmission:
         self.isolated = self.child.isolated
         self.generation += 1
         self.peer = GraderPeer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True,
-                               child_env=self.child.env, memory_mb=self.limits.memory_mb)
+                               child_env=self.child.env, memory_mb=self.limits.memory_mb,
+                               limits=self.limits)
         self.peer.generation = self.generation
         self.peer.deadline = time.monotonic() + min(STARTUP_SECONDS, max(self._left(), 1.0))
         try:

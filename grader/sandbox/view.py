@@ -59,7 +59,7 @@ class Mount(NamedTuple):
 
 def hide(*paths: str | os.PathLike) -> None:
     """Keep ``paths`` out of every sandbox this process starts (e.g. a homework's held-out data)."""
-    HIDDEN_PATHS.extend(os.path.realpath(p) for p in paths)
+    HIDDEN_PATHS.extend(path for path in map(os.path.realpath, paths) if path not in HIDDEN_PATHS)
 
 
 def hidden_paths() -> list[str]:
