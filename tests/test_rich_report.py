@@ -18,7 +18,7 @@ from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN,
                                    format_report, hidden_points_note)
 from grader.student.report_html import report_html
 from grader.student.results import TestResult as Outcome
-from grader.student.summary import format_summary, record_run, summary, summary_rows
+from grader.student.summary import LAST_RUNS, RERUN_NOW, format_summary, record_run, summary, summary_rows
 from tests.helpers import RELEASE
 
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)\n"
@@ -179,6 +179,32 @@ def test_summary_rows_follow_the_specs_and_the_last_run(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out == format_summary("perceptron", rows) + "\n"
     assert "아직 실행하지 않은 항목 (not run yet)이 6개 있습니다." in out
+    assert LAST_RUNS in out and RERUN_NOW not in out          # without a namespace it says it is the last runs
+
+
+RIGHT_STEP = "def step(z):\n    return (np.asarray(z) > 0).astype(int)\n"
+
+
+def test_a_summary_with_the_namespace_runs_the_checks_again(monkeypatch, capsys):
+    """The issue's student: step's cell ran with `>=` (0 / 2), then step was fixed and only the
+    summary run. The summary must show step as it is now, not the stale 0 (issue 22)."""
+    monkeypatch.setattr("grader.student.summary.LAST_RUN", {})
+    names = namespace()
+    check("perceptron:step", names)
+    assert summary_rows("perceptron")[0].earned == 0.0
+    exec(RIGHT_STEP, names)
+    capsys.readouterr()
+    earned = summary("perceptron", names)
+    out = capsys.readouterr().out
+    assert "  step: 공개 (public) 2 / 2, 숨은 (hidden) 1" in out.splitlines(), out
+    assert RERUN_NOW in out and LAST_RUNS not in out and NOT_RUN not in out
+    assert earned == sum(r.earned for r in summary_rows("perceptron"))
+
+
+def test_every_summary_cell_passes_its_namespace():
+    for path in sorted(RELEASE.glob("*.ipynb")):
+        cell = nbformat.read(path, as_version=4).cells[-1]
+        assert "summary" in cell.metadata.tags and re.search(r'summary\("\w+", globals\(\)\)', cell.source), path.name
 
 
 # ---------------------------------------------------------------- the engine's own words

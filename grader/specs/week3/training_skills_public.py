@@ -255,7 +255,7 @@ class TestEarlyStopping:
 
     @pytest.mark.points(1)
     @pytest.mark.hint("직전 에포크 (epoch) 가 아니라 지금까지의 최솟값 (best) 과 비교하세요. 최솟값과 같은 "
-                      "손실 (loss) 은 개선 (improvement) 이 아닙니다 (< 를 쓰세요).")
+                      "손실 (loss) 은 개선 (improvement) 이 아닙니다: 엄격히 작아져야 (strictly smaller) 개선입니다.")
     def test_best_so_far_and_ties(self, sub):
         """지금까지의 최솟값 (best) 과 비교, 같은 손실 (loss) 은 개선 (improvement) 이 아님 (곡선 세 개, patience 2, 2, 3)"""
         cases = [([1.0, 0.5, 0.7, 0.6, 0.65, 0.62], 2, 3),
