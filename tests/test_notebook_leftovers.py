@@ -56,3 +56,23 @@ def test_a_majority_vote_as_a_list_loses_points_on_both_scopes(scope):
     earned, possible, failed = points("training_skills", mutant("majority_vote", "Python list").code,
                                       "majority_vote", scope)
     assert earned < possible and any("NumPy 배열 (array)" in message for message in failed), failed
+
+
+@pytest.mark.slow
+def test_a_subclassed_keras_model_gets_the_same_points_and_reason_on_both_paths():
+    """06 rules out a model of one's own class (safe mode cannot load it). In this process (the
+    test cell, ``grader check``) it kept points; in the sandbox (``grader grade``, autograde) it
+    lost them all to "Could not locate class 'MyModel'", blamed on each check. Now both paths
+    give 0 and name the reason (the mutant in tests/mutants/mnist_homework.py)."""
+    from tests.mutants.mnist_homework import MUTANTS as KERAS_MUTANTS
+    from tests.test_same_on_every_path import in_process, reference_cells, sandboxed
+
+    subclassed = next(m for m in KERAS_MUTANTS if "subclassed" in m.mistake)
+    here = in_process("mnist_homework", namespace_with("mnist_homework", subclassed.code), target="build_model")
+    there = sandboxed("mnist_homework", reference_cells("mnist_homework") + [(2, subclassed.code)],
+                      target="build_model")
+    assert here.keys() == there.keys() and len(here) == 5
+    for path, found in (("in process", here), ("sandboxed", there)):
+        for key, outcome in found.items():
+            assert not outcome.passed, f"{path}: {key} passed"
+            assert "custom model class) `MyModel`" in outcome.message, f"{path}: {key}: {outcome.message}"

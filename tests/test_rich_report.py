@@ -251,6 +251,7 @@ def engine_sentences() -> dict[str, str]:
         "out of time": words.OUT_OF_TIME,
         "process": words.process_ended("exit code 1"),
         "not run": words.not_run("x"),
+        "custom model class": words.custom_model_class("MyModel"),
         "summary": NOT_RUN,
     }
 
