@@ -14,12 +14,12 @@ from grader.student.compare import (LABELS, Mismatch, assert_close, assert_equal
                                     builds_on, without_overflow)
 from grader.student.course import hidden_points
 from grader.student.engine import run_specs
-from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SCORE_LABEL,
+from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SAME_AS_ABOVE, SCORE_LABEL,
                                    format_report, hidden_points_note)
 from grader.student.report_html import report_html
 from grader.student.results import TestResult as Outcome
 from grader.student.summary import LAST_RUNS, RERUN_NOW, format_summary, record_run, summary, summary_rows
-from tests.helpers import RELEASE
+from tests.helpers import RELEASE, namespace_with
 
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)\n"
 RIGHT_PERCEPTRON = "def perceptron(x, w, b):\n    return (np.asarray(x) @ w + b > 0).astype(int)\n"
@@ -207,6 +207,21 @@ def test_every_summary_cell_passes_its_namespace():
         assert "summary" in cell.metadata.tags and re.search(r'summary\("\w+", globals\(\)\)', cell.source), path.name
 
 
+UNWRITTEN_PERCEPTRON = "def perceptron(x, w, b):\n    raise NotImplementedError()\n"
+
+
+def test_a_dependency_message_is_said_once_per_cell(capsys):
+    """An untouched perceptron under train_perceptron's 4 checks: the reason once, then "same
+    reason as above", in the text and in the HTML (issue 22)."""
+    names = namespace_with("perceptron", UNWRITTEN_PERCEPTRON)
+    check("perceptron:train_perceptron", names)
+    out = capsys.readouterr().out
+    assert out.count("perceptron 이(가) 아직 맞지 않습니다") == 1, out
+    assert out.count(SAME_AS_ABOVE) == out.count("✘ ") - 1 >= 3, out
+    html = report_html(run_specs("perceptron", names, target="train_perceptron"))
+    assert html.count("perceptron 이(가) 아직 맞지 않습니다") == 1 and html.count(SAME_AS_ABOVE) >= 3
+
+
 # ---------------------------------------------------------------- the engine's own words
 
 def mismatch(check, *args, **kwargs) -> str:
@@ -253,6 +268,7 @@ def engine_sentences() -> dict[str, str]:
         "not run": words.not_run("x"),
         "custom model class": words.custom_model_class("MyModel"),
         "summary": NOT_RUN,
+        "same reason": SAME_AS_ABOVE,
     }
 
 
