@@ -168,16 +168,27 @@ def assert_partial_explained(notebook, partial: Partial, label: str):
         assert DEMO_STOPPED not in printed(demos), f"{label}: a demo stopped on an error: {printed(demos)[-800:]}"
 
 
+def assert_skipped_demos_draw_nothing(notebook, label: str):
+    """A demo cell that printed its skip line shows no figure, not even an empty one (issue 22)."""
+    for cell in notebook.cells:
+        if kind(cell) == "demo" and NOT_WRITTEN in printed([cell]):
+            drawn = [o for o in cell.outputs if o.output_type in ("display_data", "execute_result")
+                     and ("image/png" in o.data or "<Figure" in o.data.get("text/plain", ""))]
+            assert not drawn, f"{label}: a skipped demo drew {[o.data.get('text/plain') for o in drawn]}"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PARTIALS))
 def test_run_all_reaches_every_test_cell(name, monkeypatch, tmp_path):
     monkeypatch.setenv("GRADER_MNIST_QUICK", "1")
+    monkeypatch.delenv("MPLBACKEND", raising=False)     # Jupyter's inline backend: figures are shown, as a student sees
     release = nbformat.read(RELEASE / f"{name}.ipynb", as_version=4)
     source = nbformat.read(SOURCE / f"{name}.ipynb", as_version=4)
     cwd = str(tmp_path)
     with one_kernel(cwd) as manager:
         untouched = run_all(copy.deepcopy(release), manager, cwd)
         assert_every_test_cell_ran(untouched, f"{name} untouched")
+        assert_skipped_demos_draw_nothing(untouched, f"{name} untouched")
         assert NOT_WRITTEN in printed(c for c in untouched.cells if kind(c) == "demo"), name
         graded = graded_names(spec_name(source, SOURCE / f"{name}.ipynb"))
         for number, partial in enumerate(PARTIALS[name], start=1):
@@ -200,6 +211,20 @@ def test_demo_skips_a_stub_naming_it(capsys):
         raise AssertionError("the rest of the cell must not run")
     out, err = capsys.readouterr()
     assert out.count("\n") == 1 and "`_stub` 를 아직 작성하지 않았습니다 (not implemented yet)" in out and not err
+
+
+def test_a_skipped_demo_closes_the_figures_it_opened():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from grader import demo
+    kept = plt.figure()
+    with demo():
+        plt.figure(figsize=(6, 4))
+        plt.subplots(1, 3)
+        _stub()
+    assert plt.get_fignums() == [kept.number]      # the figures the cell opened are gone, not the earlier one
+    plt.close(kept)
 
 
 def test_demo_shows_another_error_and_goes_on(capsys):
