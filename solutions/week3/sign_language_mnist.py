@@ -2,6 +2,7 @@
 # Reference solutions: never released to students.
 """Reference solutions of 05_sign_language_mnist.ipynb."""
 
+import os
 from grader import import_keras
 import numpy as np
 import matplotlib.pyplot as plt
