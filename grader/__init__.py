@@ -8,14 +8,16 @@ In a notebook's test cell::
 
 A demo cell runs inside ``with demo():`` and a graded value's answer inside
 ``with skip_if_unwritten("NAME"):``, so that Run All reaches every test cell (see
-:mod:`grader.student.demo`). At a notebook's end, ``summary("perceptron")`` shows the public
-points of every graded item (as their last checks found them) and what the hidden checks are
-worth.
+:mod:`grader.student.demo`). At a notebook's end, ``summary("perceptron", globals())`` runs the
+public checks again and shows the points of every graded item and what the hidden checks are
+worth. A Keras notebook's setup cell imports Keras with ``keras = import_keras()`` (no
+TensorFlow start-up log).
 
 From a shell: ``grader check NOTEBOOK`` (see :mod:`grader.student.cli`).
 """
 from grader.student.checker import check
 from grader.student.demo import demo, skip_if_unwritten
+from grader.student.keras_tools import import_keras
 from grader.student.summary import summary
 
-__all__ = ["check", "demo", "skip_if_unwritten", "summary"]
+__all__ = ["check", "demo", "import_keras", "skip_if_unwritten", "summary"]

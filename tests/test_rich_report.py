@@ -14,12 +14,12 @@ from grader.student.compare import (LABELS, Mismatch, assert_close, assert_equal
                                     builds_on, without_overflow)
 from grader.student.course import hidden_points
 from grader.student.engine import run_specs
-from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SCORE_LABEL,
+from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SAME_AS_ABOVE, SCORE_LABEL,
                                    format_report, hidden_points_note)
 from grader.student.report_html import report_html
 from grader.student.results import TestResult as Outcome
-from grader.student.summary import format_summary, record_run, summary, summary_rows
-from tests.helpers import RELEASE
+from grader.student.summary import LAST_RUNS, RERUN_NOW, format_summary, record_run, summary, summary_rows
+from tests.helpers import RELEASE, namespace_with
 
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)\n"
 RIGHT_PERCEPTRON = "def perceptron(x, w, b):\n    return (np.asarray(x) @ w + b > 0).astype(int)\n"
@@ -179,6 +179,47 @@ def test_summary_rows_follow_the_specs_and_the_last_run(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out == format_summary("perceptron", rows) + "\n"
     assert "아직 실행하지 않은 항목 (not run yet)이 6개 있습니다." in out
+    assert LAST_RUNS in out and RERUN_NOW not in out          # without a namespace it says it is the last runs
+
+
+RIGHT_STEP = "def step(z):\n    return (np.asarray(z) > 0).astype(int)\n"
+
+
+def test_a_summary_with_the_namespace_runs_the_checks_again(monkeypatch, capsys):
+    """The issue's student: step's cell ran with `>=` (0 / 2), then step was fixed and only the
+    summary run. The summary must show step as it is now, not the stale 0 (issue 22)."""
+    monkeypatch.setattr("grader.student.summary.LAST_RUN", {})
+    names = namespace()
+    check("perceptron:step", names)
+    assert summary_rows("perceptron")[0].earned == 0.0
+    exec(RIGHT_STEP, names)
+    capsys.readouterr()
+    earned = summary("perceptron", names)
+    out = capsys.readouterr().out
+    assert "  step: 공개 (public) 2 / 2, 숨은 (hidden) 1" in out.splitlines(), out
+    assert RERUN_NOW in out and LAST_RUNS not in out and NOT_RUN not in out
+    assert earned == sum(r.earned for r in summary_rows("perceptron"))
+
+
+def test_every_summary_cell_passes_its_namespace():
+    for path in sorted(RELEASE.glob("*.ipynb")):
+        cell = nbformat.read(path, as_version=4).cells[-1]
+        assert "summary" in cell.metadata.tags and re.search(r'summary\("\w+", globals\(\)\)', cell.source), path.name
+
+
+UNWRITTEN_PERCEPTRON = "def perceptron(x, w, b):\n    raise NotImplementedError()\n"
+
+
+def test_a_dependency_message_is_said_once_per_cell(capsys):
+    """An untouched perceptron under train_perceptron's 4 checks: the reason once, then "same
+    reason as above", in the text and in the HTML (issue 22)."""
+    names = namespace_with("perceptron", UNWRITTEN_PERCEPTRON)
+    check("perceptron:train_perceptron", names)
+    out = capsys.readouterr().out
+    assert out.count("perceptron 이(가) 아직 맞지 않습니다") == 1, out
+    assert out.count(SAME_AS_ABOVE) == out.count("✘ ") - 1 >= 3, out
+    html = report_html(run_specs("perceptron", names, target="train_perceptron"))
+    assert html.count("perceptron 이(가) 아직 맞지 않습니다") == 1 and html.count(SAME_AS_ABOVE) >= 3
 
 
 # ---------------------------------------------------------------- the engine's own words
@@ -225,7 +266,9 @@ def engine_sentences() -> dict[str, str]:
         "out of time": words.OUT_OF_TIME,
         "process": words.process_ended("exit code 1"),
         "not run": words.not_run("x"),
+        "custom model class": words.custom_model_class("MyModel"),
         "summary": NOT_RUN,
+        "same reason": SAME_AS_ABOVE,
     }
 
 

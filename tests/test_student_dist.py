@@ -311,9 +311,11 @@ def test_installed_grader_checks_released_notebooks(student_venv, tmp_path):
 
     stub = run([grader, "check", "untouched.ipynb"], tmp_path, env)
     assert stub.returncode == 1, stub.stdout + stub.stderr
-    assert stub.stdout.splitlines()[-1] == "점수 (score): 0 / 13"
+    assert stub.stdout.splitlines()[-2:] == ["점수 (score): 0 / 13",
+        "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]
 
     done = run([grader, "check", "01_perceptron.ipynb"], tmp_path, env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "점수 (score): 13 / 13"
+    assert done.stdout.splitlines()[-2:] == ["점수 (score): 13 / 13",
+        "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]
     assert "[hidden]" not in done.stdout and "숨은 검사 (hidden)" not in done.stdout

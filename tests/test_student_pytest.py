@@ -30,6 +30,8 @@ from grader.course import student_dist
 from grader.student.cells import kind
 from grader.course.classroom import filled
 from grader.student.engine import run_specs
+from grader.student.course import hidden_points
+from grader.student.report import hidden_points_note
 from grader.student.pytest_notebooks import item_name
 from tests.helpers import RELEASE, ROOT, SOURCE
 from tests.test_student_dist import PROVIDED_BY
@@ -155,7 +157,7 @@ def item_ids(prefix: str, spec: str) -> list[str]:
 
 def score_lines(output: str) -> dict[str, str]:
     """``{notebook: "X / Y"}`` from the summary's ``NOTEBOOK: X / Y 공개 점수 (public points)`` lines."""
-    return dict(re.findall(r"^(\S+\.ipynb): (\S+ / \S+) 공개 점수 \(public points\)$", output, re.M))
+    return dict(re.findall(r"^(\S+\.ipynb): (\S+ / \S+) 공개 점수 \(public points\)(?:; .*)?$", output, re.M))
 
 
 # ---------------------------------------------------------------- a lean install
@@ -203,9 +205,11 @@ def test_a_run_grades_each_notebook_once_and_scores_as_grader_check(lean, course
     names = ("01_perceptron.ipynb", "untouched/01_perceptron.ipynb", "broken/01_perceptron.ipynb")
     checks = {name: subprocess.Popen([str(python), "-m", "grader.student.cli", "check", name], cwd=folder, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for name in names}
+    hidden = hidden_points_note(sum(hidden_points("perceptron").values()))
+    assert f"01_perceptron.ipynb: {scores['01_perceptron.ipynb']} 공개 점수 (public points); {hidden}" in done.stdout
     for name, check in checks.items():
-        last = check.communicate(timeout=300)[0].splitlines()[-1]
-        assert last == f"점수 (score): {scores[name]}", (name, done.stdout)
+        last_two = check.communicate(timeout=300)[0].splitlines()[-2:]
+        assert last_two == [f"점수 (score): {scores[name]}", hidden], (name, done.stdout)
     perceptron = sum(c.max_points for c in public("perceptron"))
     assert scores["01_perceptron.ipynb"] == f"{perceptron:g} / {perceptron:g}"
     assert scores["untouched/01_perceptron.ipynb"] == f"0 / {perceptron:g}"
@@ -288,6 +292,17 @@ def test_select_and_stop_at_the_first_failure(lean, course):
     assert done.stdout.splitlines()[-1].startswith(f"1 failed, {deselected} deselected"), done.stdout
     assert "FAILED broken/01_perceptron.ipynb::train_perceptron::" in done.stdout
     assert set(score_lines(done.stdout)) == {"broken/01_perceptron.ipynb"}      # untouched/ never ran
+
+
+def test_item_selects_a_graded_function_by_its_exact_name(lean, course):
+    """`-k step` matches by substring (03's sgd_step too); `--item step` only step (issue 22)."""
+    folder, _, _ = course
+    by_k = pytest_in(lean, folder, "--collect-only", "-q", "-k", "step", "03_backprop.ipynb", "01_perceptron.ipynb")
+    by_item = pytest_in(lean, folder, "--collect-only", "-q", "--item", "step", "03_backprop.ipynb",
+                        "01_perceptron.ipynb")
+    assert "03_backprop.ipynb::sgd_step::" in by_k.stdout
+    items = [line for line in by_item.stdout.splitlines() if "::" in line]
+    assert items == [i for i in item_ids("01_perceptron.ipynb", "perceptron") if "::step::" in i], by_item.stdout
 
 
 def test_a_selection_that_needs_no_notebook_runs_none(lean, course):

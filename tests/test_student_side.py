@@ -46,9 +46,11 @@ def test_check_on_the_students_side(student_site, tmp_path):
 
     done = run(env, tmp_path, "-m", "grader.student.cli", "check", "01_perceptron.ipynb")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "점수 (score): 13 / 13"
+    assert done.stdout.splitlines()[-2:] == ["점수 (score): 13 / 13",
+        "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]
     assert "[hidden]" not in done.stdout and "숨은 검사 (hidden)" not in done.stdout
 
     stub = run(env, tmp_path, "-m", "grader.student.cli", "check", "untouched.ipynb")
     assert stub.returncode == 1
-    assert stub.stdout.splitlines()[-1] == "점수 (score): 0 / 13"
+    assert stub.stdout.splitlines()[-2:] == ["점수 (score): 0 / 13",
+        "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]

@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from grader.sandbox.launcher import Limits
+from grader.sandbox.protocol import custom_class_error
 from grader.student.model_eval import SubmissionError
 
 PROBE_IMAGES = 16               # the largest batch a spec predicts in the grader's own process
@@ -147,6 +148,9 @@ def _examine(path, images: list[np.ndarray] | None, limits: Limits, deadline: fl
         with guard.time_limit(max(deadline - time.monotonic(), 0.0) if deadline is not None else seconds):
             return guard.examine(data, images)
     except Exception as error:
+        custom = custom_class_error(str(error))
+        if custom is not None:      # a model of the student's own class: the same sentence on every path
+            raise custom from None
         _refused[key] = _why(error)
         raise _refusal(limits, _refused[key]) from None
 

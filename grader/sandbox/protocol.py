@@ -37,6 +37,7 @@ import itertools
 import json
 import math
 import os
+import re
 import select
 import shutil
 import stat
@@ -49,6 +50,8 @@ import warnings
 from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
 
 import numpy as np
+
+from grader.student import words
 
 HEADER = struct.Struct(">I")
 MAX_MESSAGE = 1 << 30           # what the child accepts from the grader (trusted)
@@ -64,6 +67,14 @@ ERRSTATE_MODES = ("ignore", "warn", "raise", "print")
 
 class ProtocolError(Exception):
     """The other side sent something that is not a valid message (or vanished)."""
+
+
+
+def custom_class_error(text: str) -> AssertionError | None:
+    """Keras's safe-mode "Could not locate class 'X'" (a model of the student's own class) as the
+    sentence the in-process check says; None for any other error."""
+    custom = re.search(r"Could not locate class '(\w+)'", text)
+    return AssertionError(words.custom_model_class(custom.group(1))) if custom else None
 
 
 class PeerGone(ProtocolError):
@@ -556,7 +567,14 @@ class Peer:
         runs; its peer first builds it under limits, see grader.sandbox.keras_guard); the child
         loads what the grader sent it, which is trusted."""
         import keras
-        return keras.models.load_model(path, safe_mode=self.trusted)
+        try:
+            return keras.models.load_model(path, safe_mode=self.trusted)
+        except TypeError as error:
+            custom = custom_class_error(str(error)) if self.trusted else None
+            if custom is None:
+                raise
+            raise custom from None
+
 
     def _take_transfer(self, name):
         """Open and remove a transfer file: a plain file directly in the transfer folder, or refused."""

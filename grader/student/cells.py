@@ -5,7 +5,7 @@ checks that the grader is installed and explains how to install it); ``setup`` (
 between ``### BEGIN SOLUTION`` / ``### END SOLUTION``); ``test`` (an nbgrader autograder
 cell); ``demo`` (tagged ``demo``: plots and long training, run inside ``with demo():`` so that
 Run All goes on when they meet unwritten code (:mod:`grader.student.demo`), skipped by export
-and batch grading; the last cell, ``summary("<spec>")``, is tagged ``demo`` and ``summary``).
+and batch grading; the last cell, ``summary("<spec>", globals())``, is tagged ``demo`` and ``summary``).
 """
 from __future__ import annotations
 

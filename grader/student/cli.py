@@ -1,7 +1,8 @@
 """The ``grader`` command.
 
 ``grader check NOTEBOOK``: the student's self-check (public specs only). Prints each test
-with expected and received values and a hint, then ``점수 (score): X / Y``. Exit code 0 when
+with expected and received values and a hint, then ``점수 (score): X / Y`` and what the hidden
+checks, run only at grading time, are worth. Exit code 0 when
 every test passes, 1 when any fails, 2 when the notebook cannot be read.
 
 ``grader grade SUBMISSIONS --out RESULTS``: the instructor's grading of a whole class (see
@@ -15,6 +16,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from grader.student.course import hidden_points
 from grader.student.engine import DEFAULT_TIMEOUT, SpecsNotFound
 from grader.student.report import SCORE_LABEL, format_report
 
@@ -46,7 +48,8 @@ def check_command(args) -> int:
     except (NotebookError, SpecsNotFound) as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(format_report(graded.results, title=SCORE_LABEL, notes=graded.notes))
+    print(format_report(graded.results, title=SCORE_LABEL, notes=graded.notes,
+                        hidden_points=sum(hidden_points(graded.spec).values())))
     return EXIT_PASS if all(r.passed for r in graded.results) else EXIT_FAIL
 
 

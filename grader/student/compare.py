@@ -113,6 +113,14 @@ def assert_shape(received, shape: tuple, what: str) -> np.ndarray:
     return array
 
 
+def assert_ndarray(received, what: str) -> np.ndarray:
+    """Check that ``received`` is a NumPy array, where the notebook asks for one (not a list or tuple)."""
+    if not isinstance(received, np.ndarray):
+        raise Mismatch(what, f"NumPy 배열 (array)이어야 하는데 {type(received).__name__} 을(를) 받았습니다: "
+                             "노트북이 배열을 돌려달라고 합니다 (the notebook asks for an array)", received=received)
+    return received
+
+
 def assert_integer(received, what: str) -> np.ndarray:
     """Check that ``received`` holds integers (not floats, not booleans)."""
     array = _as_array(received, what)

@@ -49,17 +49,33 @@ def show_traceback(error: BaseException) -> None:
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stdout)
 
 
+def open_figures() -> set:
+    """The numbers of matplotlib's open figures (none when pyplot was never imported)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return set(pyplot.get_fignums()) if pyplot is not None else set()
+
+
+def close_figures_since(before: set) -> None:
+    """Close the figures opened since ``before``: a demo that stopped draws nothing (no empty
+    ``<Figure size 600x400 with 0 Axes>`` under its one line)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    for number in open_figures() - before:
+        pyplot.close(number)
+
+
 class demo:
     """``with demo():`` around a demo cell: a stub not written yet skips the rest of the cell with
-    one line; any other error shows its traceback and one line; neither stops Run All.
-    KeyboardInterrupt and SystemExit pass through."""
+    one line; any other error shows its traceback and one line; neither stops Run All, and a demo
+    that stopped draws nothing. KeyboardInterrupt and SystemExit pass through."""
 
     def __enter__(self) -> "demo":
+        self.figures = open_figures()
         return self
 
     def __exit__(self, kind, error, tb) -> bool:
         if error is None or not isinstance(error, Exception):
             return False
+        close_figures_since(self.figures)
         if isinstance(error, NotImplementedError):
             print(DEMO_SKIPPED.format(reason=not_written_reason(tb)))
         elif isinstance(error, NameError) and tb.tb_next is None and error.name:

@@ -1,5 +1,41 @@
-"""Keras helpers shared by the specs (Keras is imported only when a spec needs it)."""
+"""Keras helpers shared by the specs (Keras is imported only when a spec needs it), and
+:func:`import_keras`, the notebooks' quiet ``import keras``."""
 from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+
+@contextlib.contextmanager
+def stderr_silenced():
+    """Send file descriptor 2 to nowhere: C++ libraries write there directly, past ``sys.stderr``."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def import_keras():
+    """``import keras`` without TensorFlow's C++ start-up log.
+
+    ``TF_CPP_MIN_LOG_LEVEL=3`` quiets TensorFlow's own logging, but the lines written before absl's
+    logging starts ("All log messages before absl::InitializeLog() ...", oneDNN's notice) ignore
+    it and go straight to file descriptor 2: a red stderr box in a notebook, captured stderr under
+    pytest. They come only while TensorFlow loads, so only the import is silenced; an import
+    that fails still raises as usual.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    with stderr_silenced():
+        import keras
+    return keras
 
 
 def keras_module():

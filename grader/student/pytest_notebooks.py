@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.student.course import hidden_points
 from grader.student.engine import DEFAULT_TIMEOUT, available_specs, run_specs
-from grader.student.report import format_result, points_text
+from grader.student.report import format_result, hidden_points_note, points_text
 from grader.student.results import TestResult, total
 
 CELL_TIMEOUT = 120.0                   # as `grader check`
@@ -37,6 +38,9 @@ def pytest_addoption(parser):
     group = parser.getgroup("grader", "course notebooks (the grader wheel)")
     group.addoption("--grader-cell-timeout", type=float, default=CELL_TIMEOUT,
                     help=f"셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {CELL_TIMEOUT:g})")
+    group.addoption("--item", dest="grader_items", action="append", default=[], metavar="NAME",
+                    help="이 이름의 채점 항목 (graded item) 만 실행합니다: 함수 이름과 정확히 같아야 합니다 "
+                         "(exact name; `-k step` 은 sgd_step 도 고릅니다). 여러 번 쓸 수 있습니다 (repeatable).")
     group.addoption("--grader-test-timeout", type=float, default=DEFAULT_TIMEOUT,
                     help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
 
@@ -74,6 +78,18 @@ def pytest_collect_file(file_path: Path, parent):
         return None
     spec = course_spec(file_path)
     return NotebookFile.from_parent(parent, path=file_path, spec=spec) if spec else None
+
+
+def pytest_collection_modifyitems(config, items):
+    """``--item step``: keep only the checks of the graded items named exactly (not ``sgd_step``)."""
+    wanted = set(config.getoption("grader_items"))
+    if not wanted:
+        return
+    kept = [item for item in items if not isinstance(item, Check) or item.check.target in wanted]
+    dropped = [item for item in items if item not in kept]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 class CheckFailed(Exception):
@@ -170,11 +186,13 @@ class Check(pytest.Item):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Each graded notebook's public points, the numbers ``grader check`` ends with."""
+    """Each graded notebook's public points and what its hidden checks are worth, as ``grader check`` ends."""
     outcomes = config.stash.get(GRADED, {})
     if not outcomes:
         return
     terminalreporter.write_sep("=", PUBLIC_POINTS)
     for notebook, (results, _) in sorted(outcomes.items(), key=lambda item: item[0].nodeid):
         earned, possible = total(results)
-        terminalreporter.write_line(f"{notebook.nodeid}: {earned:g} / {possible:g} {PUBLIC_POINTS}")
+        hidden = sum(hidden_points(notebook.spec).values())
+        terminalreporter.write_line(f"{notebook.nodeid}: {earned:g} / {possible:g} {PUBLIC_POINTS}"
+                                    + (f"; {hidden_points_note(hidden)}" if hidden else ""))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 from grader.student.results import TestResult, total
 
@@ -12,6 +13,7 @@ HINT_LABEL = "힌트 (hint):"
 SCORE_LABEL = "점수 (score)"
 PUBLIC_CHECKS, HIDDEN_CHECKS = "공개 검사 (public checks)", "숨은 검사 (hidden checks)"
 NOT_RUN = "아직 실행하지 않음 (not run yet)"
+SAME_AS_ABOVE = "위의 검사와 같은 이유입니다 (same reason as above)."
 
 
 def points_text(value: float) -> str:
@@ -21,6 +23,20 @@ def points_text(value: float) -> str:
 def hidden_points_note(points: float) -> str:
     """What a public report says of the checks it cannot run, e.g. ``숨은 검사 (hidden checks) 1점은 ...``."""
     return f"{HIDDEN_CHECKS} {points_text(points)}점은 채점 때 실행됩니다 (run at grading time)."
+
+
+def said_once(results: list[TestResult]) -> list[TestResult]:
+    """``results`` with each failure's reason said once per graded item: a later failure of the same
+    item with the same message (an unwritten function it builds on, under each of its checks)
+    says :data:`SAME_AS_ABOVE` instead."""
+    seen, once = set(), []
+    for result in results:
+        key = (result.target, result.message)
+        if not result.passed and result.message and key in seen:
+            result = replace(result, message=SAME_AS_ABOVE)
+        seen.add(key)
+        once.append(result)
+    return once
 
 
 def format_result(result: TestResult) -> str:
@@ -46,7 +62,7 @@ def format_report(results: list[TestResult], title: str = "", notes: list[str] =
     """All tests, then ``<title>: earned / possible``; then, when ``hidden_points``, what the
     hidden checks (not run here) are worth."""
     lines = [f"! {note}" for note in notes]
-    lines += [format_result(r) for r in results]
+    lines += [format_result(r) for r in said_once(results)]
     earned, possible = total(results)
     lines.append(f"{title or SCORE_LABEL}: {points_text(earned)} / {points_text(possible)}")
     if hidden_points:

@@ -10,7 +10,7 @@ from html import escape
 
 from grader.student.compare import LABELS, split_message
 from grader.student.report import (FAIL, HIDDEN_NOTE, HIDDEN_TAG, NOT_RUN, PASS, SCORE_LABEL, hidden_points_note,
-                                   points_text)
+                                   points_text, said_once)
 from grader.student.results import TestResult, total
 
 GREEN, RED = "#2ea043", "#e5534b"           # readable on white and on JupyterLab's dark grey
@@ -71,7 +71,7 @@ def report_html(results: list[TestResult], title: str = "", notes: list[str] = (
     earned, possible = total(results)
     accent = GREEN if results and earned == possible else RED
     body = [f'<div style="{NOTE}">! {escape(note)}</div>' for note in notes]
-    body += [result_html(r) for r in results]
+    body += [result_html(r) for r in said_once(results)]
     body.append(f'<div style="margin-top: 4px; {PROSE}"><b>{escape(title or SCORE_LABEL)}: '
                 f'{points_text(earned)} / {points_text(possible)}</b></div>')
     if hidden_points:

@@ -1,8 +1,9 @@
-"""``summary("perceptron")``: the notebook's whole score in sight, at its end.
+"""``summary("perceptron", globals())``: the notebook's whole score in sight, at its end.
 
-Every ``check(...)`` of public checks records its points here (the last run of each graded item
-in this kernel); the summary adds the points possible and what the hidden checks, run only at
-grading time, are worth. It runs no check itself.
+With the notebook's namespace, the summary runs every public check again against the code as it
+is now (a function fixed since its test cell ran counts as fixed), then adds the points possible
+and what the hidden checks, run only at grading time, are worth. Without a namespace it shows
+what each item's last ``check(...)`` in this kernel earned, and says so.
 """
 from __future__ import annotations
 
@@ -50,9 +51,15 @@ def totals(rows: list[Row]) -> tuple[float, float, float]:
     return (sum(r.earned or 0.0 for r in rows), sum(r.possible for r in rows), sum(r.hidden for r in rows))
 
 
-def closing_sentence(rows: list[Row]) -> str:
+RERUN_NOW = "방금 모든 공개 검사를 다시 실행한 결과입니다 (all public checks, run just now)."
+LAST_RUNS = ("각 항목의 마지막 테스트 셀 (test cell) 실행 결과입니다 (as last run): 그 뒤에 고친 코드는 "
+             "테스트 셀을 다시 실행해야 반영됩니다.")
+
+
+def closing_sentence(rows: list[Row], fresh: bool = False) -> str:
+    """The totals in one sentence, and whether they are the code's now (``fresh``) or the last runs'."""
     earned, possible, hidden = totals(rows)
-    sentence = f"{PUBLIC_CHECKS} {points_text(earned)} / {points_text(possible)}점."
+    sentence = f"{RERUN_NOW if fresh else LAST_RUNS} {PUBLIC_CHECKS} {points_text(earned)} / {points_text(possible)}점."
     if hidden:
         sentence += f" {HIDDEN_CHECKS} {points_text(hidden)}점은 채점 때 실행됩니다."
     sentence += f" 노트북 총점 (total) {points_text(possible + hidden)}점."
@@ -66,7 +73,7 @@ def earned_text(row: Row) -> str:
     return NOT_RUN if row.earned is None else points_text(row.earned)
 
 
-def format_summary(spec: str, rows: list[Row]) -> str:
+def format_summary(spec: str, rows: list[Row], closing: str | None = None) -> str:
     """The plain-text summary: a line per graded item, the totals, and the closing sentence."""
     earned, possible, hidden = totals(rows)
     lines = [f"{spec} 요약 (summary)"]
@@ -74,14 +81,25 @@ def format_summary(spec: str, rows: list[Row]) -> str:
               f"숨은 (hidden) {points_text(r.hidden)}" for r in rows]
     lines.append(f"  합계 (total): 공개 (public) {points_text(earned)} / {points_text(possible)}, "
                  f"숨은 (hidden) {points_text(hidden)}")
-    lines.append(closing_sentence(rows))
+    lines.append(closing or closing_sentence(rows))
     return "\n".join(lines)
 
 
-def summary(spec: str) -> float:
-    """Show the summary of notebook ``spec``; return the public points earned (as the last runs say)."""
+def rerun(spec: str, namespace: dict) -> None:
+    """Run every public check of ``spec`` against ``namespace`` now, and record what each item earned."""
+    record_run(spec, run_specs(spec, namespace, scope="public"))
+
+
+def summary(spec: str, namespace: dict | None = None) -> float:
+    """Show the summary of notebook ``spec``; return the public points earned.
+
+    With ``namespace`` (the notebook's ``globals()``), every public check runs again first, so the
+    summary is the code's as it is now; without it, the summary is the last runs' (and says so)."""
     from grader.student.report_html import summary_html
 
+    if namespace is not None:
+        rerun(spec, namespace)
     rows = summary_rows(spec)
-    show(format_summary(spec, rows), summary_html(spec, rows, closing_sentence(rows)))
+    closing = closing_sentence(rows, fresh=namespace is not None)
+    show(format_summary(spec, rows, closing), summary_html(spec, rows, closing))
     return float(totals(rows)[0])

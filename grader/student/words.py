@@ -50,3 +50,10 @@ def process_ended(why: str) -> str:
 def not_run(why: str) -> str:
     """A check that never ran, and why."""
     return f"실행되지 않았습니다 (not run): {why}"
+
+
+def custom_model_class(name: str) -> str:
+    """A Keras model of the student's own class, which safe mode cannot load (06 rules it out)."""
+    return (f"모델이 직접 만든 클래스 (custom model class) `{name}` 입니다: 채점기는 모델을 안전 모드 (safe mode)로 "
+            f"다시 읽으므로 그런 클래스는 읽을 수 없습니다 (cannot be loaded). keras.Sequential([...]) 이나 "
+            f"keras.Model(inputs, outputs) 에 Keras 기본 층 (built-in layers)만 쓰세요.")

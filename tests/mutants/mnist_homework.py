@@ -133,6 +133,25 @@ def load_mnist():
         layers=REFERENCE_LAYERS.replace("keras.layers.Reshape((28, 28, 1)),", ""))),
     Mutant("build_model", "flattened input (784,)", build(
         inputs="keras.Input(shape=(784,))", layers='keras.layers.Dense(128, activation="relu"),')),
+    Mutant("build_model", "a subclassed keras.Model (06 asks for built-in layers; safe mode cannot load it)", """
+class MyModel(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.scale = keras.layers.Rescaling(1 / 255)
+        self.flat = keras.layers.Flatten()
+        self.hidden = keras.layers.Dense(64, activation="relu")
+        self.out = keras.layers.Dense(10, activation="softmax")
+
+    def call(self, x):
+        return self.out(self.hidden(self.flat(self.scale(x))))
+
+
+def build_model():
+    model = MyModel()
+    model.build((None, 28, 28))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+"""),
     Mutant("build_model", "returns the same global model every call", """
 _MODEL = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255), keras.layers.Flatten(),
                            keras.layers.Dense(10, activation="softmax")])

@@ -285,6 +285,12 @@ def dropout_forward(x, p, train=True, seed=None):
            "def dropout_backward(dout, mask):\n    return np.where(mask > 0, dout / np.where(mask > 0, mask, 1), 0.0)"),
 
     # ------------------------------------------------------------------ random_shift
+    Mutant("random_shift", "scipy.ndimage.shift's spline: the right move, 1e-15 noise on float images", """
+from scipy import ndimage
+def random_shift(img, max_shift, rng):
+    dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
+    return ndimage.shift(img, (dy, dx), cval=0).astype(img.dtype)
+"""),
     Mutant("random_shift", "wraps around with np.roll", """
 def random_shift(img, max_shift, rng):
     dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
@@ -387,6 +393,10 @@ def majority_vote(predictions):
     Mutant("majority_vote", "rounds the mean vote", """
 def majority_vote(predictions):
     return np.round(np.asarray(predictions).mean(axis=0)).astype(int)
+"""),
+    Mutant("majority_vote", "right labels as a Python list, not the integer array the notebook asks for", """
+def majority_vote(predictions):
+    return [int(np.bincount(column).argmax()) for column in np.asarray(predictions).T]
 """),
     Mutant("majority_vote", "votes along the wrong axis", """
 def majority_vote(predictions):

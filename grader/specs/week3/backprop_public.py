@@ -232,7 +232,7 @@ class TestAffineBackward:
 @pytest.mark.graded("relu_forward")
 class TestReluForward:
     @pytest.mark.points(1)
-    @pytest.mark.hint("np.max (배열을 값 하나로 줄입니다) 가 아니라 원소별 (elementwise) np.maximum(0, x) 를 쓰세요.")
+    @pytest.mark.hint("ReLU 는 원소마다 (elementwise) max(0, x) 입니다: 출력은 x 와 모양 (shape) 이 같고, 배열 전체를 값 하나로 줄이지 않습니다.")
     def test_relu_forward_values(self, sub):
         """음수와 0 은 0 이 되고 양수는 그대로입니다. 모양 (shape) 은 유지됩니다"""
         out, _, what = forward(sub.relu_forward, "relu_forward", RELU_X)

@@ -8,6 +8,7 @@ Keras is imported inside the checks only, so collecting these specs stays fast.
 import numpy as np
 import pytest
 
+from grader.student import words
 from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.student.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
 from grader.student.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
@@ -65,6 +66,8 @@ def built_model(build):
     if not isinstance(model, keras.Model):
         raise Mismatch("build_model()", "Keras 모델 (keras.Sequential([...])) 을 돌려줘야 합니다",
                        received=type(model).__name__)
+    if not type(model).__module__.startswith("keras."):     # the sandbox cannot even send such a model back
+        raise Mismatch("build_model()", words.custom_model_class(type(model).__name__))
     return model
 
 

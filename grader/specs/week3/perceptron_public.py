@@ -49,7 +49,7 @@ def building_on(sub, checked: str, *names: str):
 @pytest.mark.graded("step")
 class TestStep:
     @pytest.mark.points(1)
-    @pytest.mark.hint("step(z) 는 z > 0 인 곳에서만 1 이고, 정확히 z = 0 이면 0 입니다 (>= 가 아니라 > 를 쓰세요). "
+    @pytest.mark.hint("step(z) 는 z 가 0 보다 클 때만 1 입니다: 경계 (boundary) 인 z = 0 은 0 을 줍니다 (1 절의 식). "
                       "숫자 하나 (plain number: Python float 나 int) 도 받아야 합니다: np.asarray 가 숫자를 배열 (array) 로 바꿔 줍니다.")
     def test_zero_and_signs(self, sub):
         """0 과 음수 (negative) 는 0, 양수 (positive) 는 1: z = [-3, -0.5, 0, 0.5, 3] 과 숫자 (plain number) 0.0, -2, 0.5"""
@@ -143,7 +143,7 @@ class TestXor:
             check_truth_table(sub.xor_gate, "xor_gate", [0, 1, 1, 0])
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("XOR 은 != 나 ^ 가 아니라 and_gate, or_gate, nand_gate 를 호출해서 만드세요.")
+    @pytest.mark.hint("4 절의 규칙 (rule): xor_gate 는 위의 세 게이트 함수 (and_gate, or_gate, nand_gate) 만으로 만든 두 층 (two layers) 입니다. 입력을 직접 비교하는 연산은 규칙 밖입니다.")
     def test_built_from_gates(self, sub, monkeypatch):
         """세 게이트 (gate) 로 두 층 (two layers) 을 쌓아 만듭니다: xor_gate(0, 1) 이 게이트를 호출하고 1 을 줍니다"""
         calls = []

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call
+from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape, call
 
 pytestmark = pytest.mark.hidden
 
@@ -341,6 +341,7 @@ def test_majority_vote_random(sub, ref):
     for n_models, n_samples, n_labels in [(2, 30, 3), (4, 40, 5), (5, 25, 10), (1, 6, 4), (6, 50, 12)]:
         predictions = rng.integers(0, n_labels, size=(n_models, n_samples))
         got = sub.majority_vote(predictions.copy())
+        assert_ndarray(got, call("majority_vote", predictions))
         assert_integer(got, call("majority_vote", predictions))
         assert_equal(got, ref.majority_vote(predictions), call("majority_vote", predictions))
 

@@ -5,7 +5,8 @@ import traceback
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
+from grader.student.compare import (Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape,
+                                    call, show)
 
 QUIZ_KEYS = ("binary_output", "multiclass_output", "multilabel_output", "regression_output",
              "hidden_default", "dying_relu_fix")
@@ -255,7 +256,7 @@ class TestEarlyStopping:
 
     @pytest.mark.points(1)
     @pytest.mark.hint("직전 에포크 (epoch) 가 아니라 지금까지의 최솟값 (best) 과 비교하세요. 최솟값과 같은 "
-                      "손실 (loss) 은 개선 (improvement) 이 아닙니다 (< 를 쓰세요).")
+                      "손실 (loss) 은 개선 (improvement) 이 아닙니다: 엄격히 작아져야 (strictly smaller) 개선입니다.")
     def test_best_so_far_and_ties(self, sub):
         """지금까지의 최솟값 (best) 과 비교, 같은 손실 (loss) 은 개선 (improvement) 이 아님 (곡선 세 개, patience 2, 2, 3)"""
         cases = [([1.0, 0.5, 0.7, 0.6, 0.65, 0.62], 2, 3),
@@ -464,7 +465,10 @@ def assert_shifted(out, expected, what, shift):
                        received=str(out.dtype))
     if not np.array_equal(out, expected):
         dy, dx = shift
-        if shift == (0, 0):
+        if np.allclose(out, expected, rtol=1e-9, atol=1e-9):
+            problem = ("이동은 맞지만 화소값 (pixel value) 이 아주 조금 다릅니다: 이동은 값을 보간 (interpolation) 하지 "
+                       "않고 그대로 옮기기만 하므로, 값이 정확히 (exactly) 같아야 합니다")
+        elif shift == (0, 0):
             problem = "(dy, dx) = (0, 0) 이면 아무것도 움직이지 않습니다: 이미지가 그대로 돌아와야 합니다"
         else:
             moves = [f"{'아래' if dy > 0 else '위'}로 {abs(dy)} 화소 (pixel)"] if dy else []
@@ -488,11 +492,12 @@ class TestRandomShift:
 
     @pytest.mark.points(1)
     @pytest.mark.hint("결과는 img 와 모양 (shape) 과 자료형 (dtype) 이 같은 새 배열입니다: 이동한 화소 (pixel) 는 "
-                      "그 새 배열에 쓰고, img 자체에는 절대 쓰지 마세요. max_shift = 0 이면 아무것도 움직이지 않습니다.")
+                      "그 새 배열에 값 그대로 (보간 (interpolation) 없이) 쓰고, img 자체에는 절대 쓰지 마세요. "
+                      "max_shift = 0 이면 아무것도 움직이지 않습니다.")
     def test_dtype_kept_and_img_untouched(self, sub):
-        """uint8 과 float32 img (3, 4), max_shift = 1 (default_rng(2)) 과 0 (default_rng(0)): 자료형 (dtype) 유지, img 는 그대로"""
+        """uint8, float32 와 float64 img (3, 4), max_shift = 1 (default_rng(2)) 과 0 (default_rng(0)): 자료형 (dtype) 유지, 값은 정확히 (exactly) 옮김, img 는 그대로"""
         shift, moved = SMALL_SHIFTED[2]
-        for dtype, scale in [(np.uint8, 1), (np.float32, 0.5)]:
+        for dtype, scale in [(np.uint8, 1), (np.float32, 0.5), (np.float64, 0.1)]:
             img = (SMALL * scale).astype(dtype)
             name = (f"(np.arange(1, 13).reshape(3, 4) * {scale})" if scale != 1 else "np.arange(1, 13).reshape(3, 4)") \
                 + f".astype(np.{dtype.__name__})"
@@ -681,14 +686,17 @@ class TestAugment:
 @pytest.mark.graded("majority_vote")
 class TestMajorityVote:
     @pytest.mark.points(1)
-    @pytest.mark.hint("샘플마다 (열 (column) 마다) 표를 세세요: predictions 는 행 (row) 하나가 모델 하나입니다.")
+    @pytest.mark.hint("샘플마다 (열 (column) 마다) 표를 세세요: predictions 는 행 (row) 하나가 모델 하나입니다. "
+                      "답은 리스트 (list) 가 아니라 모양 (n_samples,) 의 정수 NumPy 배열 (integer array) 입니다.")
     def test_clear_majority(self, sub):
-        """샘플 (열 (column)) 마다 가장 많이 나온 라벨 (label): 모델 3 개 x 샘플 5 개, 모델 3 개 x 샘플 1 개"""
+        """샘플 (열 (column)) 마다 가장 많이 나온 라벨 (label), 모양 (n_samples,) 의 정수 배열 (integer array): 모델 3 개 x 샘플 5 개, 모델 3 개 x 샘플 1 개"""
         predictions = np.array([[0, 2, 1, 4, 2],
                                 [0, 2, 1, 4, 0],
                                 [1, 0, 1, 4, 2]])
         got = sub.majority_vote(predictions)
+        assert_ndarray(got, call("majority_vote", predictions))
         assert_integer(got, call("majority_vote", predictions))
+        assert_shape(got, (5,), call("majority_vote", predictions))
         assert_equal(got, [0, 2, 1, 4, 2], call("majority_vote", predictions))
         predictions = np.array([[0], [2], [2]])
         assert_equal(sub.majority_vote(predictions), [2], call("majority_vote", predictions))
