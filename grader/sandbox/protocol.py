@@ -51,7 +51,6 @@ from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
 
 import numpy as np
 
-from grader.student import words
 
 HEADER = struct.Struct(">I")
 MAX_MESSAGE = 1 << 30           # what the child accepts from the grader (trusted)
@@ -74,7 +73,10 @@ def custom_class_error(text: str) -> AssertionError | None:
     """Keras's safe-mode "Could not locate class 'X'" (a model of the student's own class) as the
     sentence the in-process check says; None for any other error."""
     custom = re.search(r"Could not locate class '(\w+)'", text)
-    return AssertionError(words.custom_model_class(custom.group(1))) if custom else None
+    if not custom:
+        return None
+    from grader.student import words      # here: the child imports this module, never the grader
+    return AssertionError(words.custom_model_class(custom.group(1)))
 
 
 class PeerGone(ProtocolError):
