@@ -338,3 +338,15 @@ def test_no_network_connection(autograde: Autograde):
 
 def test_no_process_outlives_the_batch(autograde: Autograde):
     assert not autograde.survivors, f"{len(autograde.survivors)} processes named {FORK_NAME!r} outlived autograde"
+
+
+STRAY = [k for k in GRADED if k.extra.get("csv_note") and k.status == "graded"]
+
+
+@pytest.mark.parametrize("kind", STRAY, ids=[k.name for k in STRAY])
+def test_stray_copies_are_reported(autograde: Autograde, kind: Kind):
+    """A copy nbgrader does not grade (``week3/old/...``, beside ``week3/``) is named in one line of
+    the autograde log, as ``grader grade`` names it in grades.csv's notes: the two paths agree."""
+    lines = [line for line in autograde.output.splitlines()
+             if kind.folder in line and "not graded" in line and kind.extra["csv_note"] in line]
+    assert len(lines) == 1, autograde.describe(kind)

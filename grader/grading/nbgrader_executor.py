@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode, from_dict
@@ -34,6 +35,7 @@ from grader.student.cells import kind
 from grader.student.checker import parse_selector, report_title
 from grader.grading.clock import grade_on_clock
 from grader.grading.sandboxed import Graded, Options, expected_tests, runnable_cells
+from grader.grading.submissions import stray_note, stray_notebooks
 from grader.student.report import format_report
 from grader.student.report_html import report_html
 from grader.student.results import TestResult
@@ -121,7 +123,25 @@ class SandboxedExecute(NbGraderPreprocessor):
             failure = (f"! 채점에 실패했습니다 (grading failed): {type(error).__name__}: {error}\n", None, 0.0)
             answers = {index: failure for index, cell in enumerate(nb.cells) if is_test_cell(cell)}
         self._write_outputs(nb, answers)
+        self._say_stray_copies(resources)
         return nb, resources
+
+    _stray_said: set = set()
+
+    def _say_stray_copies(self, resources: ResourcesDict) -> None:
+        """One line per student and assignment naming the notebooks nbgrader does not grade
+        (``week3/old/...``), as ``grader grade`` notes them: the two paths grade the same files."""
+        folder = (resources.get("metadata") or {}).get("path")
+        student = (resources.get("nbgrader") or {}).get("student", "?")
+        if not folder or (student, folder) in SandboxedExecute._stray_said:
+            return
+        SandboxedExecute._stray_said.add((student, folder))
+        try:
+            stray = stray_notebooks(Path(folder))
+        except OSError:
+            return
+        if stray:
+            self.log.warning("%s: %s", student, stray_note(Path(folder).parent, stray))
 
     # ---- which cells are tests, and what they check ---------------------------------------------
 

@@ -139,7 +139,16 @@ def _student_notebooks(folder: Path) -> tuple[list[Path], list[Path]]:
     return sorted(chosen), [p for p in _every_notebook(folder) if p not in chosen]
 
 
-def _stray_note(folder: Path, stray: list[Path]) -> str:
+def stray_notebooks(assignment_folder: Path) -> list[Path]:
+    """A student's notebooks that nbgrader does not grade for this assignment: those below the top
+    of ``assignment_folder`` (``week3/old/``) and those beside it in the student's folder."""
+    folder = Path(assignment_folder)
+    nested = [p for p in _every_notebook(folder) if p.parent != folder] if folder.is_dir() else []
+    beside = sorted(p for p in folder.parent.glob("*.ipynb") if p.is_file() and not p.is_symlink())
+    return nested + beside
+
+
+def stray_note(folder: Path, stray: list[Path]) -> str:
     shown = ", ".join(str(p.relative_to(folder)) for p in stray[:STRAY_SHOWN])
     more = f" 외 {len(stray) - STRAY_SHOWN}개 (and {len(stray) - STRAY_SHOWN} more)" if len(stray) > STRAY_SHOWN else ""
     return (f"채점하지 않은 노트북 (not graded): {shown}{more}. 과제 폴더 (assignment folder) 바로 아래의 "
@@ -160,7 +169,7 @@ def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit
     for path in stray:
         owners.setdefault(by_stem.get(path.stem, 0), []).append(path)
     for i, paths in owners.items():
-        units[i] = replace(units[i], notes=units[i].notes + (_stray_note(folder, paths),))
+        units[i] = replace(units[i], notes=units[i].notes + (stray_note(folder, paths),))
     return units
 
 
