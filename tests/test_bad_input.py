@@ -131,12 +131,13 @@ def test_check_exit_code_unreadable(tmp_path):
 def test_check_exit_codes_and_report(tmp_path):
     solved = run_cli("check", perceptron_notebook(tmp_path))
     assert solved.returncode == 0, solved.stdout + solved.stderr
-    assert solved.stdout.strip().splitlines()[-1] == "점수 (score): 13 / 13"
+    last_two = solved.stdout.strip().splitlines()[-2:]
+    assert last_two == ["점수 (score): 13 / 13", "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]
     wrong = run_cli("check", perceptron_notebook(
         tmp_path, "def step(z):\n    return (np.asarray(z) >= 0).astype(int)", name="wrong.ipynb"))
     assert wrong.returncode == 1
-    lines = wrong.stdout.splitlines()
-    assert lines[-1].startswith("점수 (score): ") and lines[-1] != "점수 (score): 13 / 13"
+    lines = wrong.stdout.strip().splitlines()
+    assert lines[-2].startswith("점수 (score): ") and lines[-2] != "점수 (score): 13 / 13"
     assert "기댓값 (expected): 0" in wrong.stdout and "받은 값 (received): 1" in wrong.stdout
     assert "힌트 (hint):" in wrong.stdout
 

@@ -31,7 +31,7 @@ from tests.helpers import built_once
 from tests.hostile import ASSIGNMENT, PERCEPTRON, ROOT, add_cell, release, write
 from tests.test_hostile_corpus import require_isolation
 
-pytestmark = [pytest.mark.xdist_group("corpus"), pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("install_modes"), pytest.mark.slow]
 
 FOUND = "SECRET" + "-FOUND"
 SEARCHED = "SEARCHED" + " "            # the search ran to its end (its error says how many files it read)

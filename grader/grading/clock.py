@@ -18,10 +18,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells
 from grader.sandbox.launcher import Limits, remove_tree, unmount_under
@@ -37,29 +40,134 @@ OVER_CLOCK = ("채점이 제출물 (submission)의 전체 시간 제한 (time li
 
 def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = Options(),
                    observe_work: bool = False) -> Graded:
-    """:func:`grade_cells` in a process of its own, never longer than the submission's clock allows."""
-    request = json.dumps({"spec": spec, "cells": [list(c) for c in cells], "observe_work": observe_work,
-                          "options": dataclasses.asdict(options)})
+    """:func:`grade_cells` in a process of its own, never longer than the submission's clock allows:
+    forked from this process when that is safe (:func:`can_fork`, a few milliseconds), else a
+    fresh ``python -m grader.grading.clock``."""
+    request = {"spec": spec, "cells": [list(c) for c in cells], "observe_work": observe_work,
+               "options": dataclasses.asdict(options)}
     folder = tempfile.mkdtemp(prefix="grader-submission-")
     seconds = options.submission_timeout + GRACE_SECONDS
+    try:
+        if can_fork():
+            out, code = _forked(request, folder, seconds)
+        else:
+            out, code = _spawned(request, folder, seconds)
+    finally:
+        unmount_under(folder)           # the working folders of sandboxes it could not stop (killed)
+        remove_tree(folder)
+    if out is None:
+        return _failed(spec, "graded", OVER_CLOCK.format(seconds=options.submission_timeout))
+    try:
+        return _graded_from(json.loads(out))
+    except (ValueError, KeyError, TypeError):
+        return _failed(spec, "error", f"grading failed: the grading process ended with code {code} "
+                                      f"and no result")
+
+
+def can_fork() -> bool:
+    """Forking is safe here: one thread, and no TensorFlow started in this process (the grading
+    process imports it when it needs it, so a worker that grades by forking never does)."""
+    return (hasattr(os, "fork") and threading.active_count() == 1 and "tensorflow" not in sys.modules
+            and os.environ.get("GRADER_CLOCK_SPAWN") != "1")
+
+
+def warm(spec: str) -> None:
+    """What every forked grading process would otherwise redo: the modules grading imports, the
+    sandbox's code folder and its filesystem view (made here once, removed when this process ends)."""
+    import pytest  # noqa: F401
+    import grader.student.engine  # noqa: F401
+    from grader.sandbox.held_out import sandbox_data_view
+    from grader.sandbox.launcher import CHILD_CODE, child_code
+    from grader.sandbox.view import sandbox_view
+    from grader.student.engine import run_specs
+    if not _warmed:
+        sandbox_view(child_code(), tempfile.gettempdir(), CHILD_CODE)     # its lists are cached
+        sandbox_data_view(child_code(), environ={}, cover_hidden=False)
+        _warmed.add("")
+    if spec not in _warmed:             # the spec's modules, imported once here
+        _warmed.add(spec)
+        run_specs(spec, {}, scope="all", collect_only=True)
+
+
+_warmed: set[str] = set()
+
+
+def _forked(request: dict, folder: str, seconds: float) -> tuple[bytes | None, int | None]:
+    """Grade in a child forked from this (warm) process; its result comes back on a pipe."""
+    warm(request["spec"])
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                        # the grading process: never returns
+        os.close(read_end)
+        _grade_forked(request, folder, write_end)
+    os.close(write_end)
+    chunks, deadline = [], time.monotonic() + seconds
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                _stop_pid(pid)
+                return None, None
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    return b"".join(chunks), os.waitstatus_to_exitcode(status)
+
+
+def _grade_forked(request: dict, folder: str, write_end: int) -> None:
+    code = 1
+    try:
+        os.setsid()                     # its own process group: stopped as one
+        os.environ["TMPDIR"] = folder
+        tempfile.tempdir = folder
+        signal.signal(signal.SIGTERM, _on_term)
+        graded = _grade(request)
+        with os.fdopen(write_end, "w", encoding="utf-8") as result:
+            result.write(json.dumps(_graded_to(graded), ensure_ascii=False))
+        code = 0
+    except BaseException:               # noqa: BLE001  (the parent reports a missing result)
+        pass
+    finally:
+        os._exit(code)                  # never the parent's atexit handlers or buffers
+
+
+def _stop_pid(pid: int) -> None:
+    """SIGTERM (the sandbox is closed on the way out), then SIGKILL to the grading process's group."""
+    for sig, wait in ((signal.SIGTERM, STOP_SECONDS), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(pid, sig)
+        except OSError:
+            pass
+        stop = time.monotonic() + wait
+        while time.monotonic() < stop:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+            time.sleep(0.05)
+
+
+def _spawned(request: dict, folder: str, seconds: float) -> tuple[bytes | None, int | None]:
+    """Grade in a fresh ``python -m grader.grading.clock`` (where forking is not safe)."""
     process = subprocess.Popen([sys.executable, "-m", "grader.grading.clock"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, env={**os.environ, "TMPDIR": folder},
                                start_new_session=True)
     try:
-        out, _ = process.communicate(request.encode(), timeout=seconds)
+        out, _ = process.communicate(json.dumps(request).encode(), timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop(process)
-        return _failed(spec, "graded", OVER_CLOCK.format(seconds=options.submission_timeout))
+        return None, None
     finally:
         if process.poll() is None:
             _stop(process)
-        unmount_under(folder)           # the working folders of sandboxes it could not stop (killed)
-        remove_tree(folder)
-    try:
-        return _graded_from(json.loads(out))
-    except (ValueError, KeyError, TypeError):
-        return _failed(spec, "error", f"grading failed: the grading process ended with code {process.returncode} "
-                                      f"and no result")
+    return out, process.returncode
+
+
+def _grade(request: dict) -> Graded:
+    return grade_cells(request["spec"], [(int(n), str(code)) for n, code in request["cells"]],
+                       _options_from(request["options"]), bool(request["observe_work"]))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -111,9 +219,7 @@ def main() -> None:
     result = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)                       # anything printed on the way goes to stderr, not into the result
     signal.signal(signal.SIGTERM, _on_term)
-    request = json.loads(sys.stdin.read())
-    graded = grade_cells(request["spec"], [(int(n), str(code)) for n, code in request["cells"]],
-                         _options_from(request["options"]), bool(request["observe_work"]))
+    graded = _grade(json.loads(sys.stdin.read()))
     result.write(json.dumps(_graded_to(graded), ensure_ascii=False))
     result.flush()
 

@@ -226,6 +226,16 @@ def unmount_under(folder: str) -> int:
     return len(left)
 
 
+_mounted: set[str] = set()      # working folders mounted by this process and not yet stopped
+
+
+@atexit.register
+def _unmount_left() -> None:
+    """A process that ends without stopping its sandboxes leaves no tmpfs mounted."""
+    for folder in list(_mounted):
+        subprocess.run(["umount", "--lazy", folder], capture_output=True)
+
+
 def child_uid() -> int:
     """A uid (and gid) for one sandbox, unmapped on the host, from a high range: files it makes
     are nobody's, and its process limit (RLIMIT_NPROC) counts only its own processes."""
@@ -332,6 +342,8 @@ class Launched:
         # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
         self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
         self.mounted = self.uid is not None and _mount_tmpfs(self.workdir, workdir_size(limits))
+        if self.mounted:
+            _mounted.add(self.workdir)
         self.xfer = os.path.join(self.workdir, ".transfer")
         os.mkdir(self.xfer)
         self.hand_over(self.workdir, self.xfer)
@@ -392,5 +404,6 @@ class Launched:
         self.output.close()
         if self.mounted:
             subprocess.run(["umount", "--lazy", self.workdir], capture_output=True)
+            _mounted.discard(self.workdir)
         remove_tree(self.workdir)
         remove_tree(self.inputs)

@@ -16,7 +16,7 @@ KINDS = ("public", "hidden")
 HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_points; ships
 # setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
 # grading and the instructor's tools): not in the student wheel, not in the sandbox's view.
-NOT_FOR_STUDENTS = {"nbgrader", "pytest-timeout", "distributed", "tqdm", "psutil"}
+NOT_FOR_STUDENTS = {"nbgrader", "latex2mathml", "pytest-timeout", "distributed", "tqdm", "psutil"}
 
 
 def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
