@@ -31,7 +31,7 @@ from tests.helpers import built_once
 from tests.hostile import ASSIGNMENT, BY_NAME, PERCEPTRON, ROOT, Context, build_corpus, privilege
 from tests.test_hostile_corpus import GRADE_OPTIONS, GRADER, require_isolation
 
-pytestmark = [pytest.mark.xdist_group("corpus"), pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("privilege"), pytest.mark.slow]
 
 KINDS = [*privilege.kinds(), BY_NAME["control_fullmarks"], BY_NAME["control_untouched"]]
 TIMEOUT = 900

@@ -28,7 +28,7 @@ from tests.hostile import Context, build_corpus, privilege
 from tests.test_hostile_corpus import GRADE_OPTIONS, require_isolation
 from tests.test_privilege import KINDS, _canaries, _clean_up, changed, environment_digest
 
-pytestmark = [pytest.mark.xdist_group("corpus"), pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("privilege"), pytest.mark.slow]
 
 USER = "grader-nonroot-test"
 

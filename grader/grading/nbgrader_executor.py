@@ -131,9 +131,18 @@ class SandboxedExecute(NbGraderPreprocessor):
     def _say_stray_copies(self, resources: ResourcesDict) -> None:
         """One line per student and assignment naming the notebooks nbgrader does not grade
         (``week3/old/...``), as ``grader grade`` notes them: the two paths grade the same files."""
-        folder = (resources.get("metadata") or {}).get("path")
-        student = (resources.get("nbgrader") or {}).get("student", "?")
-        if not folder or (student, folder) in SandboxedExecute._stray_said:
+        from nbgrader.coursedir import CourseDirectory
+
+        ids = resources.get("nbgrader") or {}
+        student, assignment = ids.get("student"), ids.get("assignment")
+        if not student or not assignment:
+            return
+        try:            # the handed-in folder (autograde grades a copy of its top notebooks only)
+            course = CourseDirectory(config=self.config)
+            folder = course.format_path(course.submitted_directory, student, assignment)
+        except Exception:       # noqa: BLE001  (only a report: never stop grading for it)
+            return
+        if (student, folder) in SandboxedExecute._stray_said:
             return
         SandboxedExecute._stray_said.add((student, folder))
         try:
