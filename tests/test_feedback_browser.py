@@ -55,6 +55,15 @@ def rgb(colour: str) -> str:
     return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
 
 
+def assert_reads_well(shown: dict) -> None:
+    """What :func:`measure` saw: nothing wider than the window, ✔ green and ✘ red, formulas drawn."""
+    assert shown["page"] <= shown["window"], shown
+    assert not shown["wide"], "sticks out of a 1,024 px window or scrolls sideways:\n" + "\n".join(shown["wide"])
+    colours = dict(shown["marks"]) if shown["marks"] else {}
+    assert colours.get("✔") == rgb(GREEN) and colours.get("✘") == rgb(RED), shown["marks"]
+    assert shown["formulas"] and all(w > 0 and h > 0 for w, h in shown["formulas"]), shown["formulas"]
+
+
 def measure(page) -> dict:
     return page.evaluate(MEASURE)
 
@@ -87,11 +96,7 @@ def test_the_feedback_page_fits_the_window_with_coloured_marks_formulas_and_name
         visit.page.screenshot(path=str(SCREENSHOTS / "nbgrader-feedback.png"), full_page=True)
         shown = measure(visit.page)
         assert not visit.problems, "\n".join(visit.problems)      # e.g. MathJax from a CDN: refused
-    assert shown["page"] <= shown["window"], shown
-    assert not shown["wide"], "sticks out of a 1,024 px window or scrolls sideways:\n" + "\n".join(shown["wide"])
-    colours = dict(shown["marks"]) if shown["marks"] else {}
-    assert colours.get("✔") == rgb(GREEN) and colours.get("✘") == rgb(RED), shown["marks"]
-    assert shown["formulas"] and all(w > 0 and h > 0 for w, h in shown["formulas"]), shown["formulas"]
+    assert_reads_well(shown)
     assert shown["rawTex"] == 0 and not shown["scripts"], shown
     named = [re.fullmatch(r"(\w+) 검사 \(test cell\): [\d.]+ / [\d.]+", line) for line in shown["contents"]]
     assert [m.group(1) for m in named if m] == TEST_CELLS, shown["contents"]
