@@ -14,6 +14,7 @@ LAYERS = ("student",    # what the student wheel ships: the engine, `grader chec
           "pages",      # feedback pages and the class report
           "batch",      # grading a class: `grader grade`, `grader report`
           "course",     # release, export, the student wheel, the simulated class and the demo
+          "server",     # one course on one JupyterHub: Unix users, folders, the shared install, PostgreSQL
           "bench")      # measuring: benchmarks, screenshots
 
 
