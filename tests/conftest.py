@@ -3,8 +3,6 @@ import os
 
 import pytest
 
-from tests.server_fixtures import course_server  # noqa: F401 - one course server for the whole session
-
 
 @pytest.fixture(scope="module")
 def browser():
