@@ -32,6 +32,11 @@ c.Exchange.path_includes_course = True
 
 GRADERS = """# Written by `make hub` (grader/server/folders.py): the course folder's nbgrader configuration.
 # Readable by the graders group only: it names the gradebook, with its password.
+import os
+
+# Whatever a grader's nbgrader writes here, every grader can change, and nobody else can read
+# (nbgrader's groupshared covers some of its folders only; the umask covers all of them).
+os.umask(0o007)
 c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course_id!r}
