@@ -77,6 +77,13 @@ OUR_STEPS = {Execute: "grader.grading.nbgrader_executor.SandboxedExecute",
 for pipeline in ("sanitize_preprocessors", "autograde_preprocessors"):
     c.Autograde[pipeline] = [OUR_STEPS.get(step, import_path(step))
                              for step in Autograde.class_traits()[pipeline].default()]
+# Several graders, one gradebook: autograde checks the gradebook is up before it touches anything,
+# reports a submission this grader cannot read (and grades the rest), and lets one grader at a time
+# grade a submission (a PostgreSQL advisory lock, or a lock file for SQLite); see
+# grader/grading/course_autograde.py. nbgrader builds its converter by name, so the name is rebound.
+from grader.grading.course_autograde import install as use_course_autograde  # noqa: E402
+
+use_course_autograde()
 c.SandboxedExecute.cell_timeout = 120        # seconds per notebook cell (a runaway loop is stopped)
 c.SandboxedExecute.test_timeout = 10         # seconds per check, unless its spec allows more
 c.SandboxedExecute.submission_timeout = 600  # seconds per notebook, everything included
