@@ -21,46 +21,13 @@ build the converter by name, so the name is bound to this class.
 from __future__ import annotations
 
 import glob
-import grp
 import os
-import pwd
-import stat
 
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 
 from grader.grading.gradebook_access import SubmissionLock, database_down, masked, unreachable
-
-
-def unreadable(path: str, folder: bool) -> str | None:
-    """Why this process cannot read ``path`` (a folder: list it), or None when it can."""
-    try:
-        if folder:
-            os.listdir(path)
-        else:
-            os.close(os.open(path, os.O_RDONLY | os.O_NOFOLLOW))
-        return None
-    except OSError as error:
-        try:
-            info = os.stat(path, follow_symlinks=False)
-        except OSError:
-            return error.strerror or str(error)
-        return (f"{error.strerror or error}: owner {_user(info.st_uid)}, group {_group(info.st_gid)}, "
-                f"mode {stat.S_IMODE(info.st_mode):04o}; this grader is {_user(os.geteuid())}")
-
-
-def _user(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
-
-
-def _group(gid: int) -> str:
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
+from grader.grading.submissions import unreadable
 
 
 class CourseAutograde(Autograde):
