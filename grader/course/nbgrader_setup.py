@@ -11,6 +11,7 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, OverwriteCells
 from sqlalchemy.exc import SAWarning
 
+from grader.grading.course_autograde import install as use_course_autograde
 from grader.pages.nbgrader_pages import configure as configure_feedback
 
 
@@ -61,6 +62,11 @@ def configure(c) -> None:
     for pipeline in ("sanitize_preprocessors", "autograde_preprocessors"):
         c.Autograde[pipeline] = [our_steps.get(step, import_path(step))
                                  for step in Autograde.class_traits()[pipeline].default()]
+    # Several graders, one gradebook: autograde checks the gradebook is up before it touches anything,
+    # reports a submission this grader cannot read (and grades the rest), and lets one grader at a time
+    # grade a submission (a PostgreSQL advisory lock, or a lock file for SQLite); see
+    # grader/grading/course_autograde.py. nbgrader builds its converter by name, so the name is rebound.
+    use_course_autograde()
     c.SandboxedExecute.cell_timeout = 120        # seconds per notebook cell (a runaway loop is stopped)
     c.SandboxedExecute.test_timeout = 10         # seconds per check, unless its spec allows more
     c.SandboxedExecute.submission_timeout = 600  # seconds per notebook, everything included
