@@ -6,7 +6,8 @@
 Public and hidden specs, each notebook in a sandbox, in parallel (see :mod:`grader.batch.run`).
 Writes ``RESULTS/<student>/<notebook>/results.json`` (Gradescope's schema), ``feedback.txt``
 and ``RESULTS/grades.csv``; a second run grades only what is missing. Exit code 0 when the
-batch finished (whatever the scores), 2 when the submissions cannot be found. Registered by
+batch finished (whatever the scores), 2 when the submissions cannot be found or the
+``--gradebook`` database cannot be reached (said before grading when it is down at the start). Registered by
 :mod:`grader.student.cli` when this module is installed (it is not in the student package).
 """
 from __future__ import annotations
@@ -82,18 +83,30 @@ def grade_command(args) -> int:
     if not args.submissions.exists():
         print(f"grader: {args.submissions} does not exist", file=sys.stderr)
         return EXIT_UNREADABLE
+    if args.gradebook:                  # before grading: a gradebook that is down fails in seconds, not after the class
+        from grader.grading.gradebook_access import masked, unreachable
+        reason = unreachable(args.gradebook)
+        if reason:
+            print(f"grader: the gradebook database {masked(args.gradebook)} cannot be reached: {reason}. "
+                  "Nothing was graded or written.", file=sys.stderr)
+            return EXIT_UNREADABLE
     options = Options(test_timeout=args.timeout, cell_timeout=args.cell_timeout,
                       submission_timeout=args.submission_timeout, limits=Limits(memory_mb=args.memory),
                       force=args.force)
     try:
         rows = run_batch(args.submissions, args.out, options, workers=args.workers, scheduler=args.scheduler,
                          progress=not args.no_progress and sys.stderr.isatty(), spec=args.spec)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, PermissionError) as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.gradebook:
-        from grader.grading.gradebook import write_scores
-        write_scores(args.gradebook, args.assignment, args.out)
+        from grader.grading.gradebook import GradebookDown, write_scores
+        try:
+            write_scores(args.gradebook, args.assignment, args.out)
+        except GradebookDown as error:
+            print(f"grader: {error}. The results are in {args.out}; the gradebook was not changed. Run the same "
+                  "command again once it is back: nothing is graded again, the scores are written.", file=sys.stderr)
+            return EXIT_UNREADABLE
     broken = [r for r in rows if r["status"] != "graded"]
     print(f"graded {len(rows)} notebooks of {len({r['student'] for r in rows})} students into {args.out} "
           f"({CSV_NAME})" + (f"; {len(broken)} could not be graded normally (see status)" if broken else ""))

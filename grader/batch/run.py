@@ -166,6 +166,8 @@ def run_batch(source: Path, out: Path, options: Options = Options(), workers: in
         units = find_units(Path(source), available_specs(), Path(unpacked), spec=spec)
         for unit in units:
             adopt_legacy_results(unit, out)
+            if unit.status == "unreadable":     # the instructor hears of it now, the student in the results
+                print(f"grader: {unit.student}: {unit.notes[0]}", file=sys.stderr)
         todo = [u for u in units if options.force or not is_done(u, out)]
         _run(todo, out, options, workers, scheduler, progress, skipped=len(units) - len(todo))
     return write_csv(out)

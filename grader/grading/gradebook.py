@@ -15,6 +15,7 @@ import nbformat
 
 from grader.student import course
 from grader.student.cells import kind
+from grader.grading.gradebook_access import database_down, masked, scrubbed
 from grader.grading.gradescope import RESULTS, read_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,26 +34,48 @@ def cell_targets(notebook_path: Path) -> dict[str, str]:
     return targets
 
 
+class GradebookDown(RuntimeError):
+    """The gradebook's database went away while the scores were written (none of them were)."""
+
+
 def write_scores(db_url: str, assignment: str | None, out: Path, source: Path = ROOT / "source") -> int:
     """Record every ``results.json`` under ``out`` in the gradebook; return how many notebooks.
 
     Each notebook goes to ``assignment``, or, when it is None, to the week its spec belongs to
-    (``grader/specs/<week>/``); its test cells are read from ``source/<week>/``."""
+    (``grader/specs/<week>/``); its test cells are read from ``source/<week>/``. The scores are
+    one transaction: all of them are written or, when the database fails, none (the students
+    and submissions nbgrader adds on the way carry no score). Raises :class:`GradebookDown`
+    (the URL's password masked) when the database cannot be reached."""
+    try:
+        return _write_scores(db_url, assignment, Path(out), source)
+    except Exception as error:
+        if not database_down(error):
+            raise
+        reason = getattr(error, "orig", None) or error
+        raise GradebookDown(f"the gradebook database {masked(db_url)} failed while the scores were written: "
+                            + scrubbed(str(reason).splitlines()[0] if str(reason) else type(reason).__name__,
+                                       db_url)) from None
+
+
+def _write_scores(db_url: str, assignment: str | None, out: Path, source: Path) -> int:
     from nbgrader.api import Gradebook, MissingEntry
 
-    written = 0
+    scores = []             # (week, student, notebook, {grade id: points})
+    for path in sorted(out.glob(f"*/*/{RESULTS}")):
+        document = read_results(path)
+        extra = (document or {}).get("extra_data", {})
+        week = assignment or course.week_of(str(extra.get("spec")))
+        notebook_file = source / str(week) / f"{extra.get('notebook')}.ipynb"
+        if not document or week is None or not notebook_file.is_file():
+            continue
+        points = defaultdict(float)
+        for test in document["tests"]:
+            points[test["extra_data"]["target"]] += float(test["score"])
+        targets = cell_targets(notebook_file)
+        scores.append((week, extra["student"], extra["notebook"],
+                       {grade_id: points.get(target, 0.0) for grade_id, target in targets.items()}))
     with Gradebook(db_url) as gradebook:
-        for path in sorted(Path(out).glob(f"*/*/{RESULTS}")):
-            document = read_results(path)
-            extra = (document or {}).get("extra_data", {})
-            week = assignment or course.week_of(str(extra.get("spec")))
-            notebook_file = source / str(week) / f"{extra.get('notebook')}.ipynb"
-            if not document or week is None or not notebook_file.is_file():
-                continue
-            points = defaultdict(float)
-            for test in document["tests"]:
-                points[test["extra_data"]["target"]] += float(test["score"])
-            student = extra["student"]
+        for week, student, _, _ in scores:      # nbgrader commits each of these itself
             try:
                 gradebook.find_student(student)
             except MissingEntry:
@@ -61,11 +84,17 @@ def write_scores(db_url: str, assignment: str | None, out: Path, source: Path = 
                 gradebook.find_submission(week, student)
             except MissingEntry:
                 gradebook.add_submission(week, student)
-            notebook = gradebook.find_submission_notebook(extra["notebook"], week, student)
-            targets = cell_targets(notebook_file)
-            for grade in notebook.grades:
-                if grade.name in targets:
-                    grade.auto_score = points.get(targets[grade.name], 0.0)
+        try:
+            for week, student, notebook_id, by_grade in scores:
+                notebook = gradebook.find_submission_notebook(notebook_id, week, student)
+                for grade in notebook.grades:
+                    if grade.name in by_grade:
+                        grade.auto_score = by_grade[grade.name]
             gradebook.db.commit()
-            written += 1
-    return written
+        except BaseException:
+            try:
+                gradebook.db.rollback()
+            except Exception:   # noqa: BLE001  (a connection already lost has rolled back itself)
+                pass
+            raise
+    return len(scores)

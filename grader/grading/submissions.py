@@ -22,8 +22,11 @@ still share a folder on a case-insensitive file system get distinct folders, and
 """
 from __future__ import annotations
 
+import grp
 import hashlib
 import os
+import pwd
+import stat
 import re
 import urllib.parse
 import zipfile
@@ -104,6 +107,38 @@ def spec_for(filename: str, specs: list[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+def unreadable(path, folder: bool) -> str | None:
+    """Why this process cannot read ``path`` (a folder: list it), or None when it can; the reason
+    names the owner, group and mode (a submission with the wrong owner or permissions)."""
+    try:
+        if folder:
+            os.listdir(path)
+        else:
+            os.close(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK))
+        return None
+    except OSError as error:
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return error.strerror or str(error)
+        return (f"{error.strerror or error}: owner {_name(pwd.getpwuid, info.st_uid)}, group "
+                f"{_name(grp.getgrgid, info.st_gid)}, mode {stat.S_IMODE(info.st_mode):04o}; "
+                f"this grader is {_name(pwd.getpwuid, os.geteuid())}")
+
+
+def _name(lookup, number: int) -> str:
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def _unreadable_unit(student: str, path: Path, reason: str, notebook: Path | None = None,
+                     spec: str | None = None) -> Unit:
+    return Unit(student, notebook, spec, status="unreadable",
+                notes=(f"읽을 수 없습니다 (cannot read) {path} ({reason}): 채점하지 않았습니다 (not graded)",))
+
+
 def _hidden(path: Path) -> bool:
     return path.name.startswith(".") or path.name == "__MACOSX"
 
@@ -156,8 +191,17 @@ def stray_note(folder: Path, stray: list[Path]) -> str:
 
 
 def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit]:
-    notebooks, stray = _student_notebooks(folder)
-    units = [Unit(folder.name, path, spec or spec_for(path.name, specs)) for path in notebooks]
+    try:
+        notebooks, stray = _student_notebooks(folder)
+    except PermissionError as error:     # the folder (or its week folder) is not this grader's to read
+        where = Path(error.filename or folder)
+        return [_unreadable_unit(folder.name, where, unreadable(where, folder=True) or error.strerror)]
+    units = []
+    for path in notebooks:
+        chosen = spec or spec_for(path.name, specs)
+        reason = None if path.is_symlink() else unreadable(path, folder=False)
+        units.append(_unreadable_unit(folder.name, path, reason, path, chosen) if reason else
+                     Unit(folder.name, path, chosen))
     if not units:
         units = [Unit(folder.name, None, None)]
     if any(c in folder.name for c in GLOB_CHARACTERS):
