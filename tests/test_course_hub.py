@@ -13,7 +13,6 @@ hub with its proxy and the formgrader service. In headless Chromium:
 from __future__ import annotations
 
 import json
-import os
 import stat
 import urllib.error
 import urllib.request
@@ -21,12 +20,24 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.server_fixtures import hub_login
+from tests.course_server import can_run, make_server
+from tests.helpers import built_once
+from tests.hub_server import formgrader_path, hub_login, with_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
 ASSIGNMENT = "week3"
+STUDENTS = ("student1", "student2")
 SERVER_START_MS = 90_000       # a user's first server: JupyterLab on a busy 2-core machine
 MANAGE_ROWS = "[...document.querySelectorAll('#main-table tr')].map(r => r.innerText)"
+
+
+@pytest.fixture(scope="module")
+def course_server():
+    """A course server (tests/course_server.py) with its hub running."""
+    reason = can_run()
+    if reason:
+        pytest.skip(reason)
+    return with_hub(built_once("course-hub", lambda: make_server(STUDENTS)))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +47,7 @@ def released(course_server):
     outbound = course.exchange / course.course_id / "outbound" / ASSIGNMENT
     if not outbound.exists():
         for step in ("generate_assignment", "release_assignment"):
-            course_server.run_as(course.owner, "nbgrader", step, ASSIGNMENT, cwd=course.course_dir)
+            course_server.nbgrader(course.owner, step, ASSIGNMENT)
     assert outbound.is_dir()
     return course_server
 
@@ -63,10 +74,11 @@ def test_the_formgrader_service_runs_as_the_course_owner_in_the_course_folder(co
 
 
 def test_the_hub_api_refuses_anyone_without_a_token(course_server):
+    course = course_server.course
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{course_server.origin}/hub/api/users", timeout=10)
+        urllib.request.urlopen(f"{course.hub_url}/hub/api/users", timeout=10)
     assert refused.value.code == 403
-    with urllib.request.urlopen(f"{course_server.origin}/hub/api", timeout=10) as response:
+    with urllib.request.urlopen(f"{course.hub_url}/hub/api", timeout=10) as response:
         assert "version" in json.loads(response.read())
 
 
@@ -74,10 +86,10 @@ def test_the_hub_api_refuses_anyone_without_a_token(course_server):
 def test_staff_open_the_formgrader_and_find_week3(browser, course_server, who):
     course = course_server.course
     user = course.staff[0] if who == "instructor" else course.staff[-1]
-    manage = f"/services/{course.course_id}/formgrader/manage_assignments"
-    with browser.visit(course_server.origin) as visit:
+    manage = formgrader_path(course, "manage_assignments")
+    with browser.visit(course.hub_url) as visit:
         page = visit.page
-        hub_login(page, course_server.origin, user, course_server.passwords[user], next_path=manage)
+        hub_login(page, course.hub_url, user, course_server.passwords[user], next_path=manage)
         page.wait_for_url(f"**{manage}")
         page.wait_for_function(f"({MANAGE_ROWS}).some(row => row.startsWith('{ASSIGNMENT}'))")
         assert page.locator("#warning-exchange").count() == 0
@@ -87,9 +99,9 @@ def test_staff_open_the_formgrader_and_find_week3(browser, course_server, who):
 def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser, released):
     course = released.course
     student = course.learners[0]
-    with browser.visit(released.origin) as visit:
+    with browser.visit(course.hub_url) as visit:
         page = visit.page
-        hub_login(page, released.origin, student, released.passwords[student])
+        hub_login(page, course.hub_url, student, released.passwords[student])
         page.wait_for_url(f"**/user/{student}/lab**", timeout=SERVER_START_MS)
         page.get_by_role("menuitem", name="Nbgrader").click()
         page.get_by_text("Assignment List").click()
@@ -105,12 +117,12 @@ def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser
 def test_a_student_is_refused_the_formgrader(browser, course_server):
     course = course_server.course
     student = course.learners[-1]
-    manage = f"/services/{course.course_id}/formgrader/manage_assignments"
-    with browser.visit(course_server.origin) as visit:
+    manage = formgrader_path(course, "manage_assignments")
+    with browser.visit(course.hub_url) as visit:
         page = visit.page
-        hub_login(page, course_server.origin, student, course_server.passwords[student], next_path=manage)
+        hub_login(page, course.hub_url, student, course_server.passwords[student], next_path=manage)
         page.wait_for_load_state()
-        response = page.goto(f"{course_server.origin}{manage}")    # logged in: the hub's OAuth answers
+        response = page.goto(f"{course.hub_url}{manage}")    # logged in: the hub's OAuth answers
         assert response.status == 403, (response.status, page.url)
         assert "You do not have permission to access JupyterHub service" in page.inner_text("body")
         assert page.locator("#main-table").count() == 0
@@ -119,12 +131,12 @@ def test_a_student_is_refused_the_formgrader(browser, course_server):
 def test_a_wrong_password_is_refused(browser, course_server):
     course = course_server.course
     student = course.learners[0]
-    with browser.visit(course_server.origin) as visit:
+    with browser.visit(course.hub_url) as visit:
         page = visit.page
-        hub_login(page, course_server.origin, student, course_server.passwords[student] + "x")
+        hub_login(page, course.hub_url, student, course_server.passwords[student] + "x")
         page.wait_for_selector("text=Invalid username or password")
         assert "/hub/login" in page.url
         assert page.context.cookies() == [] or not any(c["name"].startswith("jupyterhub-session")
                                                        for c in page.context.cookies())
-        response = page.goto(f"{course_server.origin}/user/{student}/lab")
+        response = page.goto(f"{course.hub_url}/user/{student}/lab")
         assert "/hub/login" in page.url, (response.status, page.url)

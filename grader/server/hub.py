@@ -51,9 +51,17 @@ def students_group(course: Course) -> str:
     return f"nbgrader-{course.course_id}"
 
 
-def internal_ports(course: Course) -> dict[str, int]:
-    """The loopback ports next to the public one: the hub's API, the proxy's API, the formgrader."""
-    return {"hub": course.hub_port + 1, "proxy_api": course.hub_port + 2, "formgrader": course.hub_port + 3}
+def internal_ports() -> dict[str, int]:
+    """Three free loopback ports for what only this machine talks to: the hub's API, the proxy's
+    API and the formgrader service (chosen afresh at each start; only ``hub_port`` is public)."""
+    probes = [socket.socket() for _ in range(3)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return dict(zip(("hub", "proxy_api", "formgrader"), (probe.getsockname()[1] for probe in probes)))
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def formgrader_url(course: Course) -> str:
@@ -114,9 +122,8 @@ def pid_path(course: Course) -> Path:
     return course.hub_dir / "hub.pid"
 
 
-def settings(course: Course) -> dict:
+def settings(course: Course, ports: dict[str, int]) -> dict:
     """The values of ``jupyterhub_config.py``, as plain data (what :func:`write_config` writes)."""
-    ports = internal_ports(course)
     singleuser = str(course.venv / "bin" / "jupyterhub-singleuser")
     path = f"{course.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
     return {
@@ -192,12 +199,14 @@ c.Spawner.default_url = "/lab"
 '''
 
 
-def write_config(course: Course) -> Path:
-    """``course.hub_dir/jupyterhub_config.py`` (root only, 0600), from :func:`settings`."""
+def write_config(course: Course, ports: dict[str, int] | None = None) -> Path:
+    """``course.hub_dir/jupyterhub_config.py`` (root only, 0600), from :func:`settings`
+    (``ports``: :func:`internal_ports`, free ones by default)."""
     course.hub_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(course.hub_dir, 0o700)
     path = config_path(course)
-    text = CONFIG.format(course_id=course.course_id, ip=course.hub_ip, data=json.dumps(settings(course), indent=1))
+    data = json.dumps(settings(course, ports or internal_ports()), indent=1)
+    text = CONFIG.format(course_id=course.course_id, ip=course.hub_ip, data=data)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(text)
@@ -230,10 +239,8 @@ def start(course: Course) -> subprocess.Popen:
     stop(course)
     ensure_proxy(course)
     write_config(course)
-    busy = [port for port in (course.hub_port, *internal_ports(course).values()) if _port_in_use("127.0.0.1", port)]
-    if busy:
-        raise HubError(f"ports {busy} on this machine are in use: choose another hub_port in course.toml "
-                       f"(the hub uses hub_port and the next three)")
+    if _port_in_use(course.hub_ip, course.hub_port):
+        raise HubError(f"port {course.hub_port} is in use on this machine: choose another hub_port in the course's toml")
     jupyterhub = course.venv / "bin" / "jupyterhub"
     env = {**os.environ, "PATH": f"{course.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
     with open(log_path(course), "ab") as log:

@@ -80,6 +80,18 @@ def _link_scripts(source_venv: Path, venv: Path) -> None:
             target.chmod(0o755)
 
 
+def _link_data(source_venv: Path, venv: Path) -> None:
+    """The environment's data files: ``share/`` (JupyterHub's page templates, JupyterLab's assets,
+    nbgrader's Lab extension) and ``etc/jupyter`` (the server extensions that are enabled).
+    Without them the hub answers every page with a 500 (``error.html`` not found) and Lab has no
+    Nbgrader menu. Files already there are kept (folders.py writes etc/jupyter/nbgrader_config.py)."""
+    for name in ("share", "etc"):
+        if (source_venv / name).is_dir():
+            (venv / name).mkdir(exist_ok=True)
+            link = "-al" if os.stat(source_venv).st_dev == os.stat(venv).st_dev else "-a"
+            subprocess.run(["cp", link, "-n", f"{source_venv / name}/.", str(venv / name)], check=True)
+
+
 def _pip(venv: Path, *arguments: str) -> None:
     done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check",
                            *arguments], capture_output=True, text=True)
@@ -123,6 +135,7 @@ def shared_environment(course: Course, source_venv: Path | None = None, project:
     if source_venv:
         _link_packages(site_packages(source_venv), site_packages(venv))
         _link_scripts(source_venv, venv)
+        _link_data(source_venv, venv)
         _pip(venv, "install", "--no-deps", "--no-build-isolation", "--force-reinstall", str(project))
     else:
         _pip(venv, "install", "--upgrade", "pip")
