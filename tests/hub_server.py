@@ -16,9 +16,22 @@ from __future__ import annotations
 import atexit
 import urllib.parse
 
-from tests.course_server import Server
+import pytest
 
+from tests.course_server import Server, can_run, make_server
+from tests.helpers import built_once
+
+STUDENTS = ("student1", "student2")
 _running: set[str] = set()
+
+
+def course_with_hub() -> Server:
+    """One course server with its hub per test process, for the hub's own tests (students
+    :data:`STUDENTS`); skips where a course server cannot be made (not root, no PostgreSQL)."""
+    reason = can_run()
+    if reason:
+        pytest.skip(reason)
+    return with_hub(built_once("course-hub", lambda: make_server(STUDENTS)))
 
 
 def with_hub(server: Server) -> Server:

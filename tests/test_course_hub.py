@@ -20,13 +20,10 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.course_server import can_run, make_server
-from tests.helpers import built_once
-from tests.hub_server import formgrader_path, hub_login, with_hub
+from tests.hub_server import course_with_hub, formgrader_path, hub_login
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
 ASSIGNMENT = "week3"
-STUDENTS = ("student1", "student2")
 SERVER_START_MS = 90_000       # a user's first server: JupyterLab on a busy 2-core machine
 MANAGE_ROWS = "[...document.querySelectorAll('#main-table tr')].map(r => r.innerText)"
 
@@ -34,10 +31,7 @@ MANAGE_ROWS = "[...document.querySelectorAll('#main-table tr')].map(r => r.inner
 @pytest.fixture(scope="module")
 def course_server():
     """A course server (tests/course_server.py) with its hub running."""
-    reason = can_run()
-    if reason:
-        pytest.skip(reason)
-    return with_hub(built_once("course-hub", lambda: make_server(STUDENTS)))
+    return course_with_hub()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,48 @@
+"""The course's folder in nbgrader's exchange belongs to the graders from the start.
+
+The exchange itself must be writable by every user (nbgrader's submit checks it), so whoever made
+``<exchange>/<course>/`` first owned it. When the first ``nbgrader release_assignment`` made it, a
+student could make it before: ``mkdir -p <exchange>/<course>/inbound`` as a student, then the
+instructor's release went on into the student's folders (nbgrader checks no owner for a course of
+graders who share), and that student could replace what the others fetch and read every
+submission. ``make hub`` now makes the course's folders itself, the graders', with nbgrader's modes.
+These tests try it as a real student of a running course server (``tests/hub_server.py``).
+"""
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from tests.hub_server import course_with_hub
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
+MODES = {".": 0o2775, "outbound": 0o2775, "inbound": 0o2773, "feedback": 0o2771}
+
+
+@pytest.fixture(scope="module")
+def server():
+    return course_with_hub()
+
+
+def test_the_course_folders_in_the_exchange_are_the_graders_with_nbgraders_modes(server):
+    course = server.course
+    for name, mode in MODES.items():
+        path = course.exchange / course.course_id / name
+        owner, group = path.owner(), path.group()
+        assert (owner, group, stat.S_IMODE(path.stat().st_mode)) == (course.owner, course.graders_group, mode), path
+
+
+@pytest.mark.parametrize("attempt", [
+    "mkdir -p {course_path}/outbound/week9",            # a release of their own, fetched by the others
+    "ls {course_path}/inbound",                         # the others' submissions
+    "mv {course_path} {exchange}/moved",                # the course's folder itself
+    "rm -rf {course_path}/outbound",
+])
+def test_a_student_cannot_take_over_the_course_folder_in_the_exchange(server, attempt):
+    course = server.course
+    student = course.learners[0]
+    command = attempt.format(course_path=course.exchange / course.course_id, exchange=course.exchange)
+    done = server.as_user(student, "bash", "-c", command, check=False)
+    assert done.returncode != 0, f"{student} could: {command}"
+    assert "Permission denied" in done.stderr or "Operation not permitted" in done.stderr, done.stderr
