@@ -7,7 +7,8 @@ hub with its proxy and the formgrader service. In headless Chromium:
 - the instructor and the grader log in and open the formgrader service directly (JupyterHub >= 4.1
   forbids it inside Lab's iframe); its "Manage Assignments" page lists week3;
 - a student logs in, their own server starts as them, and nbgrader's assignment list (Lab's menu
-  Nbgrader > Assignment List) shows week3, released by the instructor, ready to fetch;
+  Nbgrader > Assignment List) shows week3, released by the instructor, ready to fetch; their
+  server has neither the formgrader nor "Create Assignment" (nbgrader's table for several graders);
 - a student is refused the formgrader (403 from the hub's OAuth), and a wrong password is refused.
 """
 from __future__ import annotations
@@ -98,11 +99,15 @@ def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser
         hub_login(page, course.hub_url, student, released.passwords[student])
         page.wait_for_url(f"**/user/{student}/lab**", timeout=SERVER_START_MS)
         page.get_by_role("menuitem", name="Nbgrader").click()
+        menu = page.locator(".lm-Menu-content").inner_text()
+        # nbgrader's table: users' own servers have no formgrader and no "Create Assignment" (the service has)
+        assert "Formgrader" not in menu and page.get_by_text("Create Assignment").count() == 0, menu
         page.get_by_text("Assignment List").click()
         page.wait_for_function("(document.querySelector('#released_assignments_list') || {innerText: ''})"
                                f".innerText.includes('{ASSIGNMENT}')")
         released_list = page.inner_text("#released_assignments_list")
         assert course.course_id in released_list and "Fetch" in released_list, released_list
+        assert page.goto(f"{course.hub_url}/user/{student}/formgrader").status == 404
     server = [p for p in psutil.process_iter(["cmdline", "username"])
               if p.info["username"] == student and any("jupyterhub-singleuser" in a for a in p.info["cmdline"] or ())]
     assert server, f"no jupyterhub-singleuser process of {student}"

@@ -108,6 +108,35 @@ def ensure_proxy(course: Course, cache: Path | None = PROXY_CACHE) -> Path:
     return _proxy_bin(target)
 
 
+# -- what users' own servers load ----------------------------------------------------------------
+
+# nbgrader's table for one class with several graders: users' own servers get the assignment list
+# (and the course list), the formgrader service gets the formgrader and "Create Assignment".
+OWN_SERVER_OFF = {"lab": ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"],
+                  "server": ["nbgrader.server_extensions.formgrader"]}
+
+
+def users_config_dir(course: Course) -> Path:
+    return course.root / "users-jupyter-config"
+
+
+def write_users_config(course: Course) -> Path:
+    """A Jupyter config folder for users' own servers only (first on their ``JUPYTER_CONFIG_PATH``):
+    the formgrader and "Create Assignment" off, as nbgrader's docs have it. Root's, readable by all."""
+    folder = users_config_dir(course)
+    lab_off = {"disabledExtensions": dict.fromkeys(OWN_SERVER_OFF["lab"], True)}
+    server_off = {"ServerApp": {"jpserver_extensions": dict.fromkeys(OWN_SERVER_OFF["server"], False)}}
+    files = {folder / "labconfig" / "page_config.json": lab_off, folder / "jupyter_server_config.json": server_off}
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content, indent=1), encoding="utf-8")
+        os.chmod(path, 0o644)
+    for path in (folder, folder / "labconfig"):
+        os.chown(path, 0, 0)
+        os.chmod(path, 0o755)
+    return folder
+
+
 # -- the config --------------------------------------------------------------------------------
 
 def config_path(course: Course) -> Path:
@@ -144,7 +173,7 @@ def settings(course: Course, ports: dict[str, int]) -> dict:
                       "user": course.owner, "cwd": str(course.course_dir), "oauth_no_confirm": True,
                       "environment": {"PATH": path}}],
         "spawner_cmd": [singleuser],
-        "spawner_path": path,
+        "spawner_environment": {"PATH": path, "JUPYTER_CONFIG_PATH": str(users_config_dir(course))},
         "notebook_dir": str(course.homes / "{username}"),
         "cookie_secret_file": str(course.hub_dir / "jupyterhub_cookie_secret"),
         "db_url": f"sqlite:///{course.hub_dir / 'jupyterhub.sqlite'}",
@@ -193,7 +222,7 @@ c.JupyterHub.services = S["services"]
 # Each user's own server, as that user, from the course's shared environment, in their home.
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = S["spawner_cmd"]
-c.Spawner.environment = {{"PATH": S["spawner_path"]}}
+c.Spawner.environment = S["spawner_environment"]
 c.Spawner.notebook_dir = S["notebook_dir"]
 c.Spawner.default_url = "/lab"
 '''
@@ -238,9 +267,11 @@ def start(course: Course) -> subprocess.Popen:
         raise HubError("the hub must run as root: it starts each user's server as that user")
     stop(course)
     ensure_proxy(course)
+    write_users_config(course)
     write_config(course)
     if _port_in_use(course.hub_ip, course.hub_port):
-        raise HubError(f"port {course.hub_port} is in use on this machine: choose another hub_port in the course's toml")
+        raise HubError(f"port {course.hub_port} is in use on this machine: "
+                       f"choose another hub_port in the course's toml")
     jupyterhub = course.venv / "bin" / "jupyterhub"
     env = {**os.environ, "PATH": f"{course.venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
     with open(log_path(course), "ab") as log:
@@ -254,7 +285,8 @@ def start(course: Course) -> subprocess.Popen:
             return process
         time.sleep(0.3)
     _stop_pid(process.pid)
-    raise HubError(f"jupyterhub did not answer at {course.hub_url}/hub/api within {START_TIMEOUT:.0f} s:\n{_tail(course)}")
+    raise HubError(f"jupyterhub did not answer at {course.hub_url}/hub/api within {START_TIMEOUT:.0f} s:\n"
+                   f"{_tail(course)}")
 
 
 def _tail(course: Course, chars: int = 4000) -> str:
