@@ -5,7 +5,7 @@ The exchange itself must be writable by every user (nbgrader's submit checks it)
 student could make it before: ``mkdir -p <exchange>/<course>/inbound`` as a student, then the
 instructor's release went on into the student's folders (nbgrader checks no owner for a course of
 graders who share), and that student could replace what the others fetch and read every
-submission. ``make hub`` now makes the course's folders itself, the graders', with nbgrader's modes.
+submission. ``make hub`` now makes the course's folder itself, the graders' (grader/server/folders.py).
 These tests try it as a real student of a running course server (``tests/hub_server.py``).
 """
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 from tests.hub_server import course_with_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
-MODES = {".": 0o2775, "outbound": 0o2775, "inbound": 0o2773, "feedback": 0o2771}
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +24,10 @@ def server():
     return course_with_hub()
 
 
-def test_the_course_folders_in_the_exchange_are_the_graders_with_nbgraders_modes(server):
+def test_the_course_folder_in_the_exchange_is_the_graders(server):
     course = server.course
-    for name, mode in MODES.items():
-        path = course.exchange / course.course_id / name
-        owner, group = path.owner(), path.group()
-        assert (owner, group, stat.S_IMODE(path.stat().st_mode)) == (course.owner, course.graders_group, mode), path
+    path = course.exchange / course.course_id
+    assert (path.owner(), path.group(), stat.S_IMODE(path.stat().st_mode)) == (course.owner, course.graders_group, 0o2775)
 
 
 @pytest.mark.parametrize("attempt", [

@@ -6,9 +6,9 @@
   ``nbgrader_config.py`` (mode 0640: it names the gradebook's URL, with its password).
   nbgrader's ``groupshared`` makes the files it writes group-writable, so every grader can grade.
 - ``course.exchange``: nbgrader's exchange, writable by every user (sticky: nobody removes what is
-  not theirs); the course's folder in it is made here, the graders', with nbgrader's modes:
-  ``inbound/`` 2773 (students submit, cannot list) and ``feedback/`` 2771 (a student reaches only
-  the feedback whose hashed name they know).
+  not theirs), and the course's folder in it (group graders, setgid); nbgrader itself gives
+  ``inbound/`` mode 2773 (students submit and cannot list; graders can) and ``feedback/`` 2771
+  (a student reaches only the feedback whose hashed name they know).
 - ``course.venv/etc/jupyter/nbgrader_config.py``: what every user's nbgrader reads (the course id
   and the exchange), since every user runs that environment.
 """
@@ -74,26 +74,19 @@ def course_folder(course: Course, db_url: str, source: Path = PROJECT / "source"
     return folder
 
 
-# The course's folders in the exchange, with the modes nbgrader's release gives them for graders who
-# share (groupshared): made before any user logs in, by the instructor and the graders group. Left to
-# the first `nbgrader release_assignment`, they belonged to whoever made them first: a student who
-# ran `mkdir -p <exchange>/<course>/inbound` owned the folder every submission goes to, and the one
-# every release comes from (nbgrader checks no owner when groupshared).
-COURSE_EXCHANGE = {".": 0o2775, "outbound": 0o2775, "inbound": 0o2773, "feedback": 0o2771}
-
-
 def exchange(course: Course) -> Path:
-    """The exchange: every user may write into it (nbgrader wants that), none may remove another's
-    entries; the course's folder in it, with outbound/, inbound/ and feedback/, is the graders'."""
+    """The exchange: every user may write into it, none may remove another's entries.
+
+    The course's own folder in it is made here, the first instructor's and the graders group's,
+    setgid: what nbgrader makes below (inbound/, outbound/, feedback/) is the group's, so every
+    grader can collect (with ``groupshared``, nbgrader lets the group read inbound/).
+    """
     course.exchange.mkdir(parents=True, exist_ok=True)
     os.chown(course.exchange, 0, 0)
     os.chmod(course.exchange, 0o1777)
-    for name, mode in COURSE_EXCHANGE.items():
-        path = course.exchange / course.course_id / name
-        if path.is_symlink():
-            path.unlink()
-        path.mkdir(exist_ok=True)
-        _own(path, course.owner, course.graders_group, mode)
+    own = course.exchange / course.course_id
+    own.mkdir(exist_ok=True)
+    _own(own, course.owner, course.graders_group, 0o2775)
     return course.exchange
 
 
@@ -101,6 +94,7 @@ def everyone_config(course: Course) -> Path:
     """The course-wide nbgrader config inside the shared environment."""
     path = course.venv / "etc" / "jupyter" / "nbgrader_config.py"
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)        # never write through a hard link into another environment
     path.write_text(EVERYONE.format(course_id=course.course_id, exchange=str(course.exchange)), encoding="utf-8")
     for folder in (course.venv / "etc", course.venv / "etc" / "jupyter"):
         os.chmod(folder, 0o755)
