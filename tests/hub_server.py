@@ -45,6 +45,17 @@ def with_hub(server: Server) -> Server:
     return server
 
 
+def released(server: Server, assignment: str = "week3") -> Server:
+    """``assignment`` generated and released by the course folder's owner, as from a terminal (once)."""
+    course = server.course
+    outbound = course.exchange / course.course_id / "outbound" / assignment
+    if not outbound.exists():
+        for step in ("generate_assignment", "release_assignment"):
+            server.nbgrader(course.owner, step, assignment)
+    assert outbound.is_dir(), outbound
+    return server
+
+
 def formgrader_path(course, page: str = "") -> str:
     """``/services/<course_id>/formgrader/<page>``: the formgrader, opened directly (not in Lab)."""
     return f"/services/{course.course_id}/formgrader/{page}".rstrip("/")

@@ -10,18 +10,25 @@ These tests try it as a real student of a running course server (``tests/hub_ser
 """
 from __future__ import annotations
 
+import shutil
 import stat
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from tests.hub_server import course_with_hub
+from grader.server import folders
+
+from tests.hub_server import course_with_hub, released
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
 
 
 @pytest.fixture(scope="module")
 def server():
-    return course_with_hub()
+    """A course server where the instructor has released week3 (outbound/ and inbound/ exist)."""
+    return released(course_with_hub())
 
 
 def test_the_course_folder_in_the_exchange_is_the_graders(server):
@@ -43,3 +50,21 @@ def test_a_student_cannot_take_over_the_course_folder_in_the_exchange(server, at
     done = server.as_user(student, "bash", "-c", command, check=False)
     assert done.returncode != 0, f"{student} could: {command}"
     assert "Permission denied" in done.stderr or "Operation not permitted" in done.stderr, done.stderr
+
+
+def test_before_the_first_release_a_student_cannot_make_the_course_folders(server):
+    """The exchange just as ``make hub``'s folders step makes it (in a root of its own): nothing released."""
+    root = Path(tempfile.mkdtemp(prefix="grader-exchange-", dir="/tmp"))
+    try:
+        root.chmod(0o755)
+        fresh = replace(server.course, root=root)
+        folders.exchange(fresh)
+        course_path = fresh.exchange / fresh.course_id
+        assert not (course_path / "outbound").exists()
+        student = fresh.learners[0]
+        done = server.as_user(student, "bash", "-c", f"mkdir -p {course_path}/outbound/week3 {course_path}/inbound",
+                              check=False)
+        assert done.returncode != 0 and "Permission denied" in done.stderr, f"{student} could make them: {done}"
+        assert not (course_path / "outbound").exists() and not (course_path / "inbound").exists()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

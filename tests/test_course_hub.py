@@ -21,7 +21,7 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.hub_server import course_with_hub, formgrader_path, hub_login
+from tests.hub_server import course_with_hub, formgrader_path, hub_login, released
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_server")]
 ASSIGNMENT = "week3"
@@ -36,15 +36,8 @@ def course_server():
 
 
 @pytest.fixture(scope="module")
-def released(course_server):
-    """week3 generated and released by the course folder's owner, as they would from a terminal."""
-    course = course_server.course
-    outbound = course.exchange / course.course_id / "outbound" / ASSIGNMENT
-    if not outbound.exists():
-        for step in ("generate_assignment", "release_assignment"):
-            course_server.nbgrader(course.owner, step, ASSIGNMENT)
-    assert outbound.is_dir()
-    return course_server
+def week3_released(course_server):
+    return released(course_server, ASSIGNMENT)
 
 
 def test_the_hub_listens_on_loopback_only_and_keeps_its_config_to_root(course_server):
@@ -91,12 +84,12 @@ def test_staff_open_the_formgrader_and_find_week3(browser, course_server, who):
         assert not visit.problems, "\n".join(visit.problems)
 
 
-def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser, released):
-    course = released.course
+def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser, week3_released):
+    course = week3_released.course
     student = course.learners[0]
     with browser.visit(course.hub_url) as visit:
         page = visit.page
-        hub_login(page, course.hub_url, student, released.passwords[student])
+        hub_login(page, course.hub_url, student, week3_released.passwords[student])
         page.wait_for_url(f"**/user/{student}/lab**", timeout=SERVER_START_MS)
         page.get_by_role("menuitem", name="Nbgrader").click()
         menu = page.locator(".lm-Menu-content").inner_text()
