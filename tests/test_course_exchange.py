@@ -34,7 +34,8 @@ def server():
 def test_the_course_folder_in_the_exchange_is_the_graders(server):
     course = server.course
     path = course.exchange / course.course_id
-    assert (path.owner(), path.group(), stat.S_IMODE(path.stat().st_mode)) == (course.owner, course.graders_group, 0o2775)
+    shown = (path.owner(), path.group(), stat.S_IMODE(path.stat().st_mode))
+    assert shown == (course.owner, course.graders_group, 0o2775), shown
 
 
 @pytest.mark.parametrize("attempt", [

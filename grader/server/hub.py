@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pprint
 import shutil
 import signal
 import socket
@@ -186,13 +187,13 @@ CONFIG = '''\
 # (grader/server/hub.py); edit deploy/course.toml and run `make hub` again instead of this file.
 #
 # Safe to leave running as it is: users log in with their own Unix passwords (PAM), nobody has a
-# shared default password, and the hub listens on loopback ({ip}) only. Before serving it to
-# other machines (hub_ip = "0.0.0.0" in course.toml), put a TLS reverse proxy in front of it
-# (nginx or Caddy with a certificate, https only), or give JupyterHub a certificate here
-# (c.JupyterHub.ssl_cert / ssl_key): passwords must never cross the network in clear text.
-import json
+# shared default password, and the hub listens on {ip} (loopback unless course.toml says otherwise).
+# Before serving it to other machines (hub_ip = "0.0.0.0" in course.toml), put a TLS reverse proxy
+# in front of it (nginx or Caddy with a certificate, https only), or give JupyterHub a certificate
+# here (c.JupyterHub.ssl_cert / ssl_key): passwords must never cross the network in clear text.
 
-S = json.loads({data!r})
+# The values (grader/server/hub.py: settings), then what JupyterHub does with them.
+S = {data}
 c = get_config()  # noqa: F821
 
 c.JupyterHub.ip = S["ip"]
@@ -234,7 +235,7 @@ def write_config(course: Course, ports: dict[str, int] | None = None) -> Path:
     course.hub_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(course.hub_dir, 0o700)
     path = config_path(course)
-    data = json.dumps(settings(course, ports or internal_ports()), indent=1)
+    data = pprint.pformat(settings(course, ports or internal_ports()), indent=1, width=110, sort_dicts=False)
     text = CONFIG.format(course_id=course.course_id, ip=course.hub_ip, data=data)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:

@@ -1,0 +1,41 @@
+"""After the term on the course server (``tests/test_course_term.py``), the instructor logs in
+through JupyterHub in Chromium, opens the formgrader service and finds the gradebook's scores.
+
+The same server as the term (``built_once("course-term")``: one server per test process, the
+same xdist group), with its hub started on top (``tests/hub_server.py``).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.course_server import can_run
+from tests.helpers import built_once
+from tests.hub_server import formgrader_path, hub_login, with_hub
+from tests.test_course_term import ASSIGNMENT, NOTEBOOK, STUDENTS, _term
+from tests.test_formgrader_browser import ROWS, shown_scores
+
+pytestmark = [pytest.mark.xdist_group("course_server"), pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def term():
+    reason = can_run()
+    if reason:
+        pytest.skip(reason)
+    return built_once("course-term", _term)
+
+
+def test_the_instructor_finds_the_scores_in_the_formgrader_through_the_hub(browser, term):
+    server = with_hub(term["server"])
+    course = server.course
+    expected = {course.user(name): score for name, score in term["gradebook"].items()}
+    assert len(expected) == len(STUDENTS) and all(score is not None for score in expected.values()), expected
+    with browser.visit(course.hub_url) as visit:
+        page = visit.page
+        gradebook = formgrader_path(course, f"gradebook/{ASSIGNMENT}/{NOTEBOOK}")
+        hub_login(page, course.hub_url, course.owner, server.passwords[course.owner], next_path=gradebook)
+        page.wait_for_url(f"**{gradebook}")
+        page.wait_for_function(f"({ROWS})().length >= {len(STUDENTS)}")
+        shown = {name: score for name, (score, _) in shown_scores(page.evaluate(ROWS)).items()}
+        assert not visit.problems, "\n".join(visit.problems)
+    assert shown == pytest.approx(expected), (shown, expected)
