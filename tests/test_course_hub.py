@@ -104,6 +104,7 @@ def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser
     server = [p for p in psutil.process_iter(["cmdline", "username"])
               if p.info["username"] == student and any("jupyterhub-singleuser" in a for a in p.info["cmdline"] or ())]
     assert server, f"no jupyterhub-singleuser process of {student}"
+    assert {(p.cwd(), p.environ()["HOME"]) for p in server} == {(str(course.home(student)),) * 2}   # their home
 
 
 def test_a_student_is_refused_the_formgrader(browser, course_server):

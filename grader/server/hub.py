@@ -175,7 +175,7 @@ def settings(course: Course, ports: dict[str, int]) -> dict:
                       "environment": {"PATH": path}}],
         "spawner_cmd": [singleuser],
         "spawner_environment": {"PATH": path, "JUPYTER_CONFIG_PATH": str(users_config_dir(course))},
-        "notebook_dir": str(course.homes / "{username}"),
+        "notebook_dir": "~",      # the home in the passwd entry (course.home(user), or an existing user's own)
         "cookie_secret_file": str(course.hub_dir / "jupyterhub_cookie_secret"),
         "db_url": f"sqlite:///{course.hub_dir / 'jupyterhub.sqlite'}",
         "pid_file": str(pid_path(course)),
