@@ -68,7 +68,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def grader_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from grader.student.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "import sys; from grader.student.cli import main; sys.exit(main())", *args],
                           cwd=cwd, env=nbgrader_env(), capture_output=True, text=True, timeout=900)
 
 
