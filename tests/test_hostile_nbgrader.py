@@ -72,7 +72,10 @@ def nbgrader_kinds() -> list[Kind]:
 
 def executor() -> str:
     """Which execution the course's config uses for autograde (for messages)."""
-    return "SandboxedExecute" if "SandboxedExecute" in (ROOT / "nbgrader_config.py").read_text() else "nbgrader Execute"
+    from traitlets.config.loader import PyFileConfigLoader
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    return "SandboxedExecute" if any("SandboxedExecute" in step for step in config.Autograde.autograde_preprocessors) \
+        else "nbgrader Execute"
 
 
 def files_digest(course: Path) -> dict[str, str]:

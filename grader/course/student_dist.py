@@ -97,7 +97,8 @@ def shipped_modules(package: Path = PACKAGE) -> list[Path]:
     return files
 
 
-def _is_secret_module(name: str) -> bool:
+def is_secret_module(name: str) -> bool:
+    """A reference solution or a hidden spec (``solutions.week3.perceptron``, ``grader.specs.week3.x_hidden``)."""
     parts = name.split(".")
     return parts[0] == "solutions" or any(p.endswith("_hidden") for p in parts)
 
@@ -130,7 +131,7 @@ def check_closure(files: list[Path], root: Path = ROOT) -> None:
     problems = []
     for file in files:
         for name in sorted(grader_imports(root / file)):
-            if _is_secret_module(name):
+            if is_secret_module(name):
                 problems.append(f"{file} imports {name}, which must never reach students")
                 continue
             target = _module_file(root, name)

@@ -1,0 +1,136 @@
+"""The environment every user of the server runs: one install, readable by all, secrets by graders only.
+
+``course.venv`` is a virtual environment made from a Python that every user can read (the
+grader's own venv often links into ``/root``, mode 0700: then Debian's ``/usr/bin/python3`` of the
+same version is used). It holds this package (not editable: the course's users never see the
+instructor's checkout), nbgrader and JupyterHub. Made from an existing environment
+(``source_venv``), the installed distributions are hard-linked from it (seconds instead of
+minutes; a copy across file systems); otherwise ``pip`` installs them.
+
+Students' kernels run from this environment too, so the modules that must stay secret (the
+reference solutions and the hidden specs, the rule of the student wheel) are made readable by
+the graders group only, their compiled copies included.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+from grader.course.student_dist import is_secret_module
+from grader.server.layout import Course
+
+PROJECT = Path(__file__).resolve().parents[2]
+DISTRIBUTION = "dl_week3_coursework"
+
+
+def everyone_can_run(path: Path) -> bool:
+    """Every folder on the way to ``path`` is searchable by others, and ``path`` readable and runnable."""
+    path = Path(os.path.realpath(path))
+    folders_ok = all(os.stat(parent).st_mode & stat.S_IXOTH for parent in path.parents)
+    mode = os.stat(path).st_mode
+    return folders_ok and bool(mode & stat.S_IROTH) and bool(mode & stat.S_IXOTH)
+
+
+def base_python(source_venv: Path | None = None) -> Path:
+    """A Python of this version that every user can run."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [Path(os.path.realpath(source_venv / "bin" / "python"))] if source_venv else []
+    candidates += [Path(sys.base_prefix) / "bin" / version, Path("/usr/bin") / version, Path("/usr/local/bin") / version]
+    for candidate in candidates:
+        if candidate.is_file() and everyone_can_run(candidate):
+            return candidate
+    raise RuntimeError(f"no {version} that every user can run (tried {', '.join(map(str, candidates))}); "
+                       f"install Debian's python3-venv, or a Python outside a private home")
+
+
+def site_packages(venv: Path) -> Path:
+    relative = Path(sysconfig.get_path("purelib")).relative_to(sys.prefix)
+    return venv / relative
+
+
+def _is_own_distribution(name: str) -> bool:
+    """The project's own files in an environment: its (editable) install is made afresh."""
+    return name.startswith((DISTRIBUTION, f"__editable__.{DISTRIBUTION}", f"__editable___{DISTRIBUTION}"))
+
+
+def _link_packages(source: Path, target: Path) -> None:
+    for entry in source.iterdir():
+        if _is_own_distribution(entry.name) or (target / entry.name).exists():
+            continue
+        link = ["cp", "-al"] if os.stat(source).st_dev == os.stat(target).st_dev else ["cp", "-a"]
+        subprocess.run([*link, str(entry), str(target / entry.name)], check=True)
+
+
+def _link_scripts(source_venv: Path, venv: Path) -> None:
+    """The console scripts of the linked distributions, with this environment's Python."""
+    old = f"#!{source_venv / 'bin' / 'python'}".encode()
+    new = f"#!{venv / 'bin' / 'python'}".encode()
+    for script in (source_venv / "bin").iterdir():
+        target = venv / "bin" / script.name
+        if target.exists() or script.is_symlink() or not script.is_file():
+            continue
+        first, _, body = script.read_bytes().partition(b"\n")
+        if first in (old, old + b"3", old + f"{sys.version_info.major}.{sys.version_info.minor}".encode()):
+            target.write_bytes(new + b"\n" + body)
+            target.chmod(0o755)
+
+
+def _pip(venv: Path, *arguments: str) -> None:
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check",
+                           *arguments], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"pip {' '.join(arguments)} failed: {done.stderr.strip()[-2000:]}")
+
+
+def secret_files(venv: Path) -> list[Path]:
+    """The reference solutions and the hidden specs installed in ``venv``, with their compiled copies."""
+    root = site_packages(venv)
+    found = []
+    for path in root.joinpath("solutions").rglob("*") if root.joinpath("solutions").exists() else []:
+        found.append(path)
+    for path in root.joinpath("grader").rglob("*"):
+        relative = path.relative_to(root)
+        parts = [p.split(".")[0] for p in relative.parts if p != "__pycache__"]
+        if path.is_file() and is_secret_module(".".join(parts)):
+            found.append(path)
+    return found
+
+
+def restrict_secrets(course: Course) -> list[Path]:
+    """Reference solutions and hidden specs: root's, readable by the graders group only."""
+    import grp
+    gid = grp.getgrnam(course.graders_group).gr_gid
+    secret = secret_files(course.venv)
+    top = site_packages(course.venv) / "solutions"
+    for path in [top, *secret] if top.exists() else secret:
+        os.chown(path, 0, gid, follow_symlinks=False)
+        os.chmod(path, 0o750 if path.is_dir() else 0o640)
+    return secret
+
+
+def shared_environment(course: Course, source_venv: Path | None = None, project: Path = PROJECT) -> Path:
+    """Make (or bring up to date) ``course.venv`` with this project installed; returns its Python."""
+    venv = course.venv
+    if not (venv / "bin" / "python").exists():
+        python = base_python(source_venv)
+        subprocess.run([str(python), "-m", "venv", *(["--without-pip"] if source_venv else []), str(venv)],
+                       check=True, capture_output=True)
+    if source_venv:
+        _link_packages(site_packages(source_venv), site_packages(venv))
+        _link_scripts(source_venv, venv)
+        _pip(venv, "install", "--no-deps", "--no-build-isolation", "--force-reinstall", str(project))
+    else:
+        _pip(venv, "install", "--upgrade", "pip")
+        _pip(venv, "install", f"{project}[hub]")
+    # the package's bytecode is compiled now, as root: users cannot write into the environment
+    subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(site_packages(venv) / "grader"),
+                    str(site_packages(venv) / "solutions")], capture_output=True)
+    restrict_secrets(course)
+    for path in (course.root, venv):
+        os.chmod(path, 0o755)
+    return venv / "bin" / "python"
