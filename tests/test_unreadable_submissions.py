@@ -30,7 +30,7 @@ from tests.test_privilege_nonroot import _as_user, _can_run
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def non_root_course(postgres):
     reason = _can_run()
     if reason:
@@ -64,13 +64,18 @@ def run_as(uid: int, home: Path, cwd: Path, *command: str) -> subprocess.Complet
                           text=True, timeout=900)
 
 
-def test_an_unreadable_submission_is_named_and_the_others_are_graded(non_root_course):
-    user, uid, base, course, url = non_root_course
-    locked = f"cannot read submitted/locked/week3 (Permission denied: owner {user}, group {grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name}, mode 0000; " \
-             f"this grader is {user})"
-    private = f"cannot read submitted/private/week3/{NOTEBOOK}.ipynb (Permission denied: owner root, " \
-              f"group root, mode 0600; this grader is {user})"
+def expected(user: str) -> tuple[str, str]:
+    """What each path says of ``locked`` (its folder, mode 000) and ``private`` (root's notebook, 0600)."""
+    group = grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name
+    return (f"cannot read submitted/locked/week3 (Permission denied: owner {user}, group {group}, mode 0000; "
+            f"this grader is {user})",
+            f"cannot read submitted/private/week3/{NOTEBOOK}.ipynb (Permission denied: owner root, "
+            f"group root, mode 0600; this grader is {user})")
 
+
+def test_nbgrader_autograde_names_an_unreadable_submission_and_grades_the_others(non_root_course):
+    user, uid, base, course, url = non_root_course
+    locked, private = expected(user)
     done = run_as(uid, base, course, "-m", "nbgrader", "autograde", "week3")
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -81,6 +86,10 @@ def test_an_unreadable_submission_is_named_and_the_others_are_graded(non_root_co
     assert set(scores) == {"fullmarks", "partial"} and scores["fullmarks"] == 22, (scores, output)
     assert sorted(p.name for p in (course / "autograded").iterdir()) == ["fullmarks", "partial"]
 
+
+def test_grader_grade_names_an_unreadable_submission_and_grades_the_others(non_root_course):
+    user, uid, base, course, url = non_root_course
+    locked, private = (line.replace("cannot read", "(cannot read)") for line in expected(user))
     done = run_as(uid, base, course, "-c", "import sys; from grader.student.cli import main; sys.exit(main())",
                   "grade", "submitted", "--out", "results", "--no-progress", "--workers", "2")
     output = done.stdout + done.stderr
@@ -88,11 +97,11 @@ def test_an_unreadable_submission_is_named_and_the_others_are_graded(non_root_co
     assert "Traceback" not in output, output
     said = [line for line in done.stderr.splitlines() if line.startswith("grader: ") and "cannot read" in line]
     assert len(said) == 2, output
-    assert said[0].startswith("grader: locked: ") and locked.replace("cannot read", "(cannot read)") in said[0], said
-    assert said[1].startswith("grader: private: ") and private.replace("cannot read", "(cannot read)") in said[1], said
+    assert said[0].startswith("grader: locked: ") and locked in said[0], said
+    assert said[1].startswith("grader: private: ") and private in said[1], said
     with open(course / "results" / "grades.csv", encoding="utf-8") as table:
         status = {row["student"]: (row["status"], float(row["score"])) for row in csv.DictReader(table)}
     assert status["fullmarks"] == ("graded", 22.0) and status["partial"][0] == "graded"
     assert status["locked"][0] == status["private"][0] == "unreadable", status
     document = json.loads((course / "results" / "private" / NOTEBOOK / "results.json").read_text(encoding="utf-8"))
-    assert private.replace("cannot read", "(cannot read)") in " ".join(document["extra_data"]["notes"])
+    assert private in " ".join(document["extra_data"]["notes"])
