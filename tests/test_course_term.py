@@ -12,6 +12,7 @@ fetches it. Then ``grader grade`` (as the instructor: a non-root grader) grades 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -169,9 +170,58 @@ def _term() -> dict:
         kim, "grader", "grade", str(course.course_dir / "submitted"), "--out", str(results), "--workers", "2",
         cwd=course.course_dir, check=False))
     logs["grader grade"] = graded.stdout[-3000:] + graded.stderr[-3000:]
-    return {"server": server, "times": times, "logs": logs, "errors": errors,
+    access = {user: _probe(server, user, _targets(server, user)) for user in (kim, park, *student.values())}
+    return {"server": server, "times": times, "logs": logs, "errors": errors, "access": access,
             "gradebook": _gradebook_scores(server), "grader_grade": _grader_grade_scores(server, results),
             "feedback": fetched}
+
+
+# ---- who can see what, tried as each real user -----------------------------------------------
+
+def _targets(server: Server, user: str) -> list[list[str]]:
+    """What each user tries to read: a classmate's work and feedback, and the course's secrets."""
+    course = server.course
+    other = course.user("full") if user != course.user("full") else course.user("partial")
+    packages = next(course.venv.glob("lib/python3*/site-packages"))
+    hidden_compiled = next(packages.glob("grader/specs/week3/__pycache__/perceptron_hidden.*.pyc"))
+    fetched = course.home(other) / course.course_id / ASSIGNMENT
+    database = server.db_url.split("@", 1)[1]
+    role = server.db_url.split("//", 1)[1].split(":", 1)[0]
+    return [
+        ["classmate's submission (course folder)", "file", f"{course.course_dir}/submitted/{other}/{ASSIGNMENT}/{NOTEBOOK}.ipynb"],
+        ["classmate's submission (exchange inbound)", "dir", f"{course.exchange}/{course.course_id}/inbound"],
+        ["classmate's notebook (their home)", "file", f"{fetched}/{NOTEBOOK}.ipynb"],
+        ["classmate's feedback (course folder)", "file", f"{course.course_dir}/feedback/{other}/{ASSIGNMENT}/{NOTEBOOK}.html"],
+        ["classmate's feedback (exchange)", "dir", f"{course.exchange}/{course.course_id}/feedback"],
+        ["classmate's feedback (their home)", "dir", f"{fetched}/feedback"],
+        ["the course folder", "dir", str(course.course_dir)],
+        ["the course's nbgrader_config.py", "file", f"{course.course_dir}/nbgrader_config.py"],
+        ["source/ (the instructor's notebooks)", "file", f"{course.course_dir}/source/{ASSIGNMENT}/{NOTEBOOK}.ipynb"],
+        ["solutions/ (installed)", "file", f"{packages}/solutions/week3/perceptron.py"],
+        ["solutions/ (listed)", "dir", f"{packages}/solutions"],
+        ["hidden specs", "file", f"{packages}/grader/specs/week3/perceptron_hidden.py"],
+        ["hidden specs (compiled)", "file", str(hidden_compiled)],
+        ["gradebook (the grader's URL)", "gradebook", f"{course.course_dir}/nbgrader_config.py"],
+        ["gradebook (no password)", "gradebook", f"postgresql+psycopg://{role}@{database}"],
+        ["gradebook (as postgres, no password)", "gradebook", f"postgresql+psycopg://postgres@{database}"],
+        ["the database's files", "dir", str(course.database_dir / "data")],
+        ["the users' first passwords", "file", str(course.secrets / "passwords")],
+    ]
+
+
+def _probe(server: Server, user: str, targets: list[list[str]]) -> dict[str, str]:
+    probe = server.course.root / "staging" / "server_probe.py"
+    if not probe.exists():
+        probe.write_text((Path(__file__).parent / "server_probe.py").read_text(encoding="utf-8"))
+        probe.chmod(0o644)
+    done = server.as_user(user, "python", str(probe), stdin=json.dumps(targets), cwd=server.course.root)
+    return json.loads(done.stdout)
+
+
+# A grader reads every part of the course, and nothing of a student's own home or root's secrets.
+GRADERS_CANNOT = {"classmate's notebook (their home)", "classmate's feedback (their home)",
+                  "gradebook (no password)", "gradebook (as postgres, no password)",
+                  "the database's files", "the users' first passwords"}
 
 
 @pytest.fixture(scope="module")
@@ -198,21 +248,43 @@ def test_grader_grade_gives_the_same_scores_on_the_same_files(term):
     assert term["grader_grade"] == pytest.approx(term["gradebook"]), (term["grader_grade"], term["logs"]["grader grade"])
 
 
+def _page_score(page: str) -> float:
+    """The notebook's score as nbgrader's feedback page heads it: "01_perceptron (Score: X / Y)"."""
+    found = re.search(r"\(Score: ([0-9.]+) / ([0-9.]+)\)", page)
+    assert found, page[:2000]
+    return float(found.group(1))
+
+
 def test_each_student_fetches_only_their_own_feedback(term):
-    course = term["server"].course
     expected = expected_scores()
+    assert len(set(expected.values())) == len(STUDENTS), "the three scores tell the pages apart"
     for name in STUDENTS:
         pages = term["feedback"][name]
         assert list(pages) == [f"{NOTEBOOK}.html"], pages.keys()
-        page = pages[f"{NOTEBOOK}.html"]
-        assert course.user(name) in page
-        for other in STUDENTS:
-            if other != name:
-                assert course.user(other) not in page
-        assert f"{expected[name]:g}" in page or f"{expected[name]:.1f}" in page
+        assert _page_score(pages[f"{NOTEBOOK}.html"]) == pytest.approx(expected[name], abs=0.01), name
 
 
 def test_the_term_is_timed(term):
     """The time of each step, printed for the note (``-s`` shows it)."""
     print(json.dumps(term["times"], indent=1))
     assert set(term["times"]) >= {"release", "collect", "autograde (two graders at once)", "feedback"}
+
+
+def test_a_student_reads_nothing_of_classmates_or_the_course(term):
+    course = term["server"].course
+    for name in STUDENTS:
+        seen = term["access"][course.user(name)]
+        assert len(seen) == 18
+        read = {label: verdict for label, verdict in seen.items() if verdict == "read"}
+        assert not read, f"{name} could read: {sorted(read)}"
+
+
+def test_a_grader_reads_every_part_of_the_course(term):
+    course = term["server"].course
+    for grader in course.staff:
+        seen = term["access"][grader]
+        for label, verdict in seen.items():
+            if label in GRADERS_CANNOT:
+                assert verdict != "read", (grader, label)
+            else:
+                assert verdict == "read", (grader, label, verdict)

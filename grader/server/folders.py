@@ -6,8 +6,9 @@
   ``nbgrader_config.py`` (mode 0640: it names the gradebook's URL, with its password).
   nbgrader's ``groupshared`` makes the files it writes group-writable, so every grader can grade.
 - ``course.exchange``: nbgrader's exchange, writable by every user (sticky: nobody removes what is
-  not theirs); nbgrader itself gives ``inbound/`` mode 2733 (students submit, cannot list) and
-  ``feedback/`` 711 (a student reaches only the feedback whose hashed name they know).
+  not theirs), and the course's folder in it (group graders, setgid); nbgrader itself gives
+  ``inbound/`` mode 2773 (students submit and cannot list; graders can) and ``feedback/`` 2771
+  (a student reaches only the feedback whose hashed name they know).
 - ``course.venv/etc/jupyter/nbgrader_config.py``: what every user's nbgrader reads (the course id
   and the exchange), since every user runs that environment.
 """
@@ -74,10 +75,18 @@ def course_folder(course: Course, db_url: str, source: Path = PROJECT / "source"
 
 
 def exchange(course: Course) -> Path:
-    """The exchange: every user may write into it, none may remove another's entries."""
+    """The exchange: every user may write into it, none may remove another's entries.
+
+    The course's own folder in it is made here, the first instructor's and the graders group's,
+    setgid: what nbgrader makes below (inbound/, outbound/, feedback/) is the group's, so every
+    grader can collect (with ``groupshared``, nbgrader lets the group read inbound/).
+    """
     course.exchange.mkdir(parents=True, exist_ok=True)
     os.chown(course.exchange, 0, 0)
     os.chmod(course.exchange, 0o1777)
+    own = course.exchange / course.course_id
+    own.mkdir(exist_ok=True)
+    _own(own, course.owner, course.graders_group, 0o2775)
     return course.exchange
 
 
@@ -85,6 +94,7 @@ def everyone_config(course: Course) -> Path:
     """The course-wide nbgrader config inside the shared environment."""
     path = course.venv / "etc" / "jupyter" / "nbgrader_config.py"
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)        # never write through a hard link into another environment
     path.write_text(EVERYONE.format(course_id=course.course_id, exchange=str(course.exchange)), encoding="utf-8")
     for folder in (course.venv / "etc", course.venv / "etc" / "jupyter"):
         os.chmod(folder, 0o755)

@@ -58,12 +58,35 @@ def _is_own_distribution(name: str) -> bool:
     return name.startswith((DISTRIBUTION, f"__editable__.{DISTRIBUTION}", f"__editable___{DISTRIBUTION}"))
 
 
-def _link_packages(source: Path, target: Path) -> None:
-    for entry in source.iterdir():
-        if _is_own_distribution(entry.name) or (target / entry.name).exists():
-            continue
-        link = ["cp", "-al"] if os.stat(source).st_dev == os.stat(target).st_dev else ["cp", "-a"]
-        subprocess.run([*link, str(entry), str(target / entry.name)], check=True)
+def _link_tree(source: Path, target: Path, skip=lambda name: False) -> None:
+    """Hard-link (or copy, across file systems) every file of ``source`` that ``target`` lacks."""
+    same_device = None
+    for folder, folders, files in os.walk(source):
+        here = Path(folder)
+        if here == source:
+            folders[:] = [f for f in folders if not skip(f)]
+            files = [f for f in files if not skip(f)]
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
+        shutil.copystat(here, there)
+        for name in files:
+            old, new = here / name, there / name
+            if new.exists() or new.is_symlink():
+                continue
+            if old.is_symlink():
+                os.symlink(os.readlink(old), new)
+                continue
+            if same_device is None:
+                same_device = os.stat(old).st_dev == os.stat(there).st_dev
+            os.link(old, new) if same_device else shutil.copy2(old, new)
+
+
+def _link_environment(source_venv: Path, venv: Path) -> None:
+    """The installed distributions and their data (share/, etc/) of ``source_venv``, but the project."""
+    _link_tree(site_packages(source_venv), site_packages(venv), skip=_is_own_distribution)
+    for data in ("share", "etc"):
+        if (source_venv / data).is_dir():
+            _link_tree(source_venv / data, venv / data)
 
 
 def _link_scripts(source_venv: Path, venv: Path) -> None:
@@ -121,9 +144,11 @@ def shared_environment(course: Course, source_venv: Path | None = None, project:
         subprocess.run([str(python), "-m", "venv", *(["--without-pip"] if source_venv else []), str(venv)],
                        check=True, capture_output=True)
     if source_venv:
-        _link_packages(site_packages(source_venv), site_packages(venv))
+        _link_environment(source_venv, venv)
         _link_scripts(source_venv, venv)
         _pip(venv, "install", "--no-deps", "--no-build-isolation", "--force-reinstall", str(project))
+        # what this Python needs and the source's did not (a requirement with a version marker)
+        _pip(venv, "install", "--no-build-isolation", str(project))
     else:
         _pip(venv, "install", "--upgrade", "pip")
         _pip(venv, "install", f"{project}[hub]")
