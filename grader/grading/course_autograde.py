@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 
-from grader.grading.gradebook_access import SubmissionLock, database_down, masked, unreachable
+from grader.grading.gradebook_access import SubmissionLock, database_down, masked, scrubbed, unreachable
 from grader.grading.submissions import unreadable
 
 
@@ -126,8 +126,10 @@ class CourseAutograde(Autograde):
         """nbgrader's; when it stops because the database went away mid-submission, say so plainly."""
         try:
             super().convert_notebooks()
-        except (NbGraderException, DatabaseWentAway):
+        except (NbGraderException, DatabaseWentAway) as error:
             reason = unreachable(self.coursedir.db_url)
+            if not reason and isinstance(error, DatabaseWentAway):     # it answers again: a dropped connection
+                reason = scrubbed(str(error), self.coursedir.db_url)
             if not reason:
                 raise
             self.log.error("the gradebook database %s went away while grading (%s): the submission being "
