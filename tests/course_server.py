@@ -20,6 +20,7 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 COURSE_ID = "ml-term"
+SERVERS = Path("/srv")
 
 
 def free_port() -> int:
@@ -48,13 +49,14 @@ class Server:
     cluster: object         # grader.server.database.Cluster
 
     def as_user(self, user: str, *command: str, cwd: Path | None = None, timeout: float = 900,
-                check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+                check: bool = True, stdin: str | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
         """``command`` as ``user`` (runuser: their uid, groups and home), in ``cwd`` (default: home)."""
-        home = self.course.home(user)
+        home = home or self.course.home(user)
         env = ["env", "-i", f"HOME={home}", f"USER={user}", f"PATH={self.course.venv / 'bin'}:/usr/bin:/bin",
                "LANG=C.UTF-8", "TF_CPP_MIN_LOG_LEVEL=3", "MPLBACKEND=Agg", "PYTHONUNBUFFERED=1"]
-        if os.environ.get("GRADER_MNIST_QUICK"):
-            env.append(f"GRADER_MNIST_QUICK={os.environ['GRADER_MNIST_QUICK']}")
+        for name in ("GRADER_MNIST_QUICK", "GRADER_NO_BWRAP"):
+            if os.environ.get(name):
+                env.append(f"{name}={os.environ[name]}")
         done = subprocess.run(["runuser", "-u", user, "--", *env, *command], cwd=cwd or home, input=stdin,
                               capture_output=True, text=True, timeout=timeout)
         if check and done.returncode:
@@ -69,19 +71,25 @@ class Server:
         return self.as_user(user, "nbgrader", *arguments, **options)
 
 
-def make_server(students: tuple[str, ...]) -> Server:
-    """Users, environment, database and folders of a course in a fresh temporary root."""
+def make_server(students: tuple[str, ...], course_id: str = COURSE_ID, whole: bool = True) -> Server:
+    """Users, environment, database and folders of a course in a fresh temporary root
+    (``whole=False``: the users and the environment only, e.g. a grader's account)."""
     from grader.server import accounts, database, folders, install
     from grader.server.layout import Course
 
-    root = Path(tempfile.mkdtemp(prefix="grader-server-"))     # not under /tmp/pytest-of-root (0700)
+    # Where a course server keeps its files (/srv, as deploy/course.toml), not under /tmp: the
+    # sandbox's /tmp is a tmpfs of its own, and the folders bwrap makes there to hold the bound
+    # environment would be the student's to write in (harmless, but not the view a server has).
+    SERVERS.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="grader-test-", dir=SERVERS))
     root.chmod(0o755)
-    course = Course(course_id=COURSE_ID, root=root, instructors=("kim",), graders=("park",), students=students,
+    course = Course(course_id=course_id, root=root, instructors=("kim",), graders=("park",), students=students,
                     prefix=f"t{uuid.uuid4().hex[:6]}-", hub_port=free_port(), database_port=free_port())
 
     def clean_up() -> None:
         try:
-            database.Cluster(course.database_dir, course.database_port).stop()
+            if course.database_dir.exists():
+                database.Cluster(course.database_dir, course.database_port).stop()
         except Exception:   # noqa: BLE001 - clean-up goes on
             pass
         accounts.remove(course)
@@ -90,6 +98,8 @@ def make_server(students: tuple[str, ...]) -> Server:
 
     passwords = accounts.ensure(course)
     install.shared_environment(course, source_venv=ROOT / ".venv")
+    if not whole:
+        return Server(course=course, passwords=passwords, db_url="", cluster=None)
     db_url = database.for_course(course)
     folders.ensure(course, db_url)
     return Server(course=course, passwords=passwords, db_url=db_url,

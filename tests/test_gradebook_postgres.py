@@ -68,7 +68,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def grader_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from grader.student.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "import sys; from grader.student.cli import main; sys.exit(main())", *args],
                           cwd=cwd, env=nbgrader_env(), capture_output=True, text=True, timeout=900)
 
 
@@ -233,3 +233,55 @@ def test_two_graders_on_one_student_give_one_result(graded_course):
     assert table_counts(url, "slow") == {**table_counts(url, "fullmarks"), "student": 1, "submission": 1}
     assert rows(url)["slow"] == 22
     assert (course / "autograded" / "slow" / "week3" / f"{NOTEBOOK}.ipynb").is_file()
+
+
+def hand_in_slow(course: Path, student: str, seconds: int) -> None:
+    """Full marks, and a solution cell that sleeps ``seconds`` (the grading takes that long)."""
+    notebook = filled(nbformat.read(RELEASE / f"{NOTEBOOK}.ipynb", as_version=4),
+                      nbformat.read(SOURCE / f"{NOTEBOOK}.ipynb", as_version=4))
+    next(c for c in notebook.cells if kind(c) == "solution").source += f"\nimport time\ntime.sleep({seconds})\n"
+    folder = course / "submitted" / student / "week3"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{NOTEBOOK}.ipynb")
+
+
+@pytest.mark.slow
+def test_database_gone_in_the_middle_of_a_submission_leaves_no_grade_claimed(graded_course, postgres):
+    """PostgreSQL stops while ``sleepy`` is graded (``--student 'sleepy*'``): sleepy's autograded
+    folder is removed and no grade of it is recorded, ``sleepy2`` (after it) is not touched, the
+    other students' notebooks stay, and the message names the URL (masked)."""
+    course, url = graded_course
+    hand_in_slow(course, "sleepy", 25)
+    hand_in_slow(course, "sleepy2", 0)
+    others = digest(course / "autograded")
+    grader = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "week3", "--student", "sleepy*"],
+                              cwd=course, env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    seen = []
+    try:
+        for line in grader.stdout:
+            seen.append(line)
+            if "Autograding" in line and "/sleepy/" in line:
+                time.sleep(3)       # the sandbox is running the student's cells
+                postgres.stop()
+                break
+        output = "".join(seen) + grader.communicate(timeout=600)[0]
+    finally:
+        postgres.start()
+    assert grader.returncode == 1, output
+    assert f"the gradebook database {masked(url)} went away while grading" in output, output
+    assert make_url(url).password not in output and "Traceback" not in output and "db upgrade" not in output, output
+    left = digest(course / "autograded")
+    assert not (course / "autograded" / "sleepy" / "week3").exists(), left   # nbgrader leaves the empty sleepy/
+    assert not (course / "autograded" / "sleepy2").exists() and "sleepy2" not in output, output
+    assert {k: v for k, v in left.items() if k != "sleepy"} == others
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as db:
+            claimed = db.execute(sqlalchemy.text(
+                "SELECT count(*) FROM grade g JOIN submitted_notebook n ON g.notebook_id = n.id "
+                "JOIN submitted_assignment a ON n.assignment_id = a.id "
+                "WHERE a.student_id LIKE 'sleepy%' AND g.auto_score IS NOT NULL")).scalar()
+    finally:
+        engine.dispose()
+    assert claimed == 0, "the gradebook claims a grade for a submission that was not graded"

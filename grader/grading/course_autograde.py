@@ -22,12 +22,31 @@ from __future__ import annotations
 
 import glob
 import os
+from contextlib import contextmanager
 
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 
-from grader.grading.gradebook_access import SubmissionLock, database_down, masked, unreachable
+from grader.grading.gradebook_access import SubmissionLock, database_down, masked, scrubbed, unreachable
 from grader.grading.submissions import unreadable
+
+
+class DatabaseWentAway(KeyboardInterrupt):
+    """The gradebook's database stopped answering in the middle of a submission.
+
+    A ``KeyboardInterrupt`` because that is the one exception nbgrader's loop cleans up after
+    (it removes the submission's autograded folder) and stops on without a traceback; nbgrader's
+    own answer to a database error is a traceback and advice to run ``nbgrader db upgrade``."""
+
+
+@contextmanager
+def _stop_if_database_went_away():
+    try:
+        yield
+    except Exception as error:
+        if database_down(error):
+            raise DatabaseWentAway(str(error).splitlines()[0]) from error
+        raise
 
 
 class CourseAutograde(Autograde):
@@ -107,15 +126,26 @@ class CourseAutograde(Autograde):
         """nbgrader's; when it stops because the database went away mid-submission, say so plainly."""
         try:
             super().convert_notebooks()
-        except NbGraderException:
+        except (NbGraderException, DatabaseWentAway) as error:
             reason = unreachable(self.coursedir.db_url)
-            if reason:
-                self.log.error("the gradebook database %s went away while grading (%s): the submission being "
-                               "graded was removed from autograded/ (its gradebook rows may hold the grades of "
-                               "its notebooks graded before), later submissions were not touched. Run autograde "
-                               "again once the database is back (with --force for that student).",
-                               masked(self.coursedir.db_url), reason)
-            raise
+            if not reason and isinstance(error, DatabaseWentAway):     # it answers again: a dropped connection
+                reason = scrubbed(str(error), self.coursedir.db_url)
+            if not reason:
+                raise
+            self.log.error("the gradebook database %s went away while grading (%s): the submission being "
+                           "graded was removed from autograded/ (its gradebook rows may hold the grades of "
+                           "its notebooks graded before), later submissions were not touched. Run autograde "
+                           "again once the database is back (with --force for that student).",
+                           masked(self.coursedir.db_url), reason)
+            raise NbGraderException("the gradebook database went away") from None
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        with _stop_if_database_went_away():
+            super().init_assignment(assignment_id, student_id)
+
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        with _stop_if_database_went_away():
+            super().convert_single_notebook(notebook_filename)
 
     # ---- bookkeeping --------------------------------------------------------------------------------
 

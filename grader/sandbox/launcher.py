@@ -74,9 +74,27 @@ def isolation_note() -> str | None:
     elif os.geteuid() == 0 and not shutil.which("setpriv"):
         missing.append("setpriv (util-linux) is not installed: grading as root, student code runs as root in "
                        "bwrap's user namespace (no capability) instead of a uid of its own (apt-get install util-linux)")
-    if not pids_cgroup_root():
+    if not pids_cgroup_root() and not processes_counted_per_sandbox():
         missing.append("no writable pids cgroup: the number of processes is limited per user only")
     return "; ".join(missing) or None
+
+
+def processes_counted_per_sandbox() -> bool:
+    """Whether a sandbox's process limit (RLIMIT_NPROC) counts its own tasks only, without a cgroup.
+
+    As root, the child runs as a uid of its own. Otherwise bwrap makes a user namespace, and
+    since Linux 5.14 the kernel counts RLIMIT_NPROC per user namespace ("ucounts"): the grader
+    account's other processes (its Jupyter server, other sandboxes) do not count against it.
+    """
+    if not bwrap_path():
+        return False
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        return True
+    release = os.uname().release.split("-")[0].split(".")
+    try:
+        return (int(release[0]), int(release[1])) >= (5, 14)
+    except (ValueError, IndexError):
+        return False
 
 
 def bwrap_path() -> str | None:
