@@ -9,7 +9,8 @@ hub with its proxy and the formgrader service. In headless Chromium:
 - a student logs in, their own server starts as them, and nbgrader's assignment list (Lab's menu
   Nbgrader > Assignment List) shows week3, released by the instructor, ready to fetch; their
   server has neither the formgrader nor "Create Assignment" (nbgrader's table for several graders);
-- a student is refused the formgrader (403 from the hub's OAuth), and a wrong password is refused.
+- a student is refused the formgrader and a classmate's server (403 from the hub's OAuth), and a
+  wrong password is refused.
 """
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ def test_a_student_sees_week3_in_the_assignment_list_of_their_own_server(browser
     assert {(p.cwd(), p.environ()["HOME"]) for p in server} == {(str(course.home(student)),) * 2}   # their home
 
 
-def test_a_student_is_refused_the_formgrader(browser, course_server):
+def test_a_student_is_refused_the_formgrader_and_a_classmates_server(browser, course_server):
     course = course_server.course
     student = course.learners[-1]
     manage = formgrader_path(course, "manage_assignments")
@@ -119,6 +120,12 @@ def test_a_student_is_refused_the_formgrader(browser, course_server):
         assert response.status == 403, (response.status, page.url)
         assert "You do not have permission to access JupyterHub service" in page.inner_text("body")
         assert page.locator("#main-table").count() == 0
+        # nor a classmate's server: 403 from that server when it runs (after the assignment list
+        # test), 404 "No access to resources or resources not found" from the hub when it does not
+        classmate = course.learners[0]
+        response = page.goto(f"{course.hub_url}/user/{classmate}/api/contents")
+        assert response.status in (403, 404), (response.status, page.url)
+        assert '"content"' not in page.content()
 
 
 def test_a_wrong_password_is_refused(browser, course_server):
