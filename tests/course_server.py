@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -18,15 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.helpers import ROOT
+from tests.server_fixtures import free_port, postgres_missing
 
 COURSE_ID = "ml-term"
 SERVERS = Path("/srv")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def can_run() -> str | None:
@@ -36,9 +30,7 @@ def can_run() -> str | None:
     for tool in ("useradd", "userdel", "runuser", "bwrap"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
-    if not Path("/usr/lib/postgresql").is_dir():
-        return "PostgreSQL is not installed (.ci/run installs it)"
-    return None
+    return postgres_missing()
 
 
 @dataclass

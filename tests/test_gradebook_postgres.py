@@ -132,6 +132,22 @@ def test_for_course_makes_and_starts_the_gradebook_once():
         shutil.rmtree(root, ignore_errors=True)
 
 
+def test_a_port_in_use_is_said_with_the_server_s_own_words(postgres):
+    from grader.server.database import Cluster, DatabaseError
+
+    base = Path(tempfile.mkdtemp(prefix="grader-postgres-port-"))
+    base.chmod(0o755)
+    second = Cluster(base / "postgres", postgres.port)
+    try:
+        second.init()
+        with pytest.raises(DatabaseError, match="Address already in use"):
+            second.start(timeout=15)
+        assert postgres.running() and not second.running()
+    finally:
+        second.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
 @pytest.mark.parametrize("kind_of_gradebook", ["postgresql", "sqlite"])
 def test_one_grader_at_a_time_per_submission(gradebook_url, tmp_path, kind_of_gradebook):
     url = gradebook_url if kind_of_gradebook == "postgresql" else f"sqlite:///{tmp_path / 'gradebook.db'}"

@@ -87,13 +87,22 @@ class Cluster:
             raise DatabaseError(f"no cluster in {self.data}: call init() first")
         options = (f"-c listen_addresses={self.host} -p {self.port} "
                    f"-c unix_socket_directories={self.socket_dir} -c password_encryption=scram-sha-256")
-        self._as_server([str(BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
-                         "-w", "-t", str(int(timeout)), "start"])
+        try:
+            self._as_server([str(BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
+                             "-w", "-t", str(int(timeout)), "start"])
+        except DatabaseError as error:      # pg_ctl says "examine the log": say what the log says
+            raise DatabaseError(f"{error}\n{self.log}:\n{self._log_tail()}") from None
         deadline = time.monotonic() + timeout
         while not self.running():
             if time.monotonic() > deadline:
                 raise DatabaseError(f"PostgreSQL did not start on {self.host}:{self.port}; see {self.log}")
             time.sleep(0.2)
+
+    def _log_tail(self, lines: int = 8) -> str:
+        try:
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: open sessions are ended); nothing to do when it is down."""
