@@ -265,8 +265,11 @@ def test_each_student_fetches_only_their_own_feedback(term):
 
 
 def test_the_term_is_timed(term):
-    """The time of each step, printed for the note (``-s`` shows it)."""
+    """The time of each step and who could read what, printed for the note (``-s`` shows it)."""
     print(json.dumps(term["times"], indent=1))
+    for user, seen in term["access"].items():
+        print(user, {label: verdict.split(":")[0] + (":" + verdict.split(":")[1] if ":" in verdict else "")
+                     for label, verdict in seen.items()})
     assert set(term["times"]) >= {"release", "collect", "autograde (two graders at once)", "feedback"}
 
 
