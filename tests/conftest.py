@@ -23,6 +23,55 @@ def browser():
     pytest.skip(reason)
 
 
+# The longest work units (an xdist group, or one test), longest first, as measured by
+# ``pytest -n 2 --dist loadgroup --durations=80`` (seconds on a loaded 2-core machine, 2026-12-07).
+# With --dist loadgroup they are handed out first, so that no minutes-long unit starts last and
+# keeps one worker busy while the other is idle (longest-processing-time-first scheduling).
+# pytest-xdist alone orders units by their number of tests, which put trusted_limits (4 tests,
+# 7 minutes) behind every other group. Units not named here follow in collection order.
+SLOWEST_FIRST = (
+    "corpus_nbgrader",                                                          # 620 s
+    "trusted_limits",                                                           # 405 s
+    "same-paths-demo-class",                                                    # 380 s
+    "corpus",                                                                   # 260 s
+    "install_modes",                                                            # 240 s
+    "tests/test_notebooks.py::test_sandboxed_batch_path[06_mnist_homework]",    # 184 s
+    "tests/test_notebooks.py::test_sandboxed_batch_path[02_xor_mlp]",           # 164 s
+    "second_week",                                                              # 150 s
+    "privilege",                                                                # 130 s
+    "browser",                                                                  # 130 s
+    "batch",                                                                    # 100 s
+    "tests/test_nbgrader_first_run.py::test_the_readme_steps_work_on_a_fresh_clone",      # 93 s
+    "tests/test_nbgrader_e2e.py::test_autograde_records_partial_credit_in_the_gradebook",  # 81 s
+    "tests/test_same_on_every_path.py::test_corpus_kind_same_in_process_and_sandboxed[enormous_notebook]",
+    "tests/test_notebooks.py::test_sandboxed_batch_path[05_sign_language_mnist]",
+    "tests/test_notebooks.py::test_notebook_path_solution_full_marks[02_xor_mlp]",
+    "tests/test_notebooks.py::test_notebook_path_solution_full_marks[06_mnist_homework]",
+)
+
+
+def pytest_configure(config):
+    """With --dist loadgroup, xdist hands out work units in collection order (see
+    :func:`pytest_collection_modifyitems`), not sorted by their number of tests."""
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
+
+
+def _groups(item) -> list[str]:
+    return sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                   for mark in item.iter_markers("xdist_group")})
+
+
+def _rank(item) -> int:
+    """Where ``item``'s work unit goes: its place in SLOWEST_FIRST; then the other groups; then
+    the other tests."""
+    groups = _groups(item)
+    unit = "_".join(groups) if groups else item.nodeid
+    if unit in SLOWEST_FIRST:
+        return SLOWEST_FIRST.index(unit)
+    return len(SLOWEST_FIRST) + (0 if groups else 1)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Keep ``xdist_group`` working under pytest 9: pytest-xdist (3.8) sends a group's tests to one
@@ -32,13 +81,13 @@ def pytest_collection_modifyitems(config, items):
     take, put it where pytest 9 reads it."""
     if not getattr(config.option, "loadgroup", False):
         return
+    items.sort(key=_rank)     # stable: a group's tests, and a module's, keep their order
     try:
         from _pytest.nodeid import NodeId
     except ImportError:   # pytest 8: xdist's own suffix works
         return
     for item in items:
-        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-                         for mark in item.iter_markers("xdist_group")})
+        groups = _groups(item)
         suffix = "@" + "_".join(groups)
         if groups and not item.nodeid.endswith(suffix):
             item._id = NodeId.parse(item.nodeid + suffix)

@@ -38,7 +38,7 @@ import pytest
 
 from grader.server.accounts import ids
 from tests.helpers import built_once
-from tests.hostile import ASSIGNMENT, FORK_NAME, HIDDEN_CODE, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
+from tests.hostile import ASSIGNMENT, HIDDEN_CODE, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 
 pytestmark = pytest.mark.xdist_group("corpus")
 
@@ -199,7 +199,7 @@ def _grade_corpus(tmp_path_factory) -> Batch:
                    course_before=course_before, course_after=course_digest(base))
     result.connections = _accepted(listener)
     listener.close()
-    result.survivors = processes_named(FORK_NAME)
+    result.survivors = processes_named(ctx.fork_name)
     for path in sorted(ctx.results.glob("**/results.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
         key = (document["extra_data"]["student"], document["extra_data"]["notebook"])
@@ -213,7 +213,7 @@ def _grade_corpus(tmp_path_factory) -> Batch:
 
 
 def _clean_up(result: Batch) -> None:
-    for pid in result.survivors + processes_named(FORK_NAME):   # started by this test's corpus
+    for pid in result.survivors + processes_named(result.ctx.fork_name):   # started by this test's corpus
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -353,7 +353,7 @@ def test_no_network_connection(batch: Batch):
 
 
 def test_no_process_outlives_the_batch(batch: Batch):
-    assert not batch.survivors, f"{len(batch.survivors)} processes named {FORK_NAME!r} outlived the batch"
+    assert not batch.survivors, f"{len(batch.survivors)} processes named {batch.ctx.fork_name!r} outlived the batch"
 
 
 def test_every_student_present_once(batch: Batch):

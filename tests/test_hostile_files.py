@@ -3,7 +3,7 @@ each link kind aimed at is unchanged, whether ``grader grade`` or ``nbgrader aut
 
 Their scores (no point gained; the batch finished, FIFOs included) are checked with every other
 kind's in tests/test_hostile_corpus.py and tests/test_hostile_nbgrader.py; this module reads the
-same two batches (built once per test process).
+same two batches (built once per test process; each test in its batch's xdist group).
 """
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from tests.hostile.files import CANARY_TEXT, canary
 from tests.test_hostile_corpus import batch, require_isolation  # noqa: F401  (the module fixture)
 from tests.test_hostile_nbgrader import autograde, nbgrader_kinds  # noqa: F401  (the module fixture)
 
-pytestmark = pytest.mark.xdist_group("corpus")
-
 AIMED = [k for k in KINDS if k.extra.get("canary")]
 
 
+@pytest.mark.xdist_group("corpus")              # on the worker that built `batch`
 @pytest.mark.parametrize("kind", AIMED, ids=[k.name for k in AIMED])
 def test_canary_unchanged_after_grader_grade(batch, kind):  # noqa: F811
     require_isolation(kind.name)
@@ -28,6 +27,7 @@ def test_canary_unchanged_after_grader_grade(batch, kind):  # noqa: F811
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("corpus_nbgrader")     # on the worker that built `autograde`
 @pytest.mark.parametrize("kind", AIMED, ids=[k.name for k in AIMED])
 def test_canary_unchanged_after_nbgrader_autograde(autograde, kind):  # noqa: F811
     require_isolation(kind.name)

@@ -32,10 +32,13 @@ import pytest
 
 from grader.course.demo import gradebook_rows, make_course
 from tests.helpers import built_once
-from tests.hostile import ASSIGNMENT, FORK_NAME, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
+from tests.hostile import ASSIGNMENT, KINDS, PERCEPTRON, ROOT, Context, Kind, build_corpus
 from tests.test_hostile_corpus import _accepted, bwrap_available, isolation_required, processes_named, require_isolation
 
-pytestmark = [pytest.mark.xdist_group("corpus"), pytest.mark.slow]
+# A group of its own, apart from tests/test_hostile_corpus.py's "corpus" (the two batches are
+# independent: their own folders, sockets, sentinels and fork-bomb process names), so that the
+# two longest fixtures of the suite run on two workers at once.
+pytestmark = [pytest.mark.xdist_group("corpus_nbgrader"), pytest.mark.slow]
 
 # Kinds left out of the nbgrader run, with the reason. Everything else is graded by both paths.
 EXCLUDED = {
@@ -189,7 +192,7 @@ def _course_autograded(tmp_path_factory) -> Autograde:
 
 
 def _clean_up(ctx: Context) -> None:
-    for pid in processes_named(FORK_NAME):      # started by this test's corpus
+    for pid in processes_named(ctx.fork_name):      # started by this test's corpus
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -215,7 +218,7 @@ def _autograde(ctx: Context, course: Path, kinds: list[Kind], listener: socket.s
     result = Autograde(ctx, course, kinds, command, returncode, output, time.monotonic() - started,
                        files_before=files_before, tables_before=tables_before)
     result.connections = _accepted(listener)
-    result.survivors = processes_named(FORK_NAME)
+    result.survivors = processes_named(ctx.fork_name)
     result.files_after = files_digest(course)
     result.tables_after = tables_digest(course / "gradebook.db")
     result.manual = _gradebook_extras(course / "gradebook.db")
@@ -340,7 +343,7 @@ def test_no_network_connection(autograde: Autograde):
 
 
 def test_no_process_outlives_the_batch(autograde: Autograde):
-    assert not autograde.survivors, f"{len(autograde.survivors)} processes named {FORK_NAME!r} outlived autograde"
+    assert not autograde.survivors, f"{len(autograde.survivors)} processes named {autograde.ctx.fork_name!r} outlived autograde"
 
 
 STRAY = [k for k in GRADED if k.extra.get("csv_note") and k.status == "graded"]

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import textwrap
 import time
 from dataclasses import dataclass
@@ -239,7 +240,7 @@ NOT_IN_PROCESS = {
 @pytest.mark.parametrize("kind", [pytest.param(k, id=k.name, marks=[pytest.mark.skip(NOT_IN_PROCESS[k.name])]
                                                if k.name in NOT_IN_PROCESS else [])
                                   for k in _corpus_kinds()])
-def test_corpus_kind_same_in_process_and_sandboxed(kind, tmp_path):
+def test_corpus_kind_same_in_process_and_sandboxed(kind, tmp_path, monkeypatch):
     from grader.student.notebook import read_notebook
     from tests.hostile import Context
 
@@ -249,7 +250,15 @@ def test_corpus_kind_same_in_process_and_sandboxed(kind, tmp_path):
     notebook = read_notebook(ctx.submissions / kind.folder / "week3" / f"{kind.notebook}.ipynb")
     spec = kind.extra.get("spec", kind.spec)
     cells = runnable_cells(notebook)
-    here = in_process(spec, in_process_namespace(cells))
+    # In a folder of its own, as a kernel runs in the notebook's: what a kind writes in its
+    # current folder (deep_tree: 3,000 levels of d/) must not land in the repository, where
+    # tests/test_install_modes.py copies the tree and would recurse into it.
+    here_folder = tmp_path / "in-process"
+    here_folder.mkdir()
+    with monkeypatch.context() as patch:
+        patch.chdir(here_folder)
+        here = in_process(spec, in_process_namespace(cells))
+    subprocess.run(["rm", "-rf", str(here_folder)], check=True)    # any depth (shutil.rmtree recurses)
     there = sandboxed(spec, cells)
     assert_same({"in process": here, "sandboxed": there}, f"{kind.name} ({kind.what})")
 

@@ -45,7 +45,7 @@ PERCEPTRON = "01_perceptron"
 
 # Strings of the hidden perceptron specs (code, not hints): never in any student's feedback.
 HIDDEN_CODE = ("def separable_problem", "default_rng(304)", "w_true, b_true")
-FORK_NAME = "hostilefork"          # process name of everything the fork bomb starts
+FORK_NAME = "hostilefork"          # process name of everything the fork bomb starts (+ the run's token)
 SECRET_VALUE = "31337.125"         # the value of the host .npy file the escape kind tries to read
 
 
@@ -63,6 +63,13 @@ class Context:
     @property
     def course_folder(self) -> Path:
         return self.course if self.course is not None else self.submissions.parent
+
+    @property
+    def fork_name(self) -> str:
+        """The process name of everything this run's fork bomb starts: FORK_NAME and 4 characters of
+        the token (15 in all, what /proc/PID/comm holds), so that two corpora graded at once (on two
+        test workers) never count or kill each other's processes."""
+        return FORK_NAME + self.token[:4]
 
     @property
     def course_sentinels(self) -> list[Path]:
@@ -207,7 +214,7 @@ def _hostile(code: str, where: str = "end") -> Callable[[Path, Context], None]:
 def _formatted(code: str, ctx: Context, folder: Path) -> str:
     return textwrap.dedent(code).format(root=str(ROOT), outside=str(ctx.outside), token=ctx.token,
                                         port=ctx.port, submissions=str(ctx.submissions),
-                                        results=str(ctx.results), fork=FORK_NAME,
+                                        results=str(ctx.results), fork=ctx.fork_name,
                                         course=str(ctx.course_folder), assignment=ASSIGNMENT,
                                         notebook=PERCEPTRON + ".ipynb", student=folder.parent.name)
 
