@@ -34,7 +34,9 @@ SLOWEST_FIRST = (
     "trusted_limits",                                                           # 405 s
     "same-paths-demo-class",                                                    # 380 s
     "corpus",                                                                   # 260 s
+    "course_server",                                                            # 250 s (term, hub, exchange)
     "install_modes",                                                            # 240 s
+    "postgres",                                                                 # 200 s
     "tests/test_notebooks.py::test_sandboxed_batch_path[06_mnist_homework]",    # 184 s
     "tests/test_notebooks.py::test_sandboxed_batch_path[02_xor_mlp]",           # 164 s
     "second_week",                                                              # 150 s
