@@ -230,10 +230,30 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
             mounts.append(Mount("ro-bind", os.path.abspath(path), os.path.abspath(path)))
     mounts += [Mount("ro-bind", codedir, child_code), Mount("bind", workdir, workdir)]
     mounts += _covers(secret, mounts)
-    # read-only last: the covered site-packages, and the root bwrap made (the folders it
-    # created on the way to each mount would be the child's own in a user namespace)
-    return (scratch_mounts + _parents(scratch_mounts + mounts) + mounts
-            + [Mount("remount-ro", "", folder) for folder in covered] + [Mount("remount-ro", "", "/")])
+    skeletons = _skeletons(scratch_mounts, mounts)
+    # read-only last: the covered site-packages, the skeletons, and the root bwrap made (the
+    # folders it created on the way to each mount would be the child's own in a user namespace)
+    return (scratch_mounts + skeletons + _parents(scratch_mounts + skeletons + mounts) + mounts
+            + [Mount("remount-ro", "", folder) for folder in covered]
+            + [Mount("remount-ro", "", skeleton.target) for skeleton in skeletons] + [Mount("remount-ro", "", "/")])
+
+
+def _skeletons(scratch: list[Mount], mounts: list[Mount]) -> list[Mount]:
+    """A tmpfs of its own for each top folder under a scratch tmpfs that only leads to other
+    mounts (``/tmp/clone`` for an environment in ``/tmp/clone/.venv``), remounted read-only last.
+    Without it the folders bwrap makes on the way would sit on the writable ``/tmp`` and, in a
+    user namespace, belong to the child: it could write beside the bound environment."""
+    targets = {m.target for m in mounts}
+    tops: list[str] = []
+    for mount in mounts:
+        for folder in (m.target for m in scratch):
+            if not _inside(mount.target, folder) or mount.target == folder:
+                continue
+            first = os.path.relpath(mount.target, folder).split(os.sep)[0]
+            top = os.path.join(folder, first)
+            if top != mount.target and top not in targets and top not in tops:
+                tops.append(top)
+    return [Mount("tmpfs", "", top, perms="0755") for top in tops]
 
 
 def _parents(mounts: list[Mount]) -> list[Mount]:

@@ -148,7 +148,7 @@ def shared_environment(course: Course, source_venv: Path | None = None, project:
         _link_scripts(source_venv, venv)
         _pip(venv, "install", "--no-deps", "--no-build-isolation", "--force-reinstall", str(project))
         # what this Python needs and the source's did not (a requirement with a version marker)
-        _pip(venv, "install", "--no-build-isolation", str(project))
+        _pip(venv, "install", "--no-build-isolation", f"{project}[hub]")
     else:
         _pip(venv, "install", "--upgrade", "pip")
         _pip(venv, "install", f"{project}[hub]")
