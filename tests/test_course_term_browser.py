@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.course_server import can_run
-from tests.helpers import built_once
 from tests.hub_server import formgrader_path, hub_login, with_hub
-from tests.test_course_term import ASSIGNMENT, NOTEBOOK, STUDENTS, _term
+from tests.test_course_term import ASSIGNMENT, NOTEBOOK, STUDENTS, term  # noqa: F401 (the term's fixture)
 from tests.test_formgrader_browser import ROWS, shown_scores
 
 pytestmark = [pytest.mark.xdist_group("course_server"), pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def term():
-    reason = can_run()
-    if reason:
-        pytest.skip(reason)
-    return built_once("course-term", _term)
 
 
 @pytest.mark.parametrize("who", ["instructor", "grader"])
