@@ -13,6 +13,7 @@ the graders group only, their compiled copies included.
 """
 from __future__ import annotations
 
+import grp
 import os
 import shutil
 import stat
@@ -111,11 +112,11 @@ def _pip(venv: Path, *arguments: str) -> None:
 
 
 def secret_files(venv: Path) -> list[Path]:
-    """The reference solutions and the hidden specs installed in ``venv``, with their compiled copies."""
+    """The reference solutions (their folder included) and the hidden specs installed in ``venv``,
+    with their compiled copies."""
     root = site_packages(venv)
-    found = []
-    for path in root.joinpath("solutions").rglob("*") if root.joinpath("solutions").exists() else []:
-        found.append(path)
+    solutions = root / "solutions"
+    found = [solutions, *solutions.rglob("*")] if solutions.exists() else []
     for path in root.joinpath("grader").rglob("*"):
         relative = path.relative_to(root)
         parts = [p.split(".")[0] for p in relative.parts if p != "__pycache__"]
@@ -126,11 +127,9 @@ def secret_files(venv: Path) -> list[Path]:
 
 def restrict_secrets(course: Course) -> list[Path]:
     """Reference solutions and hidden specs: root's, readable by the graders group only."""
-    import grp
     gid = grp.getgrnam(course.graders_group).gr_gid
     secret = secret_files(course.venv)
-    top = site_packages(course.venv) / "solutions"
-    for path in [top, *secret] if top.exists() else secret:
+    for path in secret:
         os.chown(path, 0, gid, follow_symlinks=False)
         os.chmod(path, 0o750 if path.is_dir() else 0o640)
     return secret
