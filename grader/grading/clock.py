@@ -28,6 +28,7 @@ import time
 
 from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells
 from grader.sandbox.launcher import Limits, remove_tree, unmount_under
+from grader.sandbox.warm import warm_up
 from grader.student import words
 from grader.student.results import TestResult
 
@@ -71,9 +72,10 @@ def can_fork() -> bool:
             and os.environ.get("GRADER_CLOCK_SPAWN") != "1")
 
 
-def warm(spec: str) -> None:
+def warm(spec: str, limits: Limits = Limits()) -> None:
     """What every forked grading process would otherwise redo: the modules grading imports, the
-    sandbox's code folder and its filesystem view (made here once, removed when this process ends)."""
+    sandbox's code folder and its filesystem view (made here once, removed when this process ends),
+    and the warm sandbox its children are forked from (:mod:`grader.sandbox.warm`)."""
     import pytest  # noqa: F401
     import grader.student.engine  # noqa: F401
     from grader.sandbox.held_out import sandbox_data_view
@@ -87,6 +89,7 @@ def warm(spec: str) -> None:
     if spec not in _warmed:             # the spec's modules, imported once here
         _warmed.add(spec)
         run_specs(spec, {}, scope="all", collect_only=True)
+    warm_up(limits)
 
 
 _warmed: set[str] = set()
@@ -94,7 +97,7 @@ _warmed: set[str] = set()
 
 def _forked(request: dict, folder: str, seconds: float) -> tuple[bytes | None, int | None]:
     """Grade in a child forked from this (warm) process; its result comes back on a pipe."""
-    warm(request["spec"])
+    warm(request["spec"], Limits(**request["options"]["limits"]))
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:                        # the grading process: never returns

@@ -1,7 +1,8 @@
 """The sandboxed student process: run notebook cells, then answer the grader's requests.
 
 Started by :mod:`grader.sandbox.launcher` as ``python child.py RFD WFD XFER LIMITS_JSON``
-from a folder holding only this file and ``protocol.py``. It sets its own resource limits
+from a folder holding only this file, ``protocol.py`` and ``zygote.py`` (or forked, with the
+same :func:`serve`, from the warm parent of :mod:`zygote`). It sets its own resource limits
 before any student code runs, never imports the grader, and talks only through the two
 pipe descriptors it is given (stdout and stderr go to a capped file).
 """
@@ -76,8 +77,9 @@ class _NoIPython:
     run_cell_magic = system = getoutput = run_line_magic
 
 
-def main() -> None:
-    rfd, wfd, xfer_dir, limits = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+def serve(rfd: int, wfd: int, xfer_dir: str, limits: dict) -> None:
+    """Set the limits, then run cells and answer the grader's requests on ``rfd``/``wfd`` until
+    the pipe closes (or the process is stopped)."""
     apply_limits(limits)
     from protocol import Peer, errstate_of, warning_records
 
@@ -158,6 +160,16 @@ def main() -> None:
     while True:
         message = peer.receive()
         peer.serve(message)
+
+
+def main() -> None:
+    """``child.py RFD WFD XFER LIMITS_JSON``: one sandboxed process; ``child.py --warm CONTROL_FD
+    WORKDIR``: the warm parent that forks one per submission (zygote.py)."""
+    if sys.argv[1] == "--warm":
+        from zygote import run_warm_parent
+        run_warm_parent(int(sys.argv[2]), sys.argv[3], serve)
+    else:
+        serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4]))
 
 
 if __name__ == "__main__":

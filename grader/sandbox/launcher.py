@@ -42,7 +42,7 @@ from pathlib import Path
 from grader.sandbox.held_out import hidden_from_sandbox, sandbox_data_view
 from grader.sandbox.view import hide, sandbox_view
 
-CHILD_FILES = ("child.py", "protocol.py")
+CHILD_FILES = ("child.py", "protocol.py", "zygote.py")
 HERE = Path(__file__).resolve().parent
 CHILD_CODE = "/opt/grader-child"
 PASSED_ENV = ("MNIST_PATH", "SIGN_MNIST_DIR")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.sandbox import warm
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError, TooLarge
 from grader.student.submission import MissingDefinition
@@ -127,7 +128,7 @@ class SandboxedSubmission:
 
     def _launch(self) -> None:
         self.close()
-        self.child = Launched(self.limits)
+        self.child = warm.launch(self.limits)
         self.isolated = self.child.isolated
         self.generation += 1
         self.peer = GraderPeer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True,

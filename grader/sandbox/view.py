@@ -42,7 +42,7 @@ COURSE_PACKAGES = ("grader", "solutions")
 
 class Mount(NamedTuple):
     """One bwrap mount: ``kind`` is ``ro-bind``, ``ro-bind-try``, ``bind``, ``tmpfs`` (of at most
-    ``size`` bytes when given), ``dir`` or ``remount-ro``."""
+    ``size`` bytes when given), ``dir``, ``mqueue`` or ``remount-ro``."""
 
     kind: str
     source: str
@@ -52,7 +52,7 @@ class Mount(NamedTuple):
 
     def args(self) -> list[str]:
         options = (["--perms", self.perms] if self.perms else []) + (["--size", str(self.size)] if self.size else [])
-        if self.kind in ("tmpfs", "remount-ro", "dir"):
+        if self.kind in ("tmpfs", "remount-ro", "dir", "mqueue"):
             return options + [f"--{self.kind}", self.target]
         return options + [f"--{self.kind}", self.source, self.target]
 
@@ -212,6 +212,7 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
     ``child_code``; ``workdir`` is writable at its own path; ``data`` are read-only folders or
     files a spec handed over (by ``MNIST_PATH`` and the like)."""
     scratch_mounts = [Mount("tmpfs", "", folder, size=size, perms="1777") for folder, size in (scratch or {}).items()]
+    scratch_mounts.append(Mount("mqueue", "", "/dev/mqueue"))     # POSIX message queues, seen (and swept) by the warm parent
     mounts = [Mount("ro-bind-try", path, path) for path in SYSTEM] + interpreter_mounts()
     bound = [m.target for m in mounts if os.path.exists(m.source)]
     covered = []
@@ -235,7 +236,8 @@ def sandbox_view(codedir: str, workdir: str, child_code: str, data: tuple[str, .
     # folders it created on the way to each mount would be the child's own in a user namespace)
     return (scratch_mounts + skeletons + _parents(scratch_mounts + skeletons + mounts) + mounts
             + [Mount("remount-ro", "", folder) for folder in covered]
-            + [Mount("remount-ro", "", skeleton.target) for skeleton in skeletons] + [Mount("remount-ro", "", "/")])
+            + [Mount("remount-ro", "", skeleton.target) for skeleton in skeletons]
+            + [Mount("remount-ro", "", "/dev"), Mount("remount-ro", "", "/")])
 
 
 def _skeletons(scratch: list[Mount], mounts: list[Mount]) -> list[Mount]:
