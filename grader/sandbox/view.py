@@ -262,11 +262,20 @@ def _parents(mounts: list[Mount]) -> list[Mount]:
     """Folders (0755) on the way to each mount that no mount provides: bwrap would make them
     0700, which the child's uid cannot cross. (Inside a bound folder they exist already.)"""
     targets = {m.target for m in mounts} | {"/dev", "/proc"}
-    bound = [m.target for m in mounts if m.kind not in ("tmpfs", "dir", "remount-ro")] + ["/dev", "/proc"]
+    bound = {m.target.rstrip("/") or "/" for m in mounts if m.kind not in ("tmpfs", "dir", "remount-ro")} | {"/dev", "/proc"}
+
+    def in_bound(path: str) -> bool:        # path is a bound folder or lies inside one
+        while True:
+            if path in bound:
+                return True
+            if path in ("/", ""):
+                return False
+            path = os.path.dirname(path)
+
     made = []
     for mount in mounts:
         parent = os.path.dirname(mount.target)
-        while parent != "/" and parent not in targets and not any(_inside(parent, b) for b in bound):
+        while parent != "/" and parent not in targets and not in_bound(parent):
             if parent not in made:
                 made.append(parent)
             parent = os.path.dirname(parent)
