@@ -76,6 +76,8 @@ def _one_child(request: dict, fds: list[int], workdir: str, serve, sweep) -> Non
         code = 3
         try:
             _become_child(request, to_child_r, from_child_w, output, workdir)
+            sys.argv = [sys.argv[0], str(to_child_r), str(from_child_w), str(request["xfer"]),
+                        json.dumps(request["limits"])]          # what a cold child is started with
             serve(to_child_r, from_child_w, str(request["xfer"]), request["limits"])
         except BaseException:   # noqa: BLE001
             pass
