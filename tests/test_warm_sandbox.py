@@ -12,8 +12,11 @@ submission that stops or kills its parent costs that submission only: the next o
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -174,3 +177,65 @@ def test_a_parent_killed_between_submissions_is_replaced(parent):
     again = warm.warm_up(LIMITS)
     assert again is not parent and again.alive()
     assert probe() == CLEAN
+
+
+AS_GRADER_ACCOUNT = r'''
+import json
+from grader.sandbox import warm
+from grader.sandbox.session import SandboxedSubmission
+from tests.test_warm_sandbox import LEAKS, LIMITS, full_marks, probe
+
+parent = warm.warm_up(LIMITS)
+seen = {"started": parent is not None}
+with SandboxedSubmission([(1, LEAKS)], LIMITS) as sub:
+    seen["forked"] = isinstance(sub.child, warm.WarmChild)
+    seen["made"] = dict(sub.LEAK_MADE)
+seen["probe"] = probe()
+seen["full marks"] = full_marks()
+seen["same parent"] = warm._parent == [parent] and parent.alive()
+with SandboxedSubmission([(1, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")], LIMITS) as sub:
+    seen["attack cell"] = sub.cell_outputs.get(1)     # the same uid as its parent: this one can kill it
+try:
+    parent.process.wait(timeout=10)              # bwrap ends with the parent it ran
+except Exception:
+    pass
+seen["parent killed"] = not parent.alive()
+seen["full marks after"] = full_marks()
+again = warm.warm_up(LIMITS)
+seen["restarted"] = again is not parent and again.alive()
+seen["probe after"] = probe()
+print("SEEN " + json.dumps(seen))
+'''
+
+
+def test_nothing_leaks_and_a_killed_parent_is_replaced_for_a_non_root_grader():
+    """As a course's grader account (not root): bwrap's user namespace, every child the parent's uid."""
+    from tests.test_privilege_nonroot import _as_user, _can_run
+    reason = _can_run()
+    if reason:
+        pytest.skip(reason)
+    import subprocess
+    import sys
+    import uuid
+    user = f"grader-warm-{uuid.uuid4().hex[:6]}"
+    subprocess.run(["useradd", "--no-create-home", "--system", "--shell", "/usr/sbin/nologin", user],
+                   check=True, capture_output=True)
+    home = tempfile.mkdtemp(prefix="grader-warm-home-")
+    try:
+        uid = int(subprocess.run(["id", "-u", user], check=True, capture_output=True, text=True).stdout)
+        os.chown(home, uid, uid)
+        done = subprocess.run(_as_user(uid, [sys.executable, "-c", AS_GRADER_ACCOUNT], Path(home)),
+                              capture_output=True, text=True, timeout=600, cwd=ROOT)
+    finally:
+        subprocess.run(["userdel", user], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
+    assert lines, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    import json
+    seen = json.loads(lines[-1][5:])
+    assert seen["started"] and seen["forked"] and seen["made"]["segment"] >= 0 and seen["made"]["queue"] >= 0, seen
+    assert seen["probe"] == CLEAN, seen
+    assert seen["full marks"] and seen["same parent"], seen
+    assert "PermissionError" not in json.dumps(seen["attack cell"]), seen["attack cell"]   # it did kill (or died trying)
+    assert seen["parent killed"] and seen["full marks after"] and seen["restarted"], json.dumps(seen)
+    assert seen["probe after"] == CLEAN, seen
