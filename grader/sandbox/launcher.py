@@ -22,6 +22,10 @@ goes to a file the grader opened itself and reads by its descriptor; the working
 removed without following links, however deep. The grader never opens a path the child made.
 
 Without bwrap the same process limits apply, and :func:`isolation_note` says so once.
+
+A grading worker usually does not start its children here: :mod:`grader.sandbox.warm` starts
+one parent with this same command and forks each child from it (:mod:`grader.sandbox.zygote`);
+a :class:`Launched` child is the fallback (no warm parent, or it is busy or unwell).
 """
 from __future__ import annotations
 
