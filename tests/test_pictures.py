@@ -111,7 +111,18 @@ def drawn(monkeypatch):
         record.append(figure)
         return real(figure)
     monkeypatch.setattr(figures, "to_data_uri", recording)
+    monkeypatch.setattr(figures, "DRAWN", type(figures.DRAWN)())   # every picture drawn afresh
     return record
+
+
+def test_the_same_observation_is_drawn_once_and_a_different_one_again(drawn):
+    first = P.pictures("perceptron", {"gates": gates(), "perceptron_training": perceptron_training()})
+    again = P.pictures("perceptron", {"gates": gates(), "perceptron_training": perceptron_training()})
+    assert len(drawn) == 2 and again == first
+    changed = perceptron_training()
+    changed["errors"] = list(changed["errors"])[::-1]
+    other = P.pictures("perceptron", {"gates": gates(), "perceptron_training": changed})
+    assert len(drawn) == 3 and other[1] != first[1] and other[0] == first[0]
 
 
 def texts(figure) -> list[str]:

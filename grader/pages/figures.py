@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
+import json
 import warnings
+from collections import OrderedDict
 
 KOREAN_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGothic", "Malgun Gothic",
                 "Apple SD Gothic Neo", "UnDotum", "Baekmuk Gulim")
@@ -63,3 +66,24 @@ def to_data_uri(figure) -> str:
         figure.savefig(buffer, format="png", bbox_inches=None if figure.get_layout_engine() else "tight")
     plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+DRAWN: "OrderedDict[str, object]" = OrderedDict()    # the last DRAWN_KEPT pictures, by what they show
+DRAWN_KEPT = 64
+
+
+def drawn_once(shows, draw, value):
+    """``draw(value)``, or the picture the same function drew before, in this process, for the same
+    ``shows`` (JSON-able: what the picture depends on) and font; the last :data:`DRAWN_KEPT` are kept."""
+    drawer = f"{getattr(draw, '__module__', '')}.{getattr(draw, '__qualname__', repr(draw))}"
+    try:
+        key = hashlib.sha256(json.dumps([drawer, korean_font(), shows], sort_keys=True).encode()).hexdigest()
+    except (TypeError, ValueError):
+        return draw(value)
+    if key in DRAWN:
+        DRAWN.move_to_end(key)
+        return DRAWN[key]
+    picture = DRAWN[key] = draw(value)
+    while len(DRAWN) > DRAWN_KEPT:
+        DRAWN.popitem(last=False)
+    return picture

@@ -588,7 +588,10 @@ KINDS: dict[str, dict[str, Callable[[object], Picture]]] = {
 
 
 def pictures(spec: str, observations: dict) -> list[Picture]:
-    """The pictures for notebook ``spec`` from its observations (missing or failed ones are skipped)."""
+    """The pictures for notebook ``spec`` from its observations (missing or failed ones are skipped).
+
+    A picture is drawn once per distinct observation in a process (:func:`figures.drawn_once`):
+    most of a class hands in functions that give the same values, and drawing is most of a page's cost."""
     if not isinstance(observations, dict):
         return []
     found = []
@@ -597,7 +600,7 @@ def pictures(spec: str, observations: dict) -> list[Picture]:
         if not isinstance(value, dict) or "error" in value:
             continue
         try:
-            found.append(draw(value))
+            found.append(figures.drawn_once((spec, key, value), draw, value))
         except Exception as error:      # a picture is a courtesy: never let it break the page
             log.debug("no %s picture for %s: %s: %s", key, spec, type(error).__name__, error)
     return found
