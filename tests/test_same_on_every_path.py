@@ -123,9 +123,9 @@ def sandboxed(spec: str, cells: list[tuple[int, str]], target: str | None = None
     forget()
     if target is None:
         return outcomes(grade_cells(spec, cells, options).results)
-    with SandboxedSubmission(cells, OPTIONS.limits, cell_timeout=OPTIONS.cell_timeout,
-                             deadline_seconds=OPTIONS.submission_timeout) as sandbox:
-        return outcomes(run_specs(spec, sandbox, target=target, scope="all", timeout=OPTIONS.test_timeout))
+    with SandboxedSubmission(cells, options.limits, cell_timeout=options.cell_timeout,
+                             deadline_seconds=options.submission_timeout) as sandbox:
+        return outcomes(run_specs(spec, sandbox, target=target, scope="all", timeout=options.test_timeout))
 
 
 class ReusedChild:
