@@ -16,6 +16,10 @@ from grader.pages.class_report import collect, group_failures, problem_of, pass_
 from grader.student.results import TestResult as Result
 from grader.student.submission import explain_error
 
+# One worker for the module: its module fixture (a class graded into a report) is built once,
+# not once per worker.
+pytestmark = pytest.mark.xdist_group("class_report")
+
 PERCEPTRON, HOMEWORK = "01_perceptron", "06_mnist_homework"
 
 

@@ -28,7 +28,8 @@ from grader.course.classroom import filled
 from grader.course.release import nbgrader_env
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.slow
+# One worker for the module: its fixture (the whole README cycle, about 30 s) is built once, not once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("first_run")]
 ASSIGNMENT, NOTEBOOK = "week3", "01_perceptron"
 # A warning line: nbgrader's log ([App | WARNING] ...), a Python warning (file:line: SomeWarning: ...).
 WARNING_LINE = re.compile(r"\| (WARNING|ERROR|CRITICAL)\]|\b\w*Warning\b:|Traceback")

@@ -72,7 +72,7 @@ def test_sandboxed_batch_path(path, tmp_path):
     for student, notebook in [("solved", path), ("untouched", RELEASE / path.name)]:
         (tmp_path / "in" / student).mkdir(parents=True)
         shutil.copy(notebook, tmp_path / "in" / student / path.name)
-    rows = {r["student"]: r for r in run_batch(tmp_path / "in", tmp_path / "out", workers=1, progress=False)}
+    rows = {r["student"]: r for r in run_batch(tmp_path / "in", tmp_path / "out", workers=2, progress=False)}
     solved = json.loads((tmp_path / "out" / "solved" / path.stem / "results.json").read_text())
     assert rows["solved"]["max_score"] > 0
     assert rows["solved"]["score"] == rows["solved"]["max_score"], \

@@ -21,6 +21,10 @@ from grader.student.results import TestResult as Outcome
 from grader.student.summary import LAST_RUNS, RERUN_NOW, format_summary, record_run, summary, summary_rows
 from tests.helpers import RELEASE, namespace_with
 
+# One worker for the module: its module fixture (a notebook run in a kernel, about 6 s) is built once,
+# not once per worker.
+pytestmark = pytest.mark.xdist_group("rich_report")
+
 WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)\n"
 RIGHT_PERCEPTRON = "def perceptron(x, w, b):\n    return (np.asarray(x) @ w + b > 0).astype(int)\n"
 HOSTILE_AND = "def and_gate(x1, x2):\n    return '<script>alert(1)</script>'\n"

@@ -28,6 +28,10 @@ from grader.student.cells import hidden_test_lines, kind, solution_lines
 from grader.course.classroom import filled
 from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
 
+# One worker for the module: its module fixture (the wheel and zip, about 14 s) is built once,
+# not once per worker.
+pytestmark = pytest.mark.xdist_group("student_dist")
+
 HIDDEN_SPECS = sorted(f"{p.parent.name}.{p.stem}" for p in (ROOT / "grader" / "specs").glob("*/*_hidden.py"))
 INSTRUCTOR_ONLY = [f"grader.{name}" for name in student_dist.INSTRUCTOR_ONLY]
 

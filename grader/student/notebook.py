@@ -30,6 +30,9 @@ from grader.student.engine import DEFAULT_TIMEOUT, run_specs
 from grader.student.results import TestResult
 
 RESULTS_MIME = "application/vnd.grader.results+json"
+#: Beyond the checks' own timeouts: the kernel's pytest start, and the whole run's stop.
+SPECS_SLACK_SECONDS = 30
+RUN_SLACK_SECONDS = 10
 RUN_SPECS_CELL = """\
 import json as __json, IPython.display as __display
 from grader.student.engine import run_specs as __run_specs
@@ -105,7 +108,7 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
         cell.outputs, cell.execution_count = [], None
 
     notes, fallback = [], "검사가 실행되지 않았습니다 (the checks did not run)"
-    specs_timeout = len(expected) * test_timeout + 30
+    specs_timeout = len(expected) * test_timeout + SPECS_SLACK_SECONDS
 
     def timeout_for(cell) -> float:
         return specs_timeout if cell is program.cells[-1] else cell_timeout
@@ -120,7 +123,7 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
     kernel_env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
                   "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
     # Whatever the code does (ignore interrupts, sleep in C), the whole run ends by this time.
-    deadline = cell_timeout * len(picked) + specs_timeout + 10
+    deadline = cell_timeout * len(picked) + specs_timeout + RUN_SLACK_SECONDS
     started = time.monotonic()
     try:
         with mock.patch.dict(os.environ, kernel_env):
