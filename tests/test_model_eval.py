@@ -123,3 +123,45 @@ def test_data_kind(monkeypatch, tmp_path):
     assert model_eval.data_kind() == "quick"
     monkeypatch.setenv("GRADER_MNIST_BUDGET", "42")
     assert model_eval.budget_for("quick") == 42.0
+
+
+class StandInPeer:
+    """The grader's end of a sandboxed child, as far as a proxy (grader.sandbox.protocol.Remote) uses it:
+    ``call`` runs the child's object ``handle`` (here, in this process)."""
+
+    def __init__(self, objects: dict, generation: int = 1):
+        self.objects, self.generation = objects, generation
+
+    def call(self, handle, *args, **kwargs):
+        return self.objects[handle](*args, **kwargs)
+
+    def request(self, op, **fields):
+        assert op == "seed"
+
+
+def test_grade_model_trains_once_for_every_proxy_of_the_same_function(monkeypatch):
+    """``grader grade`` hands each check a new proxy of ``build_model``/``train_model``: the five
+    accuracy checks share one training (before: one each), and only a different object or a
+    restarted child (a new peer or generation) trains again."""
+    from grader.sandbox.protocol import Remote
+    monkeypatch.setattr(model_eval, "_last", None)
+    data = split_for_grading(bundled_splits(), quick=True)
+    calls = []
+
+    def train(model, x, y):
+        calls.append(len(x))
+        return dense_train(model, x, y)
+
+    peer = StandInPeer({1: dense_build, 2: train, 3: train})
+
+    def proxies(peer, train_handle=2):
+        return (Remote.make(peer, 1, "callable", "function", "build_model"),
+                Remote.make(peer, train_handle, "callable", "function", "train_model"))
+
+    first = grade_model(*proxies(peer), data)
+    assert [grade_model(*proxies(peer), data) for _ in range(4)] == [first] * 4
+    assert calls == [model_eval.QUICK_FIT] and not first.error
+    assert grade_model(*proxies(peer, train_handle=3), data) is not first        # another object in the child
+    restarted = StandInPeer(peer.objects, generation=2)
+    assert grade_model(*proxies(restarted), data) is not first                   # the child was restarted
+    assert len(calls) == 3

@@ -301,14 +301,25 @@ def use_predictor(predict) -> None:
     _predictor = predict
 
 
+def _identity(function):
+    """What stays the same for one function from check to check: the function itself, or, for a
+    proxy of a function in the sandboxed child (``grader grade`` hands each check a new one,
+    see grader.sandbox.protocol.Remote), that child process and the object's handle in it (the
+    child gives one object one handle for its whole life; a restarted child is a new peer)."""
+    peer = getattr(function, "_peer", None)
+    if peer is None:
+        return function
+    return (peer, getattr(function, "_generation", None), getattr(function, "_handle", None))
+
+
 def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
     """Train once (steps 1 and 2), evaluate on the validation and the hidden test part.
 
-    The result is kept for the same ``(build_model, train_model, data)``, so the public and
-    the hidden checks of one submission share one training.
+    The result is kept for the same ``(build_model, train_model, data)`` (:func:`_identity`), so
+    the public and the hidden checks of one submission share one training, on every path.
     """
     global _last
-    key = (build_model, train_model, data.key)
+    key = (_identity(build_model), _identity(train_model), data.key)
     if _last is not None and len(_last[0]) == len(key) and all(a is b or a == b for a, b in zip(_last[0], key)):
         return _last[1]
     graded = GradedModel()
