@@ -348,71 +348,39 @@ def child_code() -> str:
     return _child_code[0]
 
 
-class Launched:
-    """A running sandboxed child and the files it uses (the parent's ends of its pipes)."""
+class SandboxProcess:
+    """A process started in a sandbox's own folders: its working folder (a tmpfs of its own when
+    the grader is root), the one-way folder, the output file and the pids cgroup. The parts
+    that :class:`Launched` (one child) and :class:`grader.sandbox.warm.WarmParent` share."""
 
-    def __init__(self, limits: Limits):
+    def _make_folders(self, limits: Limits, tmpfs: bool, processes: int) -> None:
         self.limits = limits
         self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
         self.inputs = one_way_folder()
         self.codedir = child_code()
         # the child's output goes to a file the grader opened and keeps: never reopened by a path
         self.output = tempfile.TemporaryFile(prefix="grader-output-")
-        self.group = PidsGroup(limits.processes)
-        bwrap = bwrap_path()
-        self.isolated = bwrap is not None
-        # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
-        self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
-        self.mounted = self.uid is not None and _mount_tmpfs(self.workdir, workdir_size(limits))
+        self.group = PidsGroup(processes)
+        self.mounted = tmpfs and _mount_tmpfs(self.workdir, workdir_size(limits))
         if self.mounted:
             _mounted.add(self.workdir)
-        self.xfer = os.path.join(self.workdir, ".transfer")
-        os.mkdir(self.xfer)
-        self.hand_over(self.workdir, self.xfer)
+        self.env = _scrubbed_env(limits, self.workdir)
 
-        to_child_r, self.to_child = os.pipe()
-        self.from_child, from_child_w = os.pipe()
-        home = self.workdir
-        code = CHILD_CODE if self.isolated else self.codedir
-        child_limits = {k: v for k, v in asdict(limits).items() if k != "threads_per_library"}
-        python = [sys.executable, "-E", "-s", f"{code}/child.py", str(to_child_r), str(from_child_w),
-                  f"{home}/.transfer", json.dumps(child_limits)]
-        env = self.env = _scrubbed_env(limits, home)
-        if self.isolated:
-            command = _bwrap_command(bwrap, self.workdir, self.codedir, limits, self.uid, inputs=self.inputs)
-            for key, value in env.items():
-                command += ["--setenv", key, value]
-            command += python if self.uid is None else _drop_to(self.uid, python)
-        else:
-            command = python
+    def _in_sandbox(self, bwrap: str, uid: int | None, python: list[str]) -> list[str]:
+        """bwrap's arguments for this sandbox (``uid`` given: root's namespaces), then ``python``."""
+        command = _bwrap_command(bwrap, self.workdir, self.codedir, self.limits, uid, inputs=self.inputs)
+        for key, value in self.env.items():
+            command += ["--setenv", key, value]
+        return command + python
+
+    def _start(self, command: list[str], pass_fds: tuple[int, ...]) -> None:
         self.process = subprocess.Popen(
             self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
-            pass_fds=(to_child_r, from_child_w), cwd=self.workdir, env=env, start_new_session=True,
+            pass_fds=pass_fds, cwd=self.workdir, env=self.env, start_new_session=True,
             umask=0o022)            # the folders bwrap makes for the view are traversable by the child
-        os.close(to_child_r)
-        os.close(from_child_w)
 
-    def hand_over(self, *paths: str | os.PathLike) -> None:
-        """Make folders the grader created writable by the child (its uid owns them)."""
-        if self.uid is not None:
-            for path in paths:
-                os.chown(path, self.uid, self.uid)
-
-    def output_tail(self, limit: int = 2000) -> str:
-        """The last ``limit`` bytes the child printed (read from the grader's own descriptor)."""
-        try:
-            size = os.fstat(self.output.fileno()).st_size
-            return os.pread(self.output.fileno(), limit, max(0, size - limit)).decode("utf-8", "replace")
-        except (OSError, ValueError):
-            return ""
-
-    def stop(self) -> None:
-        """Kill the child and everything it started; remove its folders."""
-        for fd in (self.to_child, self.from_child):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    def _tear_down(self) -> None:
+        """Kill the process and everything it started; remove its folders."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except OSError:
@@ -429,3 +397,59 @@ class Launched:
             _mounted.discard(self.workdir)
         remove_tree(self.workdir)
         remove_tree(self.inputs)
+
+    def output_tail(self, limit: int = 2000) -> str:
+        """The last ``limit`` bytes the process printed (read from the grader's own descriptor)."""
+        try:
+            size = os.fstat(self.output.fileno()).st_size
+            return os.pread(self.output.fileno(), limit, max(0, size - limit)).decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+
+
+class Launched(SandboxProcess):
+    """A running sandboxed child and the files it uses (the parent's ends of its pipes)."""
+
+    def __init__(self, limits: Limits):
+        bwrap = bwrap_path()
+        self.isolated = bwrap is not None
+        # as root, the child gets a uid of its own (setpriv); without setpriv, bwrap's user namespace
+        self.uid = child_uid() if self.isolated and os.geteuid() == 0 and shutil.which("setpriv") else None
+        self._make_folders(limits, tmpfs=self.uid is not None, processes=limits.processes)
+        self.xfer = os.path.join(self.workdir, ".transfer")
+        os.mkdir(self.xfer)
+        self.hand_over(self.workdir, self.xfer)
+
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+        code = CHILD_CODE if self.isolated else self.codedir
+        child_limits = {k: v for k, v in asdict(limits).items() if k != "threads_per_library"}
+        python = [sys.executable, "-E", "-s", f"{code}/child.py", str(to_child_r), str(from_child_w),
+                  f"{self.workdir}/.transfer", json.dumps(child_limits)]
+        if self.isolated:
+            command = self._in_sandbox(bwrap, self.uid, python if self.uid is None else _drop_to(self.uid, python))
+        else:
+            command = python
+        self._start(command, (to_child_r, from_child_w))
+        os.close(to_child_r)
+        os.close(from_child_w)
+
+    def hand_over(self, *paths: str | os.PathLike) -> None:
+        """Make folders the grader created writable by the child (its uid owns them)."""
+        if self.uid is not None:
+            for path in paths:
+                os.chown(path, self.uid, self.uid)
+
+    def stop(self) -> None:
+        """Kill the child and everything it started; remove its folders."""
+        close_quietly(self.to_child, self.from_child)
+        self._tear_down()
+
+
+def close_quietly(*fds: int) -> None:
+    """Close the grader's ends of a child's pipes (one already closed is no error)."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass

@@ -28,9 +28,8 @@ import sys
 import tempfile
 from dataclasses import asdict
 
-from grader.sandbox.launcher import (CHILD_CODE, PASSED_ENV, Launched, Limits, PidsGroup, _bwrap_command,
-                                     _mount_tmpfs, _mounted, _scrubbed_env, bwrap_path, child_code, child_uid,
-                                     one_way_folder, remove_tree, workdir_size)
+from grader.sandbox.launcher import (CHILD_CODE, PASSED_ENV, Launched, Limits, SandboxProcess, bwrap_path,
+                                     child_uid, close_quietly, remove_tree)
 from grader.sandbox.view import HIDDEN_PATHS, HIDE_ENV
 
 STARTUP_SECONDS = 60.0
@@ -44,32 +43,19 @@ def signature(limits: Limits) -> tuple:
             os.environ.get(HIDE_ENV), os.geteuid())
 
 
-class WarmParent:
+class WarmParent(SandboxProcess):
     """The zygote process and the folders it shares with its children (one child at a time)."""
 
     def __init__(self, limits: Limits):
-        self.limits = limits
-        self.workdir = tempfile.mkdtemp(prefix="grader-sandbox-")
-        self.inputs = one_way_folder()
-        self.codedir = child_code()
-        self.output = tempfile.TemporaryFile(prefix="grader-warm-")
-        self.group = PidsGroup(limits.processes + 2)        # with the parent and bwrap's init
         self.as_root = os.geteuid() == 0 and shutil.which("setpriv") is not None
-        self.mounted = self.as_root and _mount_tmpfs(self.workdir, workdir_size(limits))
-        if self.mounted:
-            _mounted.add(self.workdir)
+        self._make_folders(limits, tmpfs=self.as_root, processes=limits.processes + 2)   # + itself and bwrap's init
         self.busy = False
-        self.env = _scrubbed_env(limits, self.workdir)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command = _bwrap_command(bwrap_path(), self.workdir, self.codedir, limits, 0 if self.as_root else None,
-                                 inputs=self.inputs)
+        command = self._in_sandbox(bwrap_path(), 0 if self.as_root else None,
+                                   [sys.executable, "-E", "-s", f"{CHILD_CODE}/child.py", "--warm",
+                                    str(theirs.fileno()), self.workdir])
         self.signature = signature(limits)      # after the view was made: making it hides held-out data
-        for key, value in self.env.items():
-            command += ["--setenv", key, value]
-        command += [sys.executable, "-E", "-s", f"{CHILD_CODE}/child.py", "--warm", str(theirs.fileno()), self.workdir]
-        self.process = subprocess.Popen(
-            self.group.wrap(command), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
-            pass_fds=(theirs.fileno(),), cwd=self.workdir, env=self.env, start_new_session=True, umask=0o022)
+        self._start(command, (theirs.fileno(),))
         self.owner = os.getpid()
         theirs.close()
         self.ready = _answer(self.control, STARTUP_SECONDS) or {}
@@ -125,19 +111,8 @@ class WarmParent:
 
     def stop(self) -> None:
         """Stop the parent and remove its folders (in the process that started it)."""
-        self.kill()
         self.control.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        self.group.remove()
-        self.output.close()
-        if self.mounted:
-            subprocess.run(["umount", "--lazy", self.workdir], capture_output=True)
-            _mounted.discard(self.workdir)
-        remove_tree(self.workdir)
-        remove_tree(self.inputs)
+        self._tear_down()
 
 
 class _Exit:
@@ -170,21 +145,12 @@ class WarmChild:
         self.code = None
         self.process = _Exit(self)
 
-    def hand_over(self, *paths) -> None:
-        if self.uid is not None:
-            for path in paths:
-                os.chown(path, self.uid, self.uid)
-
-    def output_tail(self, limit: int = 2000) -> str:
-        return Launched.output_tail(self, limit)
+    hand_over = Launched.hand_over
+    output_tail = SandboxProcess.output_tail
 
     def stop(self) -> None:
         """Ask the parent to end the child and sweep; a parent that does not answer is killed."""
-        for fd in (self.to_child, self.from_child):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        close_quietly(self.to_child, self.from_child)
         if self.lifeline is not None:
             try:
                 self.lifeline.send(b'{"stop": true}')
