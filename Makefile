@@ -45,7 +45,8 @@ bench-1000: install  ## grader grade --workers 2 alone on 1000 numpy submissions
 mutation: install  ## mechanical mutants of the numpy notebooks' solutions: score per function, each survivor
 	$(PYTHON) -m tests.mutation
 
-demo: install release  ## release, a simulated class, autograde, feedback, gradebook
+# The demo exports solutions/ itself and releases into its own course folder (no second release here).
+demo: install  ## release, a simulated class, autograde beside grader grade, feedback, gradebook, where the minutes went
 	$(PYTHON) -m grader.course.demo --cell-timeout 300
 
 student-dist: install  ## what students install: a wheel (engine + public specs) and the assignments zip
