@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.bench.measure import children_cpu, grade_with_grader
 from grader.course.demo import ASSIGNMENT
 from grader.course.release import ROOT
 
@@ -93,11 +93,6 @@ def build_autograder(folder: Path, release, otter: Path) -> Path:
     subprocess.run([str(otter), "generate", "-t", "tests", "-o", str(zip_path), "--no-requirements",
                     "--no-environment"], cwd=folder, check=True, capture_output=True, text=True, timeout=300)
     return zip_path
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def otter_env() -> dict[str, str]:
@@ -171,8 +166,6 @@ def compare_with_otter(course: Path, made: list[tuple[str, str]], ours: dict[str
 
 def grader_cpu_on(submissions: dict[str, Path], course: Path, workers: int) -> float:
     """``grader grade``'s CPU seconds per submission on these files alone (a class of its own)."""
-    from grader.bench.grading import grade_with_grader
-
     try:
         for student, notebook in submissions.items():
             target = course / "submitted" / student / ASSIGNMENT / notebook.name
