@@ -11,8 +11,14 @@ the grader after them) is graded three times:
 - by ``grader grade`` (sandboxed, on ``--workers`` processes).
 
 Prints seconds per submission for each, the ratios, the points the hostile notebooks got on
-each path, the grader's peak memory (the whole process tree), and its overhead per notebook
-beyond the student's own code (the time the sandbox spent running the notebook's cells).
+each path, the grader's CPU and peak memory (the whole process tree), and its overhead per
+notebook beyond the student's own code (the time the sandbox spent running the notebook's
+cells); then otter-grader's ``otter run`` on the perceptron submissions (:mod:`grader.bench.otter`)
+and issue 23's targets beside the issue's figures and this run's.
+
+``--only-grader --submissions 1000 --workers 2`` (``make bench-1000``): ``grader grade`` alone on
+a large class: total time, CPU per submission, and memory flatness (the peak of the process
+tree in the first 10% of the run beside the whole run's).
 """
 from __future__ import annotations
 
