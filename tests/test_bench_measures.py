@@ -72,7 +72,7 @@ def test_demo_phases_and_seconds_per_notebook(tmp_path, capsys):
     phases.print()
     line = capsys.readouterr().out
     assert "[time] demo:" in line and "burn" in line
-    (name, wall, cpu), = phases.rows
+    (_, name, wall, cpu), = phases.rows
     assert cpu >= 0.45 and wall >= cpu * 0.5
 
     folder = tmp_path / "autograded" / "ann" / "week3"

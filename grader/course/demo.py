@@ -133,42 +133,59 @@ def main(argv: list[str] | None = None) -> None:
             f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}", course=course)
     autograde = ("autograde", "autograde", ASSIGNMENT, "--create", "--force",
                  f"--SandboxedExecute.cell_timeout={args.cell_timeout}")
+    feedback = ("generate_feedback", "generate_feedback", ASSIGNMENT, "--force")
+    results = course / "grader-results"
     cores = os.cpu_count() or 1
     if args.one_after_the_other or cores < 2:
         with phases("nbgrader autograde"):
             run(*autograde, course=course)
         with phases("grader grade"):
             rows = grade_with_grader(course, args.workers)
+        with phases("generate_feedback"):
+            run(*feedback, course=course)
+        with phases("class report"):
+            report = write_class_report(results)
     else:
         # Side by side: autograde grades one notebook at a time, so it gets one core (and one
-        # BLAS/TensorFlow thread); grader grade gets the others.
-        with phases("nbgrader autograde beside grader grade"):
-            beside = threading.Thread(target=run, args=(*autograde, "--SandboxedExecute.threads=1"),
-                                      kwargs={"course": course})
+        # BLAS/TensorFlow thread) and then writes the feedback; grader grade gets the other cores,
+        # then writes the class report.
+        def nbgrader_path() -> None:
+            with phases("[beside] nbgrader autograde", cpu=False):
+                run(*autograde, "--SandboxedExecute.threads=1", course=course)
+            with phases("[beside] generate_feedback", cpu=False):
+                run(*feedback, course=course)
+
+        with phases("grading on both paths, side by side"):
+            beside = threading.Thread(target=nbgrader_path)
             beside.start()
             try:
-                rows = grade_with_grader(course, args.workers or max(1, cores - 1))
+                with phases("[beside] grader grade", cpu=False):
+                    rows = grade_with_grader(course, args.workers or max(1, cores - 1))
+                with phases("[beside] class report", cpu=False):
+                    report = write_class_report(results)
             finally:
                 beside.join()
-    with phases("generate_feedback"):
-        run("generate_feedback", "generate_feedback", ASSIGNMENT, "--force", course=course)
     print("\ngradebook:")
     nbgrader_rows = gradebook_rows(course)
     print_table(nbgrader_rows)
     print(f"\nfeedback for each student: {course / 'feedback'}/<student>/{ASSIGNMENT}/<notebook>.html")
     compare_rows(nbgrader_rows, rows)
-    with phases("class report"):
-        show_pages(course / "grader-results")
+    show_pages(results, report)
     print_per_notebook({"nbgrader autograde": autograde_seconds(course, ASSIGNMENT),
                         "grader grade": grader_seconds(course / "grader-results")})
     phases.print()
 
 
-def show_pages(results: Path) -> None:
-    """Write the class report from ``grader grade``'s results; say where it and the feedback pages are."""
+def write_class_report(results: Path) -> Path:
+    """The class report of ``grader grade``'s results (HTML, and a CSV beside it)."""
     from grader.pages.class_report import write_report
 
-    report = write_report(results, results / "class-report.html")
+    return write_report(results, results / "class-report.html")
+
+
+def show_pages(results: Path, report: Path | None = None) -> None:
+    """Say where the class report (written now unless given) and the feedback pages are."""
+    report = report or write_class_report(results)
     pages = sorted(results.glob("*/*/feedback.html"))
     print(f"\n[grader report] class report: {report} (and {report.with_suffix('.csv').name} for spreadsheets)")
     print(f"  feedback pages ({len(pages)}): {results}/<student>/<notebook>/feedback.html")

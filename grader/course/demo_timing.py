@@ -27,19 +27,21 @@ class Phases:
     """``with phases("name"): ...`` records each phase's wall and CPU seconds; ``print()`` lists them."""
 
     def __init__(self):
-        self.started, self.rows = time.monotonic(), []
+        self.started, self.rows = time.monotonic(), []   # (started, name, wall seconds, CPU seconds or None)
 
     @contextlib.contextmanager
-    def __call__(self, name: str):
-        wall, cpu = time.monotonic(), cpu_seconds()
+    def __call__(self, name: str, cpu: bool = True):
+        """``cpu=False`` for a phase that runs beside another one (the CPU is the whole process's)."""
+        wall, used = time.monotonic(), cpu_seconds()
         try:
             yield
         finally:
-            self.rows.append((name, time.monotonic() - wall, cpu_seconds() - cpu))
+            self.rows.append((wall, name, time.monotonic() - wall, cpu_seconds() - used if cpu else None))
 
     def print(self) -> None:
         total = time.monotonic() - self.started
-        parts = ", ".join(f"{name} {wall:.0f} s (CPU {cpu:.0f} s)" for name, wall, cpu in self.rows)
+        parts = ", ".join(f"{name} {wall:.0f} s" + (f" (CPU {cpu:.0f} s)" if cpu is not None else "")
+                          for _, name, wall, cpu in sorted(self.rows))
         print(f"\n[time] demo: {total:.0f} s ({total / 60:.1f} min, CPU {cpu_seconds():.0f} s): {parts}")
 
 
