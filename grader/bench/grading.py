@@ -182,9 +182,9 @@ def print_targets(per: dict, split, run: GraderRun, submissions: int, otter) -> 
              otter.ratio_text(run.cpu_seconds / submissions) if otter else "not measured (--no-otter)"),
             ("1000 numpy submissions, grader grade --workers 2", "under 3 min", "8 min 53 s",
              "make bench-1000")]
-    print("\ntargets (issue 23)                                          target          today                   this run")
+    print(f"\n  {'targets (issue 23)':<60} {'target':<15} {'today':<25} this run")
     for name, target, today, now in rows:
-        print(f"  {name:<58} {target:<15} {today:<23} {now}")
+        print(f"  {name:<60} {target:<15} {today:<25} {now}")
 
 
 UNSANDBOXED = """
