@@ -91,3 +91,16 @@ def test_demo_phases_and_seconds_per_notebook(tmp_path, capsys):
     (results / "broken" / "01_a").mkdir(parents=True)
     (results / "broken" / "01_a" / "results.json").write_text("{not json")
     assert grader_seconds(results) == {"01_a": 3.5}
+
+
+@pytest.mark.parametrize("threads, expected", [(1, 1), (0, os.cpu_count() or 1)])
+def test_autograde_sandbox_threads_are_configurable(monkeypatch, threads, expected):
+    """``make demo`` gives nbgrader autograde one BLAS/TensorFlow thread while grader grade runs
+    beside it; unset, autograde keeps one thread per core."""
+    from grader.grading import nbgrader_executor
+
+    seen = {}
+    monkeypatch.setattr(nbgrader_executor, "grade_on_clock",
+                        lambda spec, cells, options: seen.setdefault("limits", options.limits))
+    nbgrader_executor.SandboxedExecute(threads=threads)._grade_spec("perceptron", [])
+    assert seen["limits"].threads_per_library == expected
