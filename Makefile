@@ -7,7 +7,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export MPLBACKEND := Agg
 
-.PHONY: install release test demo bench mutation student-dist hub hub-down clean
+.PHONY: install release test demo bench bench-1000 mutation student-dist hub hub-down clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -25,14 +25,28 @@ test: export GRADER_MNIST_QUICK = 1
 test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
-bench: install  ## homework model vs a dense baseline; grader grade vs nbgrader autograde (speed, memory)
+# otter-grader (the bench's comparison) in a venv of its own: never in the project's .venv.
+# If PyPI cannot be reached, `make bench` goes on and says otter was not measured, and why.
+.venv-otter/.installed:
+	test -x .venv-otter/bin/python || python3 -m venv .venv-otter
+	.venv-otter/bin/python -m pip install --quiet otter-grader ipykernel numpy matplotlib pytest pytest-timeout 2>&1 | grep -v '^WARNING: Location' || true
+	.venv-otter/bin/otter --version >/dev/null
+	touch $@
+
+bench: install  ## homework model vs a dense baseline; grader grade vs nbgrader autograde and otter run (speed, CPU, memory), beside issue 23's targets
+	-$(MAKE) --no-print-directory .venv-otter/.installed
 	$(PYTHON) -m grader.bench.models
 	$(PYTHON) -m grader.bench.grading
+
+SUBMISSIONS := 1000
+bench-1000: install  ## grader grade --workers 2 alone on 1000 numpy submissions: total time, CPU, memory flatness (SUBMISSIONS=1000)
+	$(PYTHON) -m grader.bench.grading --only-grader --submissions $(SUBMISSIONS) --workers 2
 
 mutation: install  ## mechanical mutants of the numpy notebooks' solutions: score per function, each survivor
 	$(PYTHON) -m tests.mutation
 
-demo: install release  ## release, a simulated class, autograde, feedback, gradebook
+# The demo exports solutions/ itself and releases into its own course folder (no second release here).
+demo: install  ## release, a simulated class, autograde beside grader grade, feedback, gradebook, where the minutes went
 	$(PYTHON) -m grader.course.demo --cell-timeout 300
 
 student-dist: install  ## what students install: a wheel (engine + public specs) and the assignments zip

@@ -110,6 +110,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     submission_timeout = Float(DEFAULTS.submission_timeout, help="seconds for the whole notebook").tag(config=True)
     memory_mb = Integer(DEFAULTS.limits.memory_mb, help="address space of the sandboxed process (MB)"
                         ).tag(config=True)
+    threads = Integer(0, help="BLAS/OpenMP/TensorFlow threads of the sandboxed process (0: one per core); "
+                      "less when something else grades beside this autograde").tag(config=True)
 
     _isolation_said = False
 
@@ -210,7 +212,8 @@ class SandboxedExecute(NbGraderPreprocessor):
             return Graded("unknown", [], [f"이 과목에는 {spec!r} 라는 검사가 없습니다 (no such checks): {error}"])
         options = Options(test_timeout=self.test_timeout, cell_timeout=self.cell_timeout,
                           submission_timeout=self.submission_timeout,
-                          limits=Limits(memory_mb=self.memory_mb, threads_per_library=os.cpu_count() or 1))
+                          limits=Limits(memory_mb=self.memory_mb,
+                                        threads_per_library=self.threads or os.cpu_count() or 1))
         return grade_on_clock(spec, cells, options)   # never past the clock (grader/grading/clock.py)
 
     # ---- outputs ----------------------------------------------------------------------------------
