@@ -85,6 +85,7 @@ class SandboxedSubmission:
         self.cell_seconds = 0.0      # time the notebook's own cells took (the first run)
         self.cell_outputs: dict[int, list[dict]] = {}   # what each cell printed or raised (first time it ran)
         self._handles: dict[str, Remote] | None = {}   # functions looked up in this test (None: off)
+        self.cold_only = False      # True once a forked child died in a cell: every later child is cold
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -113,6 +114,10 @@ class SandboxedSubmission:
                     crashed = number
                     break
                 except ProtocolError:
+                    if isinstance(self.child, warm.WarmChild) and not self.cold_only:
+                        self.cold_only = True   # a forked child died in a cell: run the cells again in a cold one
+                        crashed = "again"
+                        break
                     self._cell_failed(number, "ProcessExit", words.process_ended(self._death()))
                     crashed = number
                     break
@@ -121,6 +126,9 @@ class SandboxedSubmission:
                 self.cell_seconds = time.monotonic() - started
             if crashed is None:
                 return
+            if crashed == "again":
+                self.close()
+                continue
             self.skipped.add(crashed)
             self.close()
             if self._left() <= 0:
@@ -128,7 +136,7 @@ class SandboxedSubmission:
 
     def _launch(self) -> None:
         self.close()
-        self.child = warm.launch(self.limits)
+        self.child = Launched(self.limits) if self.cold_only else warm.launch(self.limits)
         self.isolated = self.child.isolated
         self.generation += 1
         self.peer = GraderPeer(self.child.from_child, self.child.to_child, self.child.xfer, trusted=True,
