@@ -423,9 +423,8 @@ class Launched(SandboxProcess):
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
         code = CHILD_CODE if self.isolated else self.codedir
-        child_limits = {k: v for k, v in asdict(limits).items() if k != "threads_per_library"}
         python = [sys.executable, "-E", "-s", f"{code}/child.py", str(to_child_r), str(from_child_w),
-                  f"{self.workdir}/.transfer", json.dumps(child_limits)]
+                  f"{self.workdir}/.transfer", json.dumps(child_limits(limits))]
         if self.isolated:
             command = self._in_sandbox(bwrap, self.uid, python if self.uid is None else _drop_to(self.uid, python))
         else:
@@ -444,6 +443,11 @@ class Launched(SandboxProcess):
         """Kill the child and everything it started; remove its folders."""
         close_quietly(self.to_child, self.from_child)
         self._tear_down()
+
+
+def child_limits(limits: Limits) -> dict:
+    """The limits the child sets on itself (``child.apply_limits``); threads are the environment's."""
+    return {k: v for k, v in asdict(limits).items() if k != "threads_per_library"}
 
 
 def close_quietly(*fds: int) -> None:

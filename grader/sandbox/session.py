@@ -93,7 +93,7 @@ class SandboxedSubmission:
         """Start a child and run the cells (skipping those that hung or crashed before)."""
         while True:
             self._launch()
-            crashed = None
+            crashed, again = None, False
             first_run, started = self.generation == 1, time.monotonic()
             for number, source in self.cells:
                 if number in self.skipped:
@@ -115,8 +115,7 @@ class SandboxedSubmission:
                     break
                 except ProtocolError:
                     if isinstance(self.child, warm.WarmChild) and not self.cold_only:
-                        self.cold_only = True   # a forked child died in a cell: run the cells again in a cold one
-                        crashed = "again"
+                        self.cold_only = again = True   # a forked child died in a cell: run them again cold
                         break
                     self._cell_failed(number, "ProcessExit", words.process_ended(self._death()))
                     crashed = number
@@ -124,11 +123,11 @@ class SandboxedSubmission:
                 self._cell_ran(number, ran if isinstance(ran, dict) else {})
             if first_run:
                 self.cell_seconds = time.monotonic() - started
-            if crashed is None:
-                return
-            if crashed == "again":
+            if again:
                 self.close()
                 continue
+            if crashed is None:
+                return
             self.skipped.add(crashed)
             self.close()
             if self._left() <= 0:

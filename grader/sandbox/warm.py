@@ -26,10 +26,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict
 
 from grader.sandbox.launcher import (CHILD_CODE, PASSED_ENV, Launched, Limits, SandboxProcess, bwrap_path,
-                                     child_uid, close_quietly, remove_tree)
+                                     child_limits, child_uid, close_quietly)
 from grader.sandbox.view import HIDDEN_PATHS, HIDE_ENV
 
 STARTUP_SECONDS = 60.0
@@ -78,9 +77,9 @@ class WarmParent(SandboxProcess):
         to_child_r, to_child = os.pipe()
         from_child, from_child_w = os.pipe()
         lifeline, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        child_limits = {k: v for k, v in asdict(self.limits).items() if k != "threads_per_library"}
+        request = {"uid": uid, "limits": child_limits(self.limits), "xfer": xfer}
         try:
-            socket.send_fds(self.control, [json.dumps({"uid": uid, "limits": child_limits, "xfer": xfer}).encode()],
+            socket.send_fds(self.control, [json.dumps(request).encode()],
                             [to_child_r, from_child_w, output.fileno(), theirs.fileno()])
             started = (_answer(lifeline, ANSWER_SECONDS) or {}).get("started")
         except OSError:
@@ -167,8 +166,8 @@ class WarmChild:
                 self.code = said.get("exit")
             self.lifeline.close()
             self.lifeline = None
-        for entry in os.listdir(self.inputs):            # what the specs handed this child
-            remove_tree(os.path.join(self.inputs, entry))
+        for entry in os.listdir(self.inputs):     # what the specs handed this child: the grader's own files
+            shutil.rmtree(os.path.join(self.inputs, entry), ignore_errors=True)   # (read-only to the child)
         self.output.close()
         self.parent.busy = False
 

@@ -68,21 +68,6 @@ def _silenced():
                 os.close(copy)
 
 
-@contextlib.contextmanager
-def _no_plugin_autoload():
-    """pytest without the plugins installed beside it (entry points): the specs need only
-    :class:`SpecPlugin`, and loading the others is a third of every session's start."""
-    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
-
-
 def run_specs(spec: str, namespace: dict, target: str | None = None, scope: str = "public",
               timeout: float = DEFAULT_TIMEOUT, collect_only: bool = False) -> list[TestResult]:
     """Run the specs of notebook ``spec`` against ``namespace``; one result per test.
@@ -102,7 +87,10 @@ def run_specs(spec: str, namespace: dict, target: str | None = None, scope: str 
             "-p", "no:unraisableexception", "-p", "no:threadexception"]
     if collect_only:
         args.append("--collect-only")
-    with _silenced(), _no_plugin_autoload():
+    # no plugin loaded from entry points: the specs need only SpecPlugin, and loading the
+    # others is a third of every session's start
+    with _silenced(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the specs for {spec!r} could not be run (pytest exit code {int(code)})")
