@@ -17,7 +17,7 @@ From a shell: ``grader check NOTEBOOK`` (see :mod:`grader.student.cli`).
 """
 from grader.student.checker import check
 from grader.student.demo import demo, skip_if_unwritten
-from grader.student.keras_tools import import_keras
+from grader.core.keras_tools import import_keras
 from grader.student.summary import summary
 
 __all__ = ["check", "demo", "import_keras", "skip_if_unwritten", "summary"]

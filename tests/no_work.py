@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 
-from grader.student.engine import run_specs
+from grader.core.engine import run_specs
 from tests.helpers import namespace_with
 
 KINDS = {                      # kind -> the return expression, given the first argument's name

@@ -7,8 +7,9 @@ from tests.helpers import ROOT
 
 PACKAGE = ROOT / "grader"
 # Lowest first. A module may import its own folder and the folders before it, never one after it.
-LAYERS = ("student",    # what the student wheel ships: the engine, `grader check`, the pytest plugin, data helpers
-          "specs",      # the checks, grouped by week
+LAYERS = ("core",       # the trusted core grading needs (the wheel ships it): engine, plugin, comparisons, results
+          "student",    # the notebook side: check, demo, summary, reports, `grader check`, the pytest plugin
+          "weeks",      # each week's knowledge: its specs, data, homework
           "sandbox",    # running untrusted code in a child process
           "grading",    # trusted grading of one notebook, its results files, nbgrader's executor and gradebook
           "pages",      # feedback pages and the class report

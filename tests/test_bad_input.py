@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from grader.student.notebook import NotebookError, grade_notebook, read_notebook
-from grader.student.results import total
+from grader.core.results import total
 from tests.helpers import SOLUTIONS
 
 
@@ -44,7 +44,7 @@ def test_not_a_notebook(tmp_path):
 
 
 def test_a_file_beyond_any_notebooks_size_is_refused_before_it_is_parsed(tmp_path):
-    from grader.student.notebook_file import read_text
+    from grader.core.notebook_file import read_text
     path = tmp_path / "huge.ipynb"
     path.write_text("{" + " " * 4096 + "}", encoding="utf-8")
     with pytest.raises(NotebookError, match="larger than"):
@@ -107,7 +107,7 @@ def test_kernel_death_is_reported(tmp_path):
 @pytest.mark.slow
 def test_notebook_cannot_award_itself_points(tmp_path):
     """A kernel that reports every test passed with extra points is not believed."""
-    forged = ("import grader.student.engine as e\n"
+    forged = ("import grader.core.engine as e\n"
               "e.run_specs = lambda *a, **k: []\n")
     graded = grade_notebook(perceptron_notebook(tmp_path, forged), scope="public")
     assert total(graded.results)[0] == 0

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from grader.batch.run import Options, run_batch
-from grader.student.engine import available_specs
+from grader.core.engine import available_specs
 from grader.grading.submissions import find_units
 from tests import helpers
 from tests.helpers import ROOT

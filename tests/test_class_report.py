@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from grader.student.cli import main
-from grader.student.compare import Mismatch, assert_close, assert_shape
+from grader.core.compare import Mismatch, assert_close, assert_shape
 from grader.batch.run import write_graded
 from grader.grading.gradescope import INSTRUCTOR, RESULTS, results_document
 from grader.pages import class_report
 from grader.pages.class_report import collect, group_failures, problem_of, pass_rates, write_report
-from grader.student.results import TestResult as Result
-from grader.student.submission import explain_error
+from grader.core.results import TestResult as Result
+from grader.core.submission import explain_error
 
 # One worker for the module: its module fixture (a class graded into a report) is built once,
 # not once per worker.

@@ -32,7 +32,7 @@ import pytest
 
 from grader.batch.run import Options
 from grader.grading.submissions import find_units, safe_name
-from grader.student.engine import available_specs
+from grader.core.engine import available_specs
 from tests import helpers
 from tests.helpers import ROOT
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import (Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on,
+from grader.core.compare import (Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on,
                                     call, split_message, without_overflow)
 
 

@@ -36,7 +36,7 @@ SERVER_ATTACK = '''
 import glob, importlib, json, sys
 _found = {{}}
 _places = ["{venv}/lib/python3*/site-packages/solutions/week3/perceptron.py",
-           "{venv}/lib/python3*/site-packages/grader/specs/week3/perceptron_hidden.py",
+           "{venv}/lib/python3*/site-packages/grader/weeks/week3/perceptron_hidden.py",
            "{course}/source/week3/01_perceptron.ipynb", "{course}/nbgrader_config.py",
            "{course}/submitted/*/week3/01_perceptron.ipynb", "{course}/autograded/*/week3/01_perceptron.ipynb"]
 for _pattern in _places:
@@ -183,7 +183,7 @@ def _targets(server: Server, user: str) -> list[list[str]]:
     course = server.course
     other = course.user("full") if user != course.user("full") else course.user("partial")
     packages = next(course.venv.glob("lib/python3*/site-packages"))
-    hidden_compiled = next(packages.glob("grader/specs/week3/__pycache__/perceptron_hidden.*.pyc"))
+    hidden_compiled = next(packages.glob("grader/weeks/week3/__pycache__/perceptron_hidden.*.pyc"))
     fetched = course.home(other) / course.course_id / ASSIGNMENT
     database = server.db_url.split("@", 1)[1]
     role = server.db_url.split("//", 1)[1].split(":", 1)[0]
@@ -199,7 +199,7 @@ def _targets(server: Server, user: str) -> list[list[str]]:
         ["source/ (the instructor's notebooks)", "file", f"{course.course_dir}/source/{ASSIGNMENT}/{NOTEBOOK}.ipynb"],
         ["solutions/ (installed)", "file", f"{packages}/solutions/week3/perceptron.py"],
         ["solutions/ (listed)", "dir", f"{packages}/solutions"],
-        ["hidden specs", "file", f"{packages}/grader/specs/week3/perceptron_hidden.py"],
+        ["hidden specs", "file", f"{packages}/grader/weeks/week3/perceptron_hidden.py"],
         ["hidden specs (compiled)", "file", str(hidden_compiled)],
         ["gradebook (the grader's URL)", "gradebook", f"{course.course_dir}/nbgrader_config.py"],
         ["gradebook (no password)", "gradebook", f"postgresql+psycopg://{role}@{database}"],

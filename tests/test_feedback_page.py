@@ -5,11 +5,11 @@ import re
 
 import numpy as np
 
-from grader.student.compare import Mismatch, split_message
+from grader.core.compare import Mismatch, split_message
 from grader.batch.run import write_graded
 from grader.grading.gradescope import results_document
 from grader.pages.feedback import feedback_page, write_feedback_pages
-from grader.student.results import TestResult as Outcome
+from grader.core.results import TestResult as Outcome
 
 SECRET = "expected: 0.4242424242"
 

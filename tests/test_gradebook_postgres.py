@@ -25,7 +25,7 @@ from grader.course.classroom import filled
 from grader.course.demo import make_course
 from grader.course.release import nbgrader, nbgrader_env
 from grader.grading.gradebook_access import SubmissionLock, masked, unreachable
-from grader.student.cells import kind
+from grader.core.cells import kind
 from tests.helpers import RELEASE, SOURCE, hand_in
 from tests.server_fixtures import free_port, gradebook_url, postgres, postgres_missing  # noqa: F401
 

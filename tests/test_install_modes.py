@@ -111,7 +111,7 @@ def non_editable_venv(base: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
                     "--target", str(site_packages), str(source)], check=True, capture_output=True)
     assert (site_packages / "solutions" / "week3" / "perceptron.py").is_file()
-    assert (site_packages / "grader" / "specs" / "week3" / "perceptron_hidden.py").is_file()
+    assert (site_packages / "grader" / "weeks" / "week3" / "perceptron_hidden.py").is_file()
     return python
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from grader.student.engine import available_specs, run_specs
+from grader.core.engine import available_specs, run_specs
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 

@@ -1,11 +1,11 @@
-"""grader.student.data.mnist: the real MNIST formats, the bundled split, and a clear error for every bad file."""
+"""grader.weeks.week3.data.mnist: the real MNIST formats, the bundled split, and a clear error for every bad file."""
 import gzip
 
 import numpy as np
 import pytest
 
-from grader.student.data import mnist
-from grader.student.data.mnist import (IDX_FILES, MnistFormatError, bundled_splits, bundled_training_split, load_splits,
+from grader.weeks.week3.data import mnist
+from grader.weeks.week3.data.mnist import (IDX_FILES, MnistFormatError, bundled_splits, bundled_training_split, load_splits,
                                read_idx, read_mnist_folder, read_mnist_npz, stratified_holdout, write_idx,
                                write_mnist_folder, write_mnist_npz)
 

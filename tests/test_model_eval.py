@@ -1,10 +1,10 @@
-"""grader.student.model_eval: seeded, deterministic training to a .keras file; safe-mode loading; tiers and reports."""
+"""grader.weeks.week3.model_eval: seeded, deterministic training to a .keras file; safe-mode loading; tiers and reports."""
 import numpy as np
 import pytest
 
-from grader.student import model_eval
-from grader.student.data.mnist import bundled_splits
-from grader.student.model_eval import (Evaluation, SubmissionError, grade_model, load_trained, split_for_grading, tier_of,
+from grader.weeks.week3 import model_eval
+from grader.weeks.week3.data.mnist import bundled_splits
+from grader.weeks.week3.model_eval import (Evaluation, SubmissionError, grade_model, load_trained, split_for_grading, tier_of,
                                train_to_file)
 
 

@@ -3,8 +3,8 @@ import importlib
 
 import pytest
 
-from grader.student.engine import available_specs, run_specs
-from grader.student.results import total
+from grader.core.engine import available_specs, run_specs
+from grader.core.results import total
 from tests.helpers import namespace_with
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.student.cells import kind
+from grader.core.cells import kind
 from grader.course.classroom import filled
 from grader.course.demo import NAMED_REGEXP, gradebook_rows, hand_in, make_course, run
 from grader.course.demo import ASSIGNMENT

@@ -8,9 +8,9 @@ import copy
 import nbformat
 import pytest
 
-from grader.student.cells import kind
+from grader.core.cells import kind
 from grader.course.classroom import filled
-from grader.student.engine import run_specs
+from grader.core.engine import run_specs
 from grader.grading.nbgrader_executor import Check, NotATestCell, SandboxedExecute, checks_of
 from tests.helpers import RELEASE, SOURCE, source_notebooks
 

@@ -1,8 +1,8 @@
 """No points for no work: submissions generated from the references' signatures earn 0."""
 import pytest
 
-from grader.student.engine import available_specs, run_specs
-from grader.student.results import total
+from grader.core.engine import available_specs, run_specs
+from grader.core.results import total
 from tests.helpers import namespace_with
 from tests.no_work import KINDS, graded_names, no_work_code
 

@@ -11,8 +11,8 @@ import re
 import nbformat
 import pytest
 
-from grader.student.engine import run_specs
-from grader.student.results import total
+from grader.core.engine import run_specs
+from grader.core.results import total
 from tests.helpers import SOURCE, namespace_with
 from tests.mutants.training_skills import MUTANTS
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.student.cells import kind
+from grader.core.cells import kind
 from grader.batch.run import run_batch
 from grader.pages.pictures import pictures
 from tests.helpers import RELEASE, source_notebooks

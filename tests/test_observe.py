@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from grader.student import model_eval
+from grader.weeks.week3 import model_eval
 from grader.grading.observe import AXIS, observe
-from grader.student.submission import Submission
+from grader.core.submission import Submission
 from tests.helpers import namespace_with
 
 ZERO, ONE = int(np.argmin(abs(AXIS))), int(np.argmin(abs(AXIS - 1)))
@@ -80,7 +80,7 @@ def test_loss_curve_and_a_missing_function():
 
 
 def test_augmented_images_keep_the_originals_in_the_first_row():
-    from grader.student.data.mnist import bundled_training_split
+    from grader.weeks.week3.data.mnist import bundled_training_split
     found = observed("training_skills")["augmented"]
     images = np.array(found["images"])
     assert images.shape == (4, 6, 28, 28)

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.student.cells import kind
+from grader.core.cells import kind
 from tests.helpers import RELEASE
 
 KERAS_NOTEBOOKS = ("02_xor_mlp", "05_sign_language_mnist", "06_mnist_homework")

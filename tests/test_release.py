@@ -4,13 +4,13 @@ import shutil
 import nbformat
 import pytest
 
-from grader.student.cells import hidden_test_lines, kind, solution_lines, spec_name
-from grader.student.engine import run_specs
+from grader.core.cells import hidden_test_lines, kind, solution_lines, spec_name
+from grader.core.engine import run_specs
 from grader.course.export import module_source
 from grader.course.hidden_points import hidden_points_json, hidden_points_table
 from grader.course.release import generate_assignment
-from grader.student.course import HIDDEN_POINTS_FILE, SPECS_DIR, weeks
-from grader.student.results import total
+from grader.core.course import HIDDEN_POINTS_FILE, SPECS_DIR, weeks
+from grader.core.results import total
 from tests.helpers import RELEASE, ROOT, SOLUTIONS, SOURCE, source_notebooks
 
 NOTEBOOKS = source_notebooks()

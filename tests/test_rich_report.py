@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from grader.student import words
+from grader.core import words
 from grader.student.checker import check, report_title
-from grader.student.compare import (LABELS, Mismatch, assert_close, assert_equal, assert_integer, assert_shape,
+from grader.core.compare import (LABELS, Mismatch, assert_close, assert_equal, assert_integer, assert_shape,
                                     builds_on, without_overflow)
-from grader.student.course import hidden_points
-from grader.student.engine import run_specs
+from grader.core.course import hidden_points
+from grader.core.engine import run_specs
 from grader.student.report import (HIDDEN_NOTE, HIDDEN_TAG, HINT_LABEL, NOT_RUN, PUBLIC_CHECKS, SAME_AS_ABOVE, SCORE_LABEL,
                                    format_report, hidden_points_note)
 from grader.student.report_html import report_html
-from grader.student.results import TestResult as Outcome
+from grader.core.results import TestResult as Outcome
 from grader.student.summary import LAST_RUNS, RERUN_NOW, format_summary, record_run, summary, summary_rows
 from tests.helpers import RELEASE, namespace_with
 

@@ -23,7 +23,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from grader.course.classroom import filled
-from grader.student.cells import kind, spec_name
+from grader.core.cells import kind, spec_name
 from grader.student.demo import DEMO_STOPPED
 from tests.helpers import RELEASE, SOURCE, source_notebooks
 from tests.no_work import graded_names

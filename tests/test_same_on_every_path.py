@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.student.engine import DEFAULT_TIMEOUT, available_specs, run_specs
+from grader.core.engine import DEFAULT_TIMEOUT, available_specs, run_specs
 from grader.grading.sandboxed import Options, grade_cells, runnable_cells
 from grader.sandbox.child import _NoIPython   # magics and shell lines do nothing, as in the sandbox
 from tests.helpers import RELEASE, SOLUTIONS, SOURCE, built_once, namespace_with
@@ -117,7 +117,7 @@ OPTIONS = Options()
 def sandboxed(spec: str, cells: list[tuple[int, str]], target: str | None = None,
               options: Options = OPTIONS) -> dict[tuple[str, str], Outcome]:
     """What ``grader grade`` and ``nbgrader autograde`` give: the cells in a fresh sandboxed child."""
-    from grader.student.model_eval import forget
+    from grader.weeks.week3.model_eval import forget
     from grader.sandbox.session import SandboxedSubmission
 
     forget()
@@ -144,7 +144,7 @@ class ReusedChild:
         self.sandbox = None
 
     def grade(self, spec: str, cells: list[tuple[int, str]], target: str) -> dict[tuple[str, str], Outcome]:
-        from grader.student.model_eval import forget
+        from grader.weeks.week3.model_eval import forget
         from grader.sandbox.session import SandboxedSubmission
 
         forget()
@@ -362,7 +362,7 @@ def report_outcomes(notebook_node, spec: str) -> tuple[dict[tuple[str, str], Out
     report is its n-th test (its description must match); a check whose report is missing
     (the cell raised) counts every one of its tests as failed.
     """
-    from grader.student.cells import kind
+    from grader.core.cells import kind
     from grader.grading.sandboxed import expected_tests
     from grader.grading.nbgrader_executor import checks_of
 
@@ -406,7 +406,7 @@ def kernel_run(path: Path, notebook: str) -> tuple[dict, dict]:
     every non-demo cell run in a Jupyter kernel; the outcomes the test cells print."""
     from nbclient import NotebookClient
 
-    from grader.student.cells import kind
+    from grader.core.cells import kind
 
     handed_in = nbformat.read(path, as_version=4)
     source = nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4)

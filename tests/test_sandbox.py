@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from grader.sandbox.launcher import Limits
-from grader.student.compare import Mismatch
+from grader.core.compare import Mismatch
 from grader.sandbox.protocol import ProtocolError, RemoteError
 from grader.sandbox.session import SandboxedSubmission, SandboxFailure
-from grader.student.submission import MissingDefinition, explain_error
+from grader.core.submission import MissingDefinition, explain_error
 
 CODE = textwrap.dedent('''
     import numpy as np
@@ -413,7 +413,7 @@ def test_overflow_raises_under_the_callers_errstate(ns):
 def test_the_xor_spec_rejects_a_naive_sigmoid(ns):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)   # (markers of the grader's plugin)
-        from grader.specs.week3.xor_mlp_public import guarded_sigmoid
+        from grader.weeks.week3.xor_mlp_public import guarded_sigmoid
     with pytest.raises(Mismatch, match=r"넘침 \(overflow\)"):
         guarded_sigmoid(ns.naive_sigmoid, BIG)
 

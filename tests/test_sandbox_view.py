@@ -19,7 +19,7 @@ import pytest
 from grader.sandbox import view
 from grader.sandbox.launcher import Limits, tmpfs_sizes, workdir_size
 from grader.sandbox.session import SandboxedSubmission
-from grader.student.course import NOT_FOR_STUDENTS, PACKAGE
+from grader.core.course import NOT_FOR_STUDENTS, PACKAGE
 from tests.test_hostile_corpus import require_isolation
 
 

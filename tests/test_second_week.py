@@ -39,7 +39,7 @@ PUBLIC_SPEC = '''\
 import numpy as np
 import pytest
 
-from grader.student.compare import assert_close, call
+from grader.core.compare import assert_close, call
 
 
 @pytest.mark.graded("{function}")
@@ -56,7 +56,7 @@ HIDDEN_SPEC = '''\
 import numpy as np
 import pytest
 
-from grader.student.compare import assert_close, call
+from grader.core.compare import assert_close, call
 
 pytestmark = pytest.mark.hidden
 
@@ -119,7 +119,7 @@ def course(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / folder, course / folder, ignore=ignore)
     # the second week: notebooks and specs, nothing else
     (course / "source" / WEEK).mkdir(parents=True)
-    specs = course / "grader" / "specs" / WEEK
+    specs = course / "grader" / "weeks" / WEEK
     specs.mkdir()
     (specs / "__init__.py").write_text('"""Specs of a small second week."""\n', encoding="utf-8")
     for notebook, (spec, function, _, _) in NOTEBOOKS.items():
@@ -136,7 +136,7 @@ def test_nothing_in_grader_changed_but_the_new_specs(course):
 
     def differences(node, prefix=""):
         found = [prefix + n for n in node.diff_files + node.left_only]
-        found += [prefix + n for n in node.right_only if prefix + n != f"specs/{WEEK}"]
+        found += [prefix + n for n in node.right_only if prefix + n != f"weeks/{WEEK}"]
         for name, sub in node.subdirs.items():
             found += differences(sub, f"{prefix}{name}/")
         return found
@@ -221,8 +221,8 @@ def test_student_wheel_and_zip_name_both_weeks(course):
     assert wheels == ["dl_week3_week4_grader-0.1.0-py3-none-any.whl"]
     with zipfile.ZipFile(course / "dist" / wheels[0]) as wheel:
         names = wheel.namelist()
-    assert {f"grader/specs/{WEEK}/doubling_public.py", f"grader/specs/{WEEK}/squares_public.py",
-            "grader/specs/week3/perceptron_public.py", "grader/student/engine.py"} <= set(names)
+    assert {f"grader/weeks/{WEEK}/doubling_public.py", f"grader/weeks/{WEEK}/squares_public.py",
+            "grader/weeks/week3/perceptron_public.py", "grader/core/engine.py"} <= set(names)
     assert not [n for n in names if "_hidden" in n or n.startswith(("solutions", "grader/course/"))]
     with zipfile.ZipFile(course / "dist" / "week3-week4-assignments.zip") as archive:
         held = archive.namelist()
@@ -231,7 +231,7 @@ def test_student_wheel_and_zip_name_both_weeks(course):
 
 def test_the_reference_of_a_spec_is_found_by_its_week(course):
     probe = textwrap.dedent("""\
-        from grader.student import course
+        from grader.core import course
         print(course.weeks(), course.week_of("doubling"), course.reference_module("squares"))
     """)
     done = run(course, sys.executable, "-c", probe)

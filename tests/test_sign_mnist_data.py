@@ -1,9 +1,9 @@
-"""grader.student.data.sign_mnist: the Kaggle files when given, else a stand-in in the identical CSV format."""
+"""grader.weeks.week3.data.sign_mnist: the Kaggle files when given, else a stand-in in the identical CSV format."""
 import numpy as np
 import pytest
 
-from grader.student.data import sign_mnist
-from grader.student.data.sign_mnist import FILES, HEADER, MISSING_LABELS, STANDIN_LABELS, sign_mnist_files, write_sign_csv
+from grader.weeks.week3.data import sign_mnist
+from grader.weeks.week3.data.sign_mnist import FILES, HEADER, MISSING_LABELS, STANDIN_LABELS, sign_mnist_files, write_sign_csv
 from tests.helpers import namespace_with
 
 

@@ -23,8 +23,8 @@ import nbformat
 import pytest
 
 from grader.course import student_dist
-from grader.student.engine import available_specs, run_specs
-from grader.student.cells import hidden_test_lines, kind, solution_lines
+from grader.core.engine import available_specs, run_specs
+from grader.core.cells import hidden_test_lines, kind, solution_lines
 from grader.course.classroom import filled
 from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
 
@@ -32,7 +32,7 @@ from tests.helpers import RELEASE, ROOT, SOURCE, source_notebooks
 # not once per worker.
 pytestmark = pytest.mark.xdist_group("student_dist")
 
-HIDDEN_SPECS = sorted(f"{p.parent.name}.{p.stem}" for p in (ROOT / "grader" / "specs").glob("*/*_hidden.py"))
+HIDDEN_SPECS = sorted(f"{p.parent.name}.{p.stem}" for p in (ROOT / "grader" / "weeks").glob("*/*_hidden.py"))
 INSTRUCTOR_ONLY = [f"grader.{name}" for name in student_dist.INSTRUCTOR_ONLY]
 
 # A line this short is an idiom (`else:`, `return out`), not something a student could copy.
@@ -99,8 +99,8 @@ def secret_lines() -> dict[str, set[str]]:
 
 def test_wheel_holds_engine_and_public_specs_only(dist):
     modules = sorted(n for n in dist.wheel_files if ".dist-info/" not in n)
-    assert {"grader/__init__.py", "grader/student/cli.py", "grader/student/engine.py", "grader/specs/week3/perceptron_public.py"} <= set(modules)
-    tables = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "specs").glob("*/hidden_points.json"))
+    assert {"grader/__init__.py", "grader/student/cli.py", "grader/core/engine.py", "grader/weeks/week3/perceptron_public.py"} <= set(modules)
+    tables = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "weeks").glob("*/hidden_points.json"))
     assert tables and set(tables) <= set(modules), "each week's table of hidden points ships"
     data = [n for n in modules if not n.endswith(".py") and n not in tables]
     assert not data, f"a data file in the wheel (a hidden test split?): {data}"
@@ -110,7 +110,7 @@ def test_wheel_holds_engine_and_public_specs_only(dist):
     for name in modules:
         assert not name.startswith("solutions") and "_hidden" not in name, name
         assert not name.removesuffix(".py").replace("/", ".").startswith(tuple(f"{m}." for m in INSTRUCTOR_ONLY)), name
-    public = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "specs").glob("*/*_public.py"))
+    public = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "weeks").glob("*/*_public.py"))
     student = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "grader" / "student").rglob("*.py"))
     assert student and set(student) <= set(modules), "the wheel ships grader/student/ as a whole"
     assert public and set(public) <= set(modules)
@@ -188,7 +188,7 @@ def test_planted(sub):
     ("One-hot labels need the cross-entropy for one-hot targets.", "pass", False),
 ])
 def test_a_leaking_hint_or_line_fails_the_build(tmp_path, hint, code, leaks):
-    spec = Path("grader/specs/planted_public.py")
+    spec = Path("grader/weeks/planted_public.py")
     (tmp_path / spec).parent.mkdir(parents=True)
     (tmp_path / spec).write_text(PLANTED_SPEC.format(hint=hint, code=code), encoding="utf-8")
     if not leaks:
@@ -204,7 +204,7 @@ def test_no_hidden_spec_line_ships(shipped):
                               for line in code_lines(path.name, (ROOT / path).read_text(encoding="utf-8"))}
     lines = {name: code_lines(name, text) for name, text in shipped.items()}
     for spec in HIDDEN_SPECS:
-        text = (ROOT / "grader" / "specs" / f"{spec.replace('.', '/')}.py").read_text(encoding="utf-8")
+        text = (ROOT / "grader" / "weeks" / f"{spec.replace('.', '/')}.py").read_text(encoding="utf-8")
         secrets = distinctive(code_lines(spec, text) - public)
         assert secrets, spec
         leaked = sorted((line, name) for line in secrets for name, present in lines.items() if line in present)
@@ -246,13 +246,13 @@ def test_every_import_is_a_declared_dependency(shipped):
 
 
 def test_a_new_engine_dependency_fails_the_build(tmp_path):
-    for folder in ("student", "course"):
+    for folder in ("core", "student", "course"):
         (tmp_path / "grader" / folder).mkdir(parents=True)
-    (tmp_path / "grader" / "student" / "cli.py").write_text("from grader.course.release import ROOT\nfrom grader.student.engine import run_specs\n")
+    (tmp_path / "grader" / "student" / "cli.py").write_text("from grader.course.release import ROOT\nfrom grader.core.engine import run_specs\n")
     (tmp_path / "grader" / "course" / "release.py").write_text("ROOT = None\n")
-    (tmp_path / "grader" / "student" / "engine.py").write_text("import solutions.week3\n")
+    (tmp_path / "grader" / "core" / "engine.py").write_text("import solutions.week3\n")
     with pytest.raises(student_dist.StudentDistError) as error:
-        student_dist.check_closure([Path("grader/student/cli.py"), Path("grader/student/engine.py")], root=tmp_path)
+        student_dist.check_closure([Path("grader/student/cli.py"), Path("grader/core/engine.py")], root=tmp_path)
     assert "grader.course.release" in str(error.value) and "solutions.week3" in str(error.value)
 
 
@@ -285,10 +285,10 @@ def student_venv(dist, tmp_path_factory):
 @pytest.mark.slow
 def test_installed_wheel_has_no_instructor_material(student_venv):
     venv, site, env, home = student_venv
-    probe = ("import importlib, importlib.metadata, grader, grader.student.cli, grader.specs.week3.perceptron_public\n"
+    probe = ("import importlib, importlib.metadata, grader, grader.student.cli, grader.weeks.week3.perceptron_public\n"
              "print(grader.__file__)\n"
              "print(importlib.metadata.version('dl-week3-grader'))\n"
-             f"for name in {['solutions', 'solutions.week3.perceptron', *(f'grader.specs.{s}' for s in HIDDEN_SPECS), *INSTRUCTOR_ONLY]!r}:\n"
+             f"for name in {['solutions', 'solutions.week3.perceptron', *(f'grader.weeks.{s}' for s in HIDDEN_SPECS), *INSTRUCTOR_ONLY]!r}:\n"
              "    try:\n"
              "        importlib.import_module(name)\n"
              "    except ImportError:\n"
@@ -300,7 +300,7 @@ def test_installed_wheel_has_no_instructor_material(student_venv):
     lines = done.stdout.splitlines()
     assert lines[0] == str(site / "grader" / "__init__.py")
     assert lines[1] == student_dist.metadata()[0]
-    assert "missing solutions" in lines and "missing grader.specs.week3.perceptron_hidden" in lines
+    assert "missing solutions" in lines and "missing grader.weeks.week3.perceptron_hidden" in lines
     assert not [line for line in lines[2:] if not line.startswith("missing ")], lines
 
 

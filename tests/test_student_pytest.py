@@ -27,10 +27,10 @@ import pytest
 from packaging.requirements import Requirement
 
 from grader.course import student_dist
-from grader.student.cells import kind
+from grader.core.cells import kind
 from grader.course.classroom import filled
-from grader.student.engine import run_specs
-from grader.student.course import hidden_points
+from grader.core.engine import run_specs
+from grader.core.course import hidden_points
 from grader.student.report import hidden_points_note
 from grader.student.pytest_notebooks import item_name
 from tests.helpers import RELEASE, ROOT, SOURCE

@@ -28,8 +28,8 @@ def run(env, cwd, *args):
 
 def test_student_site_hides_instructor_material(student_site, tmp_path):
     site, env = student_site
-    probe = run(env, tmp_path, "-c", "import grader, grader.specs; print(grader.__file__)\n"
-                                     "import importlib.util as u; print(u.find_spec('grader.specs.week3.perceptron_hidden'))\n"
+    probe = run(env, tmp_path, "-c", "import grader, grader.weeks; print(grader.__file__)\n"
+                                     "import importlib.util as u; print(u.find_spec('grader.weeks.week3.perceptron_hidden'))\n"
                                      "import solutions")
     assert probe.stdout.splitlines()[0].startswith(str(site))
     assert probe.stdout.splitlines()[1] == "None"

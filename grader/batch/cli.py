@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader.student.engine import DEFAULT_TIMEOUT
+from grader.core.engine import DEFAULT_TIMEOUT
 from grader.sandbox.launcher import Limits
 
 EXIT_PASS, EXIT_UNREADABLE = 0, 2
@@ -41,7 +41,7 @@ def add_grade_command(commands) -> None:
     grade.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
     grade.add_argument("--assignment", default=None,
                        help="the nbgrader assignment for --gradebook (default: each notebook's week, "
-                            "the folder of grader/specs/ its spec is in)")
+                            "the folder of grader/weeks/ its spec is in)")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 

@@ -29,7 +29,7 @@ from grader.grading.sandboxed import Graded, Options, expected_tests, explain_un
 from grader.grading.submissions import Unit, find_units
 from grader.pages.feedback import feedback_page
 from grader.student.report import format_report
-from grader.student.results import TestResult
+from grader.core.results import TestResult
 
 CSV_NAME = "grades.csv"
 CSV_FIELDS = ("student", "notebook", "spec", "score", "max_score", "status", "seconds", "notes")
@@ -63,8 +63,8 @@ def write_graded(folder: Path, document: dict, results: list[TestResult], observ
 
 def grade_unit(unit: Unit, out: str, options: Options) -> dict:
     """Grade one notebook in a sandbox and write its results under ``out``; return its CSV row."""
-    from grader.student.engine import available_specs
-    from grader.student.notebook_file import NotebookError, load
+    from grader.core.engine import available_specs
+    from grader.core.notebook_file import NotebookError, load
 
     started = time.monotonic()
     graded = Graded("graded", [])
@@ -150,7 +150,7 @@ def _executor(workers: int, scheduler: str | None):
 def run_batch(source: Path, out: Path, options: Options = Options(), workers: int | None = None,
               scheduler: str | None = None, progress: bool = True, spec: str | None = None) -> list[dict]:
     """Grade every submission in ``source`` into ``out``; return the class's CSV rows."""
-    from grader.student.engine import available_specs
+    from grader.core.engine import available_specs
     from grader.sandbox.launcher import isolation_note
 
     out = Path(out)
@@ -212,7 +212,7 @@ def _run(todo: list[Unit], out: Path, options: Options, workers: int, scheduler:
 
 
 def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
-    from grader.student.engine import available_specs
+    from grader.core.engine import available_specs
     results = expected_tests(unit.spec) if unit.spec in available_specs() else []
     for result in results:
         result.message = "not run: the grading process failed"

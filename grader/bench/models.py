@@ -1,6 +1,6 @@
 """``make bench``: the homework's reference model beside a plain dense baseline, graded for real.
 
-Both go through the homework grader's own path (:func:`grader.student.model_eval.grade_model`): seeded,
+Both go through the homework grader's own path (:func:`grader.weeks.week3.model_eval.grade_model`): seeded,
 deterministic training on the students' training part minus the validation part, a ``.keras``
 file loaded in safe mode, accuracy on the validation part and on the hidden test part. The
 baseline is ``Rescaling -> Flatten -> Dense(128, relu) -> Dense(10, softmax)`` trained by the
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         os.environ["GRADER_MNIST_QUICK"] = "1"
 
-    from grader.student import model_eval
+    from grader.weeks.week3 import model_eval
     from solutions.week3 import mnist_homework as reference
 
     started = time.monotonic()

@@ -20,8 +20,8 @@ from grader.grading import clock
 from grader.grading.sandboxed import Options, grade_cells, runnable_cells
 from grader.sandbox import protocol, warm
 from grader.sandbox.session import SandboxedSubmission
-from grader.student.course import week_of
-from grader.student.engine import run_specs
+from grader.core.course import week_of
+from grader.core.engine import run_specs
 
 
 def shortest(step, repeat: int) -> float:

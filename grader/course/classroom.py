@@ -10,7 +10,7 @@ import re
 
 import nbformat
 
-from grader.student.cells import SOLUTION_MARKER, kind
+from grader.core.cells import SOLUTION_MARKER, kind
 
 
 def _grade_id(cell) -> str | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.student.cells import SOLUTION_MARKER, kind, spec_name
+from grader.core.cells import SOLUTION_MARKER, kind, spec_name
 
 HEADER = ('# Generated from {source} by `make release`: do not edit.\n'
           '# Reference solutions: never released to students.\n'

@@ -1,4 +1,4 @@
-"""``grader/specs/<week>/hidden_points.json``: what each graded item's hidden checks are worth.
+"""``grader/weeks/<week>/hidden_points.json``: what each graded item's hidden checks are worth.
 
 The hidden specs never ship, so the public ``check(...)`` and ``summary(...)`` read their points
 from this small table, ``{"<spec>": {"<target>": points, ...}, ...}``, which
@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.student.course import HIDDEN_POINTS_FILE, SPECS_DIR, specs_of
-from grader.student.engine import run_specs
+from grader.core.course import HIDDEN_POINTS_FILE, SPECS_DIR, specs_of
+from grader.core.engine import run_specs
 
 
 def hidden_points_table(week: str, specs_dir: Path = SPECS_DIR) -> dict[str, dict[str, float]]:

@@ -5,13 +5,13 @@
 writes ``dl_<weeks>_grader-<version>-py3-none-any.whl`` (distribution ``dl-<weeks>-grader``,
 import package ``grader``, the ``grader`` command) and ``<weeks>-assignments.zip`` (the
 released notebooks of each ``assignments/<week>/``, under ``<week>/``), named after the course
-(``dl``) and the weeks they hold: the folders of ``grader/specs/`` (for this course,
+(``dl``) and the weeks they hold: the folders of ``grader/weeks/`` (for this course,
 ``dl_week3_grader-...whl`` and ``week3-assignments.zip``).
 
 The wheel is built from a staged copy of the student side, never from the repository itself:
 ``grader/__init__.py``, the ``.py`` files of the folder ``grader/student/`` and each week's
-``grader/specs/<week>/*_public.py`` with its ``hidden_points.json`` (what the hidden checks are
-worth, no more: :func:`grader.student.course.student_files`). Nothing from
+``grader/weeks/<week>/*_public.py`` with its ``hidden_points.json`` (what the hidden checks are
+worth, no more: :func:`grader.core.course.student_files`). Nothing from
 ``solutions/``, no hidden spec, no source notebook, no data file and no instructor folder
 (:data:`INSTRUCTOR_ONLY`) is ever copied. Before
 building, every ``grader`` import of a staged module is checked to resolve to a staged
@@ -39,18 +39,18 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.student.course import NOT_FOR_STUDENTS, student_files, weeks
+from grader.core.course import NOT_FOR_STUDENTS, student_files, weeks
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "grader"
 COURSE = "dl"                 # the course's short name: the wheel is <course>-<weeks>-grader
-WEEKS = weeks(ROOT / "grader" / "specs")
+WEEKS = weeks(ROOT / "grader" / "weeks")
 DIST_NAME = "-".join([COURSE, *WEEKS, "grader"])
 ZIP_NAME = "-".join([*WEEKS, "assignments"]) + ".zip"
 RELEASES = [ROOT / "assignments" / week for week in WEEKS]
 SOLUTIONS = [ROOT / "solutions" / week for week in WEEKS]
 
-# What ships is a folder, grader/student/ (see grader.student.course.student_files), with the
+# What ships is a folder, grader/student/ (see grader.core.course.student_files), with the
 # public specs; these folders of grader are the instructor's and never ship.
 INSTRUCTOR_ONLY = ("grading", "batch", "pages", "sandbox", "course", "bench")
 # setup.cfg requirements students do not need: NOT_FOR_STUDENTS; and those they get under another name:
@@ -98,7 +98,7 @@ def shipped_modules(package: Path = PACKAGE) -> list[Path]:
 
 
 def is_secret_module(name: str) -> bool:
-    """A reference solution or a hidden spec (``solutions.week3.perceptron``, ``grader.specs.week3.x_hidden``)."""
+    """A reference solution or a hidden spec (``solutions.week3.perceptron``, ``grader.weeks.week3.x_hidden``)."""
     parts = name.split(".")
     return parts[0] == "solutions" or any(p.endswith("_hidden") for p in parts)
 

@@ -29,8 +29,8 @@ import time
 from grader.grading.sandboxed import Graded, Options, expected_tests, explain_unrun, grade_cells
 from grader.sandbox.launcher import Limits, remove_tree, unmount_under
 from grader.sandbox.warm import warm_up
-from grader.student import words
-from grader.student.results import TestResult
+from grader.core import words
+from grader.core.results import TestResult
 
 GRACE_SECONDS = 15.0            # start-up (imports) and wrap-up of the grading process
 STOP_SECONDS = 3.0              # between SIGTERM and SIGKILL
@@ -80,7 +80,7 @@ def warm(spec: str, limits: Limits = Limits()) -> None:
     sandbox's code folder and its filesystem view (made here once, removed when this process ends),
     and the warm sandbox its children are forked from (:mod:`grader.sandbox.warm`)."""
     import pytest  # noqa: F401
-    import grader.student.engine  # noqa: F401
+    import grader.core.engine  # noqa: F401
     from grader.sandbox.held_out import sandbox_data_view
     from grader.sandbox.launcher import CHILD_CODE, child_code
     from grader.sandbox.view import sandbox_view

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from grader.student import course
-from grader.student.cells import kind
+from grader.core import course
+from grader.core.cells import kind
 from grader.grading.gradebook_access import database_down, masked, scrubbed
 from grader.grading.gradescope import RESULTS, read_results
 
@@ -42,7 +42,7 @@ def write_scores(db_url: str, assignment: str | None, out: Path, source: Path = 
     """Record every ``results.json`` under ``out`` in the gradebook; return how many notebooks.
 
     Each notebook goes to ``assignment``, or, when it is None, to the week its spec belongs to
-    (``grader/specs/<week>/``); its test cells are read from ``source/<week>/``. The scores are
+    (``grader/weeks/<week>/``); its test cells are read from ``source/<week>/``. The scores are
     one transaction: all of them are written or, when the database fails, none (the students
     and submissions nbgrader adds on the way carry no score). Raises :class:`GradebookDown`
     (the URL's password masked) when the database cannot be reached."""

@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader.student.results import TestResult, total
+from grader.core.results import TestResult, total
 
 RESULTS, FEEDBACK, INSTRUCTOR = "results.json", "feedback.txt", "instructor.json"
 OBSERVATIONS, FEEDBACK_PAGE = "observations.json", "feedback.html"

@@ -31,14 +31,14 @@ from traitlets import Float, Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from grader.student.cells import kind
+from grader.core.cells import kind
 from grader.student.checker import parse_selector, report_title
 from grader.grading.clock import grade_on_clock
 from grader.grading.sandboxed import Graded, Options, expected_tests, runnable_cells
 from grader.grading.submissions import stray_note, stray_notebooks
 from grader.student.report import format_report
 from grader.student.report_html import report_html
-from grader.student.results import TestResult
+from grader.core.results import TestResult
 from grader.sandbox.launcher import Limits, isolation_note
 
 DEFAULTS = Options()
@@ -205,7 +205,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         return answers
 
     def _grade_spec(self, spec: str, cells: list[tuple[int, str]]) -> Graded:
-        from grader.student.engine import SpecsNotFound
+        from grader.core.engine import SpecsNotFound
         try:
             expected_tests(spec)        # (cached: grade_cells asks again)
         except SpecsNotFound as error:

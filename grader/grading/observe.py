@@ -85,7 +85,7 @@ def xor_region(sub) -> dict:
 def losses(sub) -> dict:
     import importlib
 
-    from grader.student.course import reference_module
+    from grader.core.course import reference_module
 
     budget = importlib.import_module(reference_module("backprop")).XOR_BUDGET   # trusted constants, not student code
     net = sub.TwoLayerNet(2, budget["hidden_dim"], 2, weight_scale=budget["weight_scale"], seed=0)
@@ -97,7 +97,7 @@ def losses(sub) -> dict:
 
 
 def augmented(sub) -> dict:
-    from grader.student.data.mnist import bundled_training_split
+    from grader.weeks.week3.data.mnist import bundled_training_split
     images, labels = bundled_training_split()
     picked = [int(np.flatnonzero(labels == digit)[0]) for digit in range(6)]
     X, y, copies = images[picked], labels[picked].astype(int), 3
@@ -110,7 +110,7 @@ def augmented(sub) -> dict:
 
 
 def letters(sub) -> dict:
-    from grader.student.data.sign_mnist import standin_arrays
+    from grader.weeks.week3.data.sign_mnist import standin_arrays
     images, labels, _, _ = standin_arrays()
     picked = [int(np.flatnonzero(labels == label)[0]) for label in np.unique(labels)[:8]]
     said = [_attempt(lambda: sub.letter(int(label))) for label in labels[picked]]
@@ -123,8 +123,8 @@ def letters(sub) -> dict:
 
 def mnist_model(sub) -> dict:
     """The confusion matrix on the validation part and the accuracies of the model the specs
-    trained (no new training: :func:`grader.student.model_eval.last_graded`)."""
-    from grader.student.model_eval import last_graded
+    trained (no new training: :func:`grader.weeks.week3.model_eval.last_graded`)."""
+    from grader.weeks.week3.model_eval import last_graded
     graded = last_graded()
     if graded is None or graded.validation is None:
         raise Unusable(graded.error if graded is not None and graded.error else "the model was not trained")
@@ -135,7 +135,7 @@ def mnist_model(sub) -> dict:
 
 def mnist_accuracy(sub) -> dict:
     """For the class report: validation and hidden-test accuracy (never drawn on a student's page)."""
-    from grader.student.model_eval import last_graded
+    from grader.weeks.week3.model_eval import last_graded
     graded = last_graded()
     if graded is None or graded.test is None:
         raise Unusable("the model was not trained")

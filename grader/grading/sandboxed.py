@@ -12,8 +12,8 @@ import functools
 import threading
 from dataclasses import dataclass, field
 
-from grader.student import words
-from grader.student.results import TestResult
+from grader.core import words
+from grader.core.results import TestResult
 from grader.sandbox.launcher import Limits
 
 _ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
@@ -52,7 +52,7 @@ def runnable_cells(notebook: dict) -> list[tuple[int, str]]:
     all cells), IPython syntax turned into Python; tests, demos and the bootstrap cell are left out."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from grader.student.cells import kind
+    from grader.core.cells import kind
 
     transform = TransformerManager().transform_cell
     cells = []
@@ -73,7 +73,7 @@ def expected_tests(spec: str) -> list[TestResult]:
 
 @functools.lru_cache(maxsize=None)
 def _collected(spec: str) -> tuple[dict, ...]:
-    from grader.student.engine import run_specs
+    from grader.core.engine import run_specs
     return tuple(r.to_dict() for r in run_specs(spec, {}, scope="all", collect_only=True))
 
 
@@ -89,9 +89,9 @@ def grade_cells(spec: str, cells: list[tuple[int, str]], options: Options = Opti
 
 
 def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, observe_work: bool) -> Graded:
-    from grader.student.engine import run_specs
+    from grader.core.engine import run_specs
     from grader.sandbox import keras_guard
-    from grader.student.model_eval import forget, use_predictor
+    from grader.weeks.week3.model_eval import forget, use_predictor
     from grader.grading.observe import observe
     from grader.sandbox.session import SandboxedSubmission
 

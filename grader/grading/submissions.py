@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.grading.archive import Refused, extract_zip
-from grader.student.course import weeks
+from grader.core.course import weeks
 
 MAX_FOLDER_BYTES = 200
 # suffixes of the files a batch (grader grade, grader report) writes at the top of its folder

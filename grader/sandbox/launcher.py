@@ -329,10 +329,10 @@ _child_code: list[str] = []
 
 def child_code() -> str:
     """A folder (made once per process) with the child's two files and the grader's public
-    modules, exactly what students install (so ``from grader.student.data.mnist import ...`` in a
+    modules, exactly what students install (so ``from grader.weeks.week3.data.mnist import ...`` in a
     notebook works), and nothing else: no hidden spec, no solution."""
     if not _child_code:
-        from grader.student.course import PACKAGE, student_files
+        from grader.core.course import PACKAGE, student_files
 
         folder = Path(tempfile.mkdtemp(prefix="grader-child-"))
         for name in CHILD_FILES:

@@ -75,7 +75,7 @@ def custom_class_error(text: str) -> AssertionError | None:
     custom = re.search(r"Could not locate class '(\w+)'", text)
     if not custom:
         return None
-    from grader.student import words      # here: the child imports this module, never the grader
+    from grader.core import words      # here: the child imports this module, never the grader
     return AssertionError(words.custom_model_class(custom.group(1)))
 
 
@@ -152,11 +152,11 @@ def student_frame(exc: BaseException) -> str:
 
 
 def _register_grader_layers() -> None:
-    """Make the layers the grader's specs use (``grader.student.keras_tools``) known to Keras, where
+    """Make the layers the grader's specs use (``grader.core.keras_tools``) known to Keras, where
     the grader's public modules are importable (always in the grader; in the sandbox, its
     public copy)."""
     try:
-        from grader.student.keras_tools import watch_layer_class
+        from grader.core.keras_tools import watch_layer_class
     except ImportError:
         return
     watch_layer_class()

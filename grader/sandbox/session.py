@@ -21,8 +21,8 @@ import numpy as np
 from grader.sandbox import warm
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError, TooLarge
-from grader.student.submission import MissingDefinition
-from grader.student import words
+from grader.core.submission import MissingDefinition
+from grader.core import words
 
 STARTUP_SECONDS = 60.0
 CALLABLE_TYPES = {"function", "builtin_function_or_method", "type", "partial"}   # cached per test by name

@@ -6,7 +6,7 @@ The view is built from what student code needs, never from "the whole environmen
 - the interpreter: ``sys.base_prefix`` (its stdlib and shared library), the venv's
   ``pyvenv.cfg`` and the Python executable, read-only;
 - the student-side packages: the course's requirements minus those students do not get
-  (:data:`grader.student.course.NOT_FOR_STUDENTS`), followed transitively through
+  (:data:`grader.core.course.NOT_FOR_STUDENTS`), followed transitively through
   :mod:`importlib.metadata`; each distribution's top-level folders and files (from its
   ``RECORD``, or ``top_level.txt``) are bound one by one. Every site-packages folder that lies
   inside a bound folder (a system-wide install under ``/usr``, the interpreter's own
@@ -115,7 +115,7 @@ def _normal(name: str) -> str:
 def course_requirements() -> list[str]:
     """What the course's distribution requires (from its metadata, or else ``setup.cfg``
     beside the package), minus what students never get."""
-    from grader.student.course import NOT_FOR_STUDENTS, PACKAGE
+    from grader.core.course import NOT_FOR_STUDENTS, PACKAGE
     lines = [line for dist in _course_distributions() for line in (dist.requires or [])]
     if not lines and (PACKAGE.parent / "setup.cfg").is_file():
         import configparser

@@ -1,12 +1,12 @@
 """The notebook side of the engine: ``check("perceptron:step", globals())`` in a test cell."""
 from __future__ import annotations
 
-from grader.student.course import hidden_points
+from grader.core.course import hidden_points
 from grader.student.display import show
-from grader.student.engine import DEFAULT_TIMEOUT, run_specs
+from grader.core.engine import DEFAULT_TIMEOUT, run_specs
 from grader.student.report import HIDDEN_CHECKS, PUBLIC_CHECKS, format_report
 from grader.student.report_html import report_html
-from grader.student.results import total
+from grader.core.results import total
 from grader.student.summary import record_run
 
 

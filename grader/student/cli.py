@@ -16,8 +16,8 @@ import importlib
 import sys
 from pathlib import Path
 
-from grader.student.course import hidden_points
-from grader.student.engine import DEFAULT_TIMEOUT, SpecsNotFound
+from grader.core.course import hidden_points
+from grader.core.engine import DEFAULT_TIMEOUT, SpecsNotFound
 from grader.student.report import SCORE_LABEL, format_report
 
 EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2

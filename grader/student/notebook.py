@@ -23,11 +23,11 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader.student import words
-from grader.student.cells import kind, spec_name
-from grader.student.notebook_file import NotebookError, parse, read_text  # noqa: F401 (NotebookError: re-exported)
-from grader.student.engine import DEFAULT_TIMEOUT, run_specs
-from grader.student.results import TestResult
+from grader.core import words
+from grader.core.cells import kind, spec_name
+from grader.core.notebook_file import NotebookError, parse, read_text  # noqa: F401 (NotebookError: re-exported)
+from grader.core.engine import DEFAULT_TIMEOUT, run_specs
+from grader.core.results import TestResult
 
 RESULTS_MIME = "application/vnd.grader.results+json"
 #: Beyond the checks' own timeouts: the kernel's pytest start, and the whole run's stop.
@@ -35,7 +35,7 @@ SPECS_SLACK_SECONDS = 30
 RUN_SLACK_SECONDS = 10
 RUN_SPECS_CELL = """\
 import json as __json, IPython.display as __display
-from grader.student.engine import run_specs as __run_specs
+from grader.core.engine import run_specs as __run_specs
 __display.display({{{mime!r}: [__r.to_dict() for __r in __run_specs({spec!r}, globals(), scope={scope!r}, timeout={timeout!r})]}}, raw=True)
 """
 

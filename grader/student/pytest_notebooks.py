@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.student.course import hidden_points
-from grader.student.engine import DEFAULT_TIMEOUT, available_specs, run_specs
+from grader.core.course import hidden_points
+from grader.core.engine import DEFAULT_TIMEOUT, available_specs, run_specs
 from grader.student.report import format_result, hidden_points_note, points_text
-from grader.student.results import TestResult, total
+from grader.core.results import TestResult, total
 
 CELL_TIMEOUT = 120.0                   # as `grader check`
 GRADED = pytest.StashKey[dict]()       # NotebookFile -> (results, notes), once it has been graded

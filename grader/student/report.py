@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
-from grader.student.results import TestResult, total
+from grader.core.results import TestResult, total
 
 PASS, FAIL = "✔", "✘"
 HIDDEN_TAG = "[숨은 검사 (hidden)]"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from html import escape
 
-from grader.student.compare import LABELS, split_message
+from grader.core.compare import LABELS, split_message
 from grader.student.report import (FAIL, HIDDEN_NOTE, HIDDEN_TAG, NOT_RUN, PASS, SCORE_LABEL, hidden_points_note,
                                    points_text, said_once)
-from grader.student.results import TestResult, total
+from grader.core.results import TestResult, total
 
 GREEN, RED = "#2ea043", "#e5534b"           # readable on white and on JupyterLab's dark grey
 BOX = ("font-family: var(--jp-ui-font-family, inherit); font-size: 0.95em; line-height: 1.5; color: inherit; "

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader.student.course import hidden_points
+from grader.core.course import hidden_points
 from grader.student.display import show
-from grader.student.engine import run_specs
+from grader.core.engine import run_specs
 from grader.student.report import HIDDEN_CHECKS, NOT_RUN, PUBLIC_CHECKS, points_text
-from grader.student.results import TestResult
+from grader.core.results import TestResult
 
 LAST_RUN: dict[tuple[str, str], float] = {}      # (spec, target) -> public points earned, last run
 

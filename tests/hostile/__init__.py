@@ -34,7 +34,7 @@ from typing import Callable
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from grader.student.cells import kind as cell_kind
+from grader.core.cells import kind as cell_kind
 from grader.course.classroom import filled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +124,7 @@ class Kind:
 
 @functools.lru_cache(maxsize=None)
 def collected(spec: str) -> tuple:
-    from grader.student.engine import run_specs
+    from grader.core.engine import run_specs
     return tuple(run_specs(spec, {}, scope="all", collect_only=True))
 
 
@@ -580,7 +580,7 @@ READ_SOLUTIONS = '''
 
 READ_HIDDEN_SPECS = '''
     # Read the hidden specs, and put them where feedback shows them (an error message).
-    _text = open("{root}/grader/specs/week3/perceptron_hidden.py").read()
+    _text = open("{root}/grader/weeks/week3/perceptron_hidden.py").read()
     print(_text)
     raise RuntimeError(_text[:1900])
 '''
@@ -591,7 +591,7 @@ PATCH_GRADER = '''
     import numpy as np
     sys.path.insert(0, "{root}")
     try:
-        import grader.student.compare as _c, grader.student.plugin as _p, grader.student.engine as _e, grader.student.results as _r
+        import grader.core.compare as _c, grader.core.plugin as _p, grader.core.engine as _e, grader.core.results as _r
         _c.assert_equal = _c.assert_close = _c.assert_integer = lambda *a, **k: None
         _c.assert_shape = lambda received, shape, what: np.zeros(shape)
         _c.Mismatch = type("Mismatch", (Exception,), {{}})
@@ -1047,7 +1047,7 @@ DEL_CHECK = '''
 
 PATCH_RUN_SPECS = '''
     # Every check passes: list the tests without running them, and mark them passed.
-    import grader.student.checker as _checker, grader.student.engine as _engine
+    import grader.student.checker as _checker, grader.core.engine as _engine
 
     _real_run_specs = _engine.run_specs
 
@@ -1062,7 +1062,7 @@ PATCH_RUN_SPECS = '''
 
 PATCH_TOTAL_AND_REPORT = '''
     # The report says everything passed, and the total is the maximum.
-    import grader.student.checker as _checker, grader.student.report as _report, grader.student.results as _results
+    import grader.student.checker as _checker, grader.student.report as _report, grader.core.results as _results
 
     def _full(results):
         possible = sum(r.max_points for r in results)
@@ -1091,7 +1091,7 @@ WRONG_RIGHT_SHAPES = '''
 PATCH_ASSERT_CLOSE = '''
     # The grader's comparisons agree with anything; the functions return the right shapes.
     import numpy as np
-    import grader.student.compare as _compare
+    import grader.core.compare as _compare
     for _name in dir(_compare):
         if _name.startswith("assert_"):
             setattr(_compare, _name, lambda *args, **kwargs: None)
@@ -1336,11 +1336,11 @@ def _kinds() -> list[Kind]:
              _hostile(REDEFINE_CHECK, "after_setup"), zero),
         Kind("del_check", "hostile", "full marks; a cell near the top deletes `check` and `grader.check`",
              _full_plus(DEL_CHECK), full_marks),
-        Kind("patch_run_specs", "hostile", "patches grader.student.engine/checker.run_specs to mark every test passed",
+        Kind("patch_run_specs", "hostile", "patches grader.core.engine/checker.run_specs to mark every test passed",
              _hostile(PATCH_RUN_SPECS, "after_setup"), zero),
-        Kind("patch_total_and_report", "hostile", "patches grader.student.results.total and grader.student.report.format_report",
+        Kind("patch_total_and_report", "hostile", "patches grader.core.results.total and grader.student.report.format_report",
              _hostile(PATCH_TOTAL_AND_REPORT, "after_setup"), zero),
-        Kind("patch_assert_close", "hostile", "every grader.student.compare.assert_* a no-op; right shapes, wrong values",
+        Kind("patch_assert_close", "hostile", "every grader.core.compare.assert_* a no-op; right shapes, wrong values",
              _hostile(PATCH_ASSERT_CLOSE), zero),
         Kind("patch_float", "hostile", "`builtins.float = lambda *a: 999.0`",
              _hostile(PATCH_FLOAT, "after_setup"), zero),

@@ -52,8 +52,8 @@ def mutations(spec: str) -> list[Mutation]:
 
 def survives(spec: str, mutation: Mutation) -> bool:
     """Whether ``mutation`` keeps every point of its function's checks."""
-    from grader.student.engine import run_specs
-    from grader.student.results import total
+    from grader.core.engine import run_specs
+    from grader.core.results import total
 
     try:
         namespace = namespace_with(spec, mutation.code)

@@ -15,8 +15,8 @@ import math
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_shape, call, without_overflow
-from grader.specs.week3.backprop_public import NET_PARTS, running
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, without_overflow
+from grader.weeks.week3.backprop_public import NET_PARTS, running
 
 pytestmark = pytest.mark.hidden
 

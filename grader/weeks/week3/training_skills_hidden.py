@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape, call
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape, call
 
 pytestmark = pytest.mark.hidden
 

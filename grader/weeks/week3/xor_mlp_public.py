@@ -6,10 +6,10 @@ Keras is imported inside the Keras checks only, so collecting these specs stays 
 import numpy as np
 import pytest
 
-from grader.student.compare import (Mismatch, assert_close, assert_equal, assert_shape, builds_on, call, show,
+from grader.core.compare import (Mismatch, assert_close, assert_equal, assert_shape, builds_on, call, show,
                                     without_overflow)
-from grader.student.submission import MissingDefinition
-from grader.student.keras_tools import keras_module
+from grader.core.submission import MissingDefinition
+from grader.core.keras_tools import keras_module
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_LABELS = np.array([[0], [1], [1], [0]])

@@ -1,6 +1,6 @@
 """Run a notebook's spec modules with pytest, in this process, against a namespace.
 
-Spec modules live in ``grader/specs/<week>/`` (see :mod:`grader.student.course`):
+Spec modules live in ``grader/weeks/<week>/`` (see :mod:`grader.core.course`):
 ``<spec>_public.py`` ships to students, ``<spec>_hidden.py`` compares against
 ``solutions.<week>.<spec>`` and never ships.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.student import course
-from grader.student.plugin import SpecPlugin
-from grader.student.results import TestResult
+from grader.core import course
+from grader.core.plugin import SpecPlugin
+from grader.core.results import TestResult
 
 SPECS_DIR = course.SPECS_DIR
 DEFAULT_TIMEOUT = 10.0

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, call
-from grader.student.data.sign_mnist import HEADER
-from grader.specs.week3.sign_language_mnist_public import (KERAS_TIMEOUT, VALID_LABELS, built_model, check_arrays,
+from grader.core.compare import Mismatch, assert_close, assert_equal, call
+from grader.weeks.week3.data.sign_mnist import HEADER
+from grader.weeks.week3.sign_language_mnist_public import (KERAS_TIMEOUT, VALID_LABELS, built_model, check_arrays,
                                                      csv_line, expect_error, loaded, write_csv)
 
 pytestmark = pytest.mark.hidden

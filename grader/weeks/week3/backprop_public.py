@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
-from grader.student.submission import explain_error
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
+from grader.core.submission import explain_error
 
 RTOL, ATOL = 1e-7, 1e-12
 TOLERANCE = dict(rtol=RTOL, atol=ATOL)

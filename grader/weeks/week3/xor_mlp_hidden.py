@@ -6,8 +6,8 @@ graded even when the student's build_xor_model is wrong.
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_shape, call
-from grader.specs.week3.xor_mlp_public import (XOR_LABELS, XOR_X, built_model, check_xor_predictions,
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call
+from grader.weeks.week3.xor_mlp_public import (XOR_LABELS, XOR_X, built_model, check_xor_predictions,
                                          guarded_sigmoid, initial_weights, keras_module, xor_weights)
 
 pytestmark = pytest.mark.hidden

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
-from grader.student.data.sign_mnist import HEADER
-from grader.student.keras_tools import keras_module, layers_of
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
+from grader.weeks.week3.data.sign_mnist import HEADER
+from grader.core.keras_tools import keras_module, layers_of
 
 VALID_LABELS = tuple(k for k in range(25) if k != 9)
 NUM_CLASSES = 25
@@ -100,7 +100,7 @@ def built_model(build):
 
 def ready_images(count: int, seed: int) -> np.ndarray:
     """``count`` preprocessed stand-in images: float32 (count, 28, 28, 1) in [0, 1]."""
-    from grader.student.data.sign_mnist import standin_arrays
+    from grader.weeks.week3.data.sign_mnist import standin_arrays
     x_train, y_train, _, _ = standin_arrays()
     rows = np.random.default_rng(seed).choice(len(x_train), size=count, replace=False)
     return (x_train[rows].astype(np.float32) / 255.0)[..., None], y_train[rows]

@@ -16,7 +16,7 @@ turns on TensorFlow's deterministic ops, so the same submission gets the same sc
 What a grading run uses comes from :func:`grading_plan`, read from the environment:
 
 - ``MNIST_PATH`` / Keras's cache (full MNIST) or the bundled 5,000 digits (see
-  :mod:`grader.student.data.mnist`): which data, hence which accuracy tiers (:data:`TIERS`);
+  :mod:`grader.weeks.week3.data.mnist`): which data, hence which accuracy tiers (:data:`TIERS`);
 - ``GRADER_MNIST_BUDGET``: the wall-clock seconds ``build_model`` plus ``train_model`` may take
   (default :data:`DEFAULT_BUDGET`, per kind of data);
 - ``GRADER_MNIST_QUICK=1``: the package's own test suite; the grader trains on a small
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.student.data.mnist import MnistSplits, load_splits, stratified_holdout
+from grader.weeks.week3.data.mnist import MnistSplits, load_splits, stratified_holdout
 
 SEED = 1234
 VALIDATION_FRACTION = 0.1        # of the students' training part, held out by the grader
@@ -79,7 +79,7 @@ def data_kind() -> str:
     """"quick", "full" or "bundled": which tiers and budget apply, known without loading any data."""
     if quick_mode():
         return "quick"
-    from grader.student.data.mnist import keras_cache_path
+    from grader.weeks.week3.data.mnist import keras_cache_path
     return "full" if os.environ.get("MNIST_PATH") or keras_cache_path().is_file() else "bundled"
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import assert_close, assert_equal, assert_integer, call
+from grader.core.compare import assert_close, assert_equal, assert_integer, call
 
 pytestmark = pytest.mark.hidden
 

@@ -221,7 +221,7 @@ def builds_on(checked: str, probes: dict, relation: str = "그 함수를 사용�
                 break
         if culprit is None:
             raise
-        from grader.student.submission import explain_error
+        from grader.core.submission import explain_error
         raise Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))) from None
 
 

@@ -5,7 +5,7 @@ import traceback
 import numpy as np
 import pytest
 
-from grader.student.compare import (Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape,
+from grader.core.compare import (Mismatch, assert_close, assert_equal, assert_integer, assert_ndarray, assert_shape,
                                     call, show)
 
 QUIZ_KEYS = ("binary_output", "multiclass_output", "multilabel_output", "regression_output",

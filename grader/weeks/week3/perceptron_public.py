@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.student.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on, call
+from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on, call
 
 TRUTH_X1 = np.array([0, 0, 1, 1])
 TRUTH_X2 = np.array([0, 1, 0, 1])

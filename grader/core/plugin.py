@@ -9,7 +9,7 @@ Markers used by specs:
 - ``pytestmark = pytest.mark.hidden`` (module level): a hidden test; its failure message is
   never shown to students.
 
-Fixtures: ``sub`` (the student's namespace, see :class:`grader.student.submission.Submission`) and,
+Fixtures: ``sub`` (the student's namespace, see :class:`grader.core.submission.Submission`) and,
 for hidden specs, ``ref`` (the reference solution module).
 """
 from __future__ import annotations
@@ -21,9 +21,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from grader.student import words
-from grader.student.results import TestResult
-from grader.student.submission import Submission, explain_error
+from grader.core import words
+from grader.core.results import TestResult
+from grader.core.submission import Submission, explain_error
 
 MARKERS = {
     "graded(target)": "the graded item (function or constant) this test checks",

@@ -1,6 +1,6 @@
 """The course's layout: its weeks, each week's specs and reference solutions, found on disk.
 
-A week is a folder of specs, ``grader/specs/<week>/`` (``<spec>_public.py`` ships to students,
+A week is a folder of specs, ``grader/weeks/<week>/`` (``<spec>_public.py`` ships to students,
 ``<spec>_hidden.py`` stays with the instructor), beside the nbgrader assignment of the same name
 (``source/<week>/NN_<spec>.ipynb``, released to ``assignments/<week>/``) and its reference
 solutions (``solutions/<week>/<spec>.py``, imported as ``solutions.<week>.<spec>``). Nothing in
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[1] / "weeks"
 KINDS = ("public", "hidden")
 HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_points; ships
 # setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
@@ -59,16 +59,17 @@ def hidden_points(spec: str, specs_dir: Path = SPECS_DIR) -> dict[str, float]:
 
 
 PACKAGE = Path(__file__).resolve().parents[1]       # grader/
-STUDENT = Path(__file__).resolve().parent           # grader/student/
 
 
 def student_files(package: Path = PACKAGE) -> list[Path]:
     """What a student installs, relative to the package's parent, sorted: ``grader/__init__.py``,
-    the whole of ``grader/student/`` (its code: no data file) and each week's public specs with
-    its table of hidden points (:data:`HIDDEN_POINTS_FILE`, when written).
+    the whole of ``grader/core/`` and ``grader/student/`` (their code: no data file) and each
+    week's folder but its hidden specs (``*_hidden.py``), with its table of hidden points
+    (:data:`HIDDEN_POINTS_FILE`, when written).
     The student wheel and the sandboxed child both hold exactly these files."""
-    files = [package / "__init__.py", *(package / "student").rglob("*.py"), package / "specs" / "__init__.py"]
-    for week in weeks(package / "specs"):
-        files += [package / "specs" / week / "__init__.py", *(package / "specs" / week).glob("*_public.py"),
-                  *(package / "specs" / week).glob(HIDDEN_POINTS_FILE)]
+    files = [package / "__init__.py", *(package / "core").rglob("*.py"), *(package / "student").rglob("*.py"),
+             package / "weeks" / "__init__.py"]
+    for week in weeks(package / "weeks"):
+        files += [f for f in (package / "weeks" / week).rglob("*.py") if not f.name.endswith("_hidden.py")]
+        files += [*(package / "weeks" / week).glob(HIDDEN_POINTS_FILE)]
     return sorted(f.relative_to(package.parent) for f in files if "__pycache__" not in f.parts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import traceback
 
-from grader.student import words
+from grader.core import words
 
 
 class MissingDefinition(AssertionError):
