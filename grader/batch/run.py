@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.core import words
 from grader.grading.gradescope import (FEEDBACK, FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results,
                                       results_document, spreadsheet_safe, write_atomically)
 from grader.grading.clock import grade_on_clock
@@ -72,11 +73,10 @@ def grade_unit(unit: Unit, out: str, options: Options) -> dict:
         graded.status = unit.status
     elif unit.notebook is None:
         graded.status = "empty"
-        graded.notes.append("no notebook was handed in")
+        graded.notes.append(words.NOTHING_HANDED_IN)
     elif unit.spec not in available_specs():
         graded.status = "unknown"
-        graded.notes.append(f"{unit.notebook.name} is not one of this course's notebooks "
-                            f"({', '.join(available_specs())})")
+        graded.notes.append(words.NOT_THIS_COURSE.format(name=unit.notebook.name, specs=", ".join(available_specs())))
     else:
         try:
             cells = runnable_cells(load(unit.notebook))
@@ -215,8 +215,8 @@ def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
     from grader.core.engine import available_specs
     results = expected_tests(unit.spec) if unit.spec in available_specs() else []
     for result in results:
-        result.message = "not run: the grading process failed"
+        result.message = words.not_run(words.GRADING_PROCESS_FAILED)
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status="error",
-                                notes=[*unit.notes, f"the grading process failed twice: {type(error).__name__}: {error}"],
+                                notes=[*unit.notes, words.PROCESS_FAILED_TWICE.format(error_type=type(error).__name__, error=error)],
                                 seconds=0.0, sha256=_sha256(unit.notebook))
     write_graded(out / unit.key, document, results)

@@ -11,6 +11,8 @@ import warnings
 
 import numpy as np
 
+from grader.core import words
+
 _PRINT = dict(precision=6, threshold=20, edgeitems=3, suppress_small=True)
 
 
@@ -30,9 +32,9 @@ class Mismatch(AssertionError):
 
 
 # The rows of a Mismatch message: each section's name (the English term) and its Korean word, and
-# the label the student reads, e.g. "기댓값 (expected)".
-KOREAN_LABELS = {"expected": "기댓값", "received": "받은 값", "tolerance": "허용 오차"}
-LABELS = {name: f"{korean} ({name})" for name, korean in KOREAN_LABELS.items()}
+# the label the student reads, e.g. words.label(words.EXPECTED).
+KOREAN_LABELS = {term[1]: term[0] for term in (words.EXPECTED, words.RECEIVED, words.TOLERANCE)}
+LABELS = {name: words.label((korean, name)) for name, korean in KOREAN_LABELS.items()}
 SECTIONS = tuple(LABELS)
 # A row's label -> its section: today's Korean labels, and the English ones of older results files.
 _SECTION_OF = {**{name: name for name in SECTIONS}, **{label: name for name, label in LABELS.items()}}
@@ -60,7 +62,7 @@ def show(value, details: bool = True) -> str:
     """
     if isinstance(value, np.ndarray):
         text = np.array2string(value, separator=", ", **_PRINT)
-        return f"{text} (모양 (shape) {value.shape}, 자료형 (dtype) {value.dtype})" if details and value.ndim else text
+        return words.ARRAY_DETAILS.format(text=text, shape=value.shape, dtype=value.dtype) if details and value.ndim else text
     if isinstance(value, (np.generic, numbers.Number)):
         return repr(value.item() if isinstance(value, np.generic) else value)
     text = repr(value)
@@ -81,8 +83,7 @@ def _as_array(received, what: str) -> np.ndarray:
             array = None
         if array is not None and array.dtype.kind in "biuf":
             return array
-    raise Mismatch(what, f"숫자 (numbers: NumPy 배열 (array) 또는 수)여야 하는데 "
-                         f"{type(received).__name__} 을(를) 받았습니다", received=received)
+    raise Mismatch(what, words.NOT_NUMBERS.format(type=type(received).__name__), received=received)
 
 
 def _first_difference(bad: np.ndarray) -> tuple:
@@ -90,34 +91,32 @@ def _first_difference(bad: np.ndarray) -> tuple:
 
 
 def _element(index: tuple) -> str:
-    return f"원소 (element) [{', '.join(map(str, index))}]" if index else "값 (value)"
+    return words.ELEMENT.format(index=", ".join(map(str, index))) if index else words.VALUE
 
 
 def _differs(index: tuple, bad: np.ndarray) -> str:
-    """``원소 (element) [1] 이(가) 다릅니다 (3개 중 1개 틀림, 1 of 3 wrong)``."""
+    """:data:`words.ELEMENTS_DIFFER`: which element differs first, and how many of how many."""
     wrong, size = int(bad.sum()), bad.size
-    return f"{_element(index)} 이(가) 다릅니다 ({size}개 중 {wrong}개 틀림, {wrong} of {size} wrong)"
+    return words.ELEMENTS_DIFFER.format(element=_element(index), size=size, wrong=wrong)
 
 
 def relative_tolerance(rtol: float, atol: float = 0.0) -> str:
-    """A tolerance row's text, e.g. ``상대 (relative) 1e-07, 절대 (absolute) 1e-12``."""
-    return f"상대 (relative) {rtol:g}" + (f", 절대 (absolute) {atol:g}" if atol else "")
+    """A tolerance row's text (:data:`words.RELATIVE_TOLERANCE`, and the absolute one if any)."""
+    return words.RELATIVE_TOLERANCE.format(rtol=rtol) + (words.ABSOLUTE_TOLERANCE.format(atol=atol) if atol else "")
 
 
 def assert_shape(received, shape: tuple, what: str) -> np.ndarray:
     """Check that ``received`` is numeric with ``shape``; return it as an array."""
     array = _as_array(received, what)
     if array.shape != tuple(shape):
-        raise Mismatch(what, f"모양 (shape)이 다릅니다: 기댓값 (expected) {tuple(shape)}, "
-                             f"받은 값 (received) {array.shape}")
+        raise Mismatch(what, words.SHAPE_DIFFERS.format(expected=tuple(shape), received=array.shape))
     return array
 
 
 def assert_ndarray(received, what: str) -> np.ndarray:
     """Check that ``received`` is a NumPy array, where the notebook asks for one (not a list or tuple)."""
     if not isinstance(received, np.ndarray):
-        raise Mismatch(what, f"NumPy 배열 (array)이어야 하는데 {type(received).__name__} 을(를) 받았습니다: "
-                             "노트북이 배열을 돌려달라고 합니다 (the notebook asks for an array)", received=received)
+        raise Mismatch(what, words.NOT_AN_ARRAY.format(type=type(received).__name__), received=received)
     return received
 
 
@@ -125,7 +124,7 @@ def assert_integer(received, what: str) -> np.ndarray:
     """Check that ``received`` holds integers (not floats, not booleans)."""
     array = _as_array(received, what)
     if array.dtype.kind not in "iu":
-        raise Mismatch(what, f"정수 (integers)여야 하는데 자료형 (dtype)이 {array.dtype} 입니다", received=received)
+        raise Mismatch(what, words.NOT_INTEGERS.format(dtype=array.dtype), received=received)
     return array
 
 
@@ -142,7 +141,7 @@ def assert_close(received, expected, what: str, rtol: float = 1e-7, atol: float 
     array = assert_shape(received, expected.shape, what)
     if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
         index = _first_difference(~np.isfinite(array))
-        raise Mismatch(what, f"{_element(index)} 이(가) 유한한 수가 아닙니다 (not finite: nan 또는 inf)",
+        raise Mismatch(what, words.NOT_FINITE.format(element=_element(index)),
                        expected=expected[index], received=array[index])
     bad = ~np.isclose(array, expected, rtol=rtol, atol=atol)
     if bad.any():
@@ -163,11 +162,10 @@ def assert_equal(received, expected, what: str) -> None:
             raise Mismatch(what, _differs(index, bad), expected=expected[index], received=array[index])
         return
     if type(received) is not type(expected) and not isinstance(received, type(expected)):
-        raise Mismatch(what, f"형 (type)이 다릅니다: {type(expected).__name__} 이어야 하는데 "
-                             f"{type(received).__name__} 을(를) 받았습니다",
+        raise Mismatch(what, words.TYPE_DIFFERS.format(expected=type(expected).__name__, received=type(received).__name__),
                        expected=expected, received=received)
     if received != expected:
-        raise Mismatch(what, "값 (value)이 다릅니다", expected=expected, received=received)
+        raise Mismatch(what, words.VALUE_DIFFERS, expected=expected, received=received)
 
 
 @contextlib.contextmanager
@@ -181,11 +179,10 @@ def without_overflow(what: str):
         try:
             yield
         except (FloatingPointError, OverflowError) as error:
-            raise Mismatch(what, f"넘침 (overflow)이 일어났습니다 ({type(error).__name__}: {error}). 큰 양수의 "
-                           f"exp 는 float 에 담기지 않습니다") from None
+            raise Mismatch(what, words.OVERFLOW.format(error_type=type(error).__name__, error=error)) from None
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
-        raise Mismatch(what, f"경고 (warning)가 났습니다: {numeric[0].message}")
+        raise Mismatch(what, words.WARNING_RAISED.format(message=numeric[0].message))
 
 
 # Errors of the grading machinery (a time limit, a sandboxed process that died), not of the
@@ -195,13 +192,13 @@ _MACHINERY_ERRORS = {"TestTimeout", "DeadlineExceeded", "ProtocolError", "Sandbo
 
 
 @contextlib.contextmanager
-def builds_on(checked: str, probes: dict, relation: str = "그 함수를 사용합니다 (builds on it)"):
+def builds_on(checked: str, probes: dict, relation: str = words.BUILDS_ON):
     """Run a check of the graded function ``checked``, which builds on other graded functions
     of the student (where the notebook says so). ``probes`` maps each of their names, in the
     order to blame them, to a short check of it on hard-coded inputs (a callable that raises
     when that function is wrong). When the check fails and a probe fails too, the failure
-    names that function first (``relation`` says how ``checked`` depends on it, e.g. "그 함수를
-    사용해도 됩니다 (may call it)" where the notebook leaves that to the student), then says what the check saw."""
+    names that function first (``relation`` says how ``checked`` depends on it, e.g. "may call it"
+    where the notebook leaves that to the student), then says what the check saw."""
     def machinery(error: BaseException) -> bool:
         return any(cls.__name__ in _MACHINERY_ERRORS for cls in type(error).__mro__)
 
@@ -227,6 +224,4 @@ def builds_on(checked: str, probes: dict, relation: str = "그 함수를 사용�
 
 def builds_on_problem(checked: str, culprit: str, relation: str, saw: str) -> str:
     """The problem :func:`builds_on` reports: ``culprit`` is wrong, so ``checked`` cannot be right yet."""
-    return (f"{culprit} 이(가) 아직 맞지 않습니다 (not right yet; 그 함수의 검사를 먼저 보세요). "
-            f"{checked} 은(는) {relation}: {culprit} 을(를) 먼저 고치세요 (fix it first). "
-            f"이 검사가 본 것 (what this check saw): {saw}")
+    return words.FIX_FIRST.format(culprit=culprit, checked=checked, relation=relation, saw=saw)

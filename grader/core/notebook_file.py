@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from grader.core import words
+
 # Saved outputs make notebooks large (a training loop that printed every step); they are not
 # graded, and nbgrader grades such files, so only a file beyond any notebook's size is refused.
 MAX_BYTES = 512 << 20
 CELL_TYPES = ("code", "markdown", "raw")
 
 
-CANNOT_READ = "을(를) 읽을 수 없습니다 (cannot read)"
-NOT_A_NOTEBOOK = "주피터 노트북이 아닙니다 (not a Jupyter notebook)"
+CANNOT_READ = words.CANNOT_READ
+NOT_A_NOTEBOOK = words.NOT_A_NOTEBOOK
 
 
 class NotebookError(ValueError):
@@ -27,19 +29,19 @@ class NotebookError(ValueError):
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The file's text; a link, a huge file or bytes that are not UTF-8 raise NotebookError."""
     if not path.exists() and not path.is_symlink():
-        raise NotebookError(f"{path.name} {CANNOT_READ}: 그런 파일이 없습니다 (no such file)")
+        raise NotebookError(words.NO_SUCH_FILE.format(name=path.name, cannot_read=CANNOT_READ))
     if path.is_symlink() or not path.is_file():
-        raise NotebookError(f"{path.name} {CANNOT_READ}: 링크 (link)이거나 일반 파일 (regular file)이 아닙니다")
+        raise NotebookError(words.NOT_A_REGULAR_FILE.format(name=path.name, cannot_read=CANNOT_READ))
     if path.stat().st_size > max_bytes:
-        raise NotebookError(f"{path.name} 이(가) {max_bytes >> 20} MB 보다 큽니다 (larger than {max_bytes >> 20} MB). "
-                            f"출력 (outputs)을 지우고 (Kernel > Restart & Clear Output) 저장하세요")
+        raise NotebookError(words.NOTEBOOK_TOO_LARGE.format(name=path.name, mb=max_bytes >> 20))
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise NotebookError(f"{path.name} {CANNOT_READ}: UTF-8 텍스트가 아닙니다 "
-                            f"({error.reason} at byte {error.start})") from None
+        raise NotebookError(words.NOT_UTF8.format(name=path.name, cannot_read=CANNOT_READ, reason=error.reason,
+                                                 start=error.start)) from None
     except OSError as error:
-        raise NotebookError(f"{path.name} {CANNOT_READ}: {error.strerror or error}") from None
+        raise NotebookError(words.CANNOT_READ_BECAUSE.format(name=path.name, cannot_read=CANNOT_READ,
+                                                            error=error.strerror or error)) from None
 
 
 def parse(text: str, name: str) -> dict:
@@ -47,12 +49,12 @@ def parse(text: str, name: str) -> dict:
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        raise NotebookError(f"{name} 은(는) 올바른 JSON 이 아닙니다 (not valid JSON: line {error.lineno}, "
-                            f"column {error.colno}: {error.msg}). 끝까지 저장되었는지 확인하세요.") from None
+        raise NotebookError(words.NOT_JSON.format(name=name, line=error.lineno, column=error.colno,
+                                                 error=error.msg)) from None
     except RecursionError:
-        raise NotebookError(f"{name} 은(는) 너무 깊게 중첩되어 (nested too deeply) 노트북이 아닙니다") from None
+        raise NotebookError(words.NESTED_TOO_DEEPLY.format(name=name)) from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
-        raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: 셀 목록 (list of cells)이 없습니다")
+        raise NotebookError(words.NO_CELL_LIST.format(name=name, not_a_notebook=NOT_A_NOTEBOOK))
     if notebook.get("nbformat") != 4:
         return _converted(text, name)
     cells = []
@@ -61,7 +63,7 @@ def parse(text: str, name: str) -> dict:
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)
         if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES or not isinstance(source, str):
-            raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: 셀 (cell) {number} 의 형식이 잘못되었습니다 (malformed)")
+            raise NotebookError(words.MALFORMED_CELL.format(name=name, not_a_notebook=NOT_A_NOTEBOOK, number=number))
         metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         cells.append({**cell, "source": source, "metadata": metadata})
     return {**notebook, "cells": cells}
@@ -74,7 +76,8 @@ def _converted(text: str, name: str) -> dict:
         nbformat.validate(notebook)
     except Exception as error:  # nbformat raises several unrelated types
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise NotebookError(f"{name} 은(는) {NOT_A_NOTEBOOK}: {first_line}") from None
+        raise NotebookError(words.INVALID_NOTEBOOK.format(name=name, not_a_notebook=NOT_A_NOTEBOOK,
+                                                         problem=first_line)) from None
     return json.loads(nbformat.writes(notebook))
 
 

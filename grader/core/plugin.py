@@ -106,7 +106,7 @@ class SpecPlugin:
     @pytest.fixture
     def ref(self):
         if self.reference is None:
-            pytest.fail("참조 답안 (reference solutions)이 여기에는 없습니다 (not available here)", pytrace=False)
+            pytest.fail(words.NO_REFERENCE, pytrace=False)
         return importlib.import_module(self.reference)
 
     def pytest_collection_modifyitems(self, session, config, items):
@@ -139,7 +139,7 @@ class SpecPlugin:
 
     def _message(self, call) -> str:
         if call.excinfo is None:
-            return "건너뛰었습니다 (skipped)"
+            return words.SKIPPED
         error = call.excinfo.value
         if isinstance(error, (TestTimeout, StudentInterrupt, pytest.fail.Exception)):
             return str(error)

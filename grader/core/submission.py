@@ -53,10 +53,10 @@ def _explain_remote(remote_type: str, message: str, where: str) -> str:
 
 
 def _student_frame(exc: BaseException) -> str:
-    """Where in the student's code the exception came from, e.g. ``step, 3번째 줄 (line 3)``."""
+    """Where in the student's code the exception came from, (:data:`words.STUDENT_FRAME`)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if "/grader/" not in f.filename and "site-packages" not in f.filename]
     if not frames:
         return ""
     frame = frames[-1]
-    return f"{frame.name}, {frame.lineno}번째 줄 (line {frame.lineno})" + (f": {frame.line}" if frame.line else "")
+    return words.STUDENT_FRAME.format(name=frame.name, line=frame.lineno) + (f": {frame.line}" if frame.line else "")

@@ -39,6 +39,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.core import words
 from grader.core.course import NOT_FOR_STUDENTS, student_files, weeks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,7 +281,7 @@ The `grader` command and the public checks of the deep-learning notebooks of {we
 ```bash
 pip install {wheel}
 pytest                                # in the folder of your notebooks: each check is a test
-grader check 01_perceptron.ipynb      # last line: 점수 (score): X / Y
+grader check 01_perceptron.ipynb      # last line: {score}: X / Y
 ```
 
 Exit code 0: every check passes; 1: some fail; 2: the file is not a readable notebook.
@@ -315,7 +316,7 @@ def stage(directory: Path, files: list[Path], version: str, python_requires: str
         packages="\n".join(f"    {p}" for p in packages),
         requires="\n".join(f"    {r}" for r in requires)), encoding="utf-8")
     (directory / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (directory / "README.md").write_text(STUDENT_README.format(name=DIST_NAME, weeks=', '.join(WEEKS), wheel=_wheel_filename(version)), encoding="utf-8")
+    (directory / "README.md").write_text(STUDENT_README.format(name=DIST_NAME, weeks=', '.join(WEEKS), wheel=_wheel_filename(version), score=words.label(words.SCORE)), encoding="utf-8")
     for path in directory.rglob("*"):
         os.utime(path, (EPOCH, EPOCH))
 

@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.core import words
+
 MAX_ENTRY_BYTES = 256 << 20         # one file (a notebook with saved outputs stays far below)
 MAX_ZIP_BYTES = 4 << 30             # every file of the archive together
 MAX_ZIP_MEMBERS = 100_000
@@ -43,18 +45,18 @@ def _why_not(name: str, member: zipfile.ZipInfo) -> str | None:
     """Why the entry's name or kind is refused before any byte is read (None: it is fine)."""
     parts = name.split("/")
     if name.startswith("/") or ".." in parts or (len(parts[0]) == 2 and parts[0][1] == ":"):
-        return "압축 파일 (zip) 밖을 가리키는 경로 (path outside the archive)"
+        return words.ZIP_OUTSIDE
     if stat.S_ISLNK(member.external_attr >> 16):
-        return "링크 (symbolic link)는 풀지 않습니다 (links are not unpacked)"
+        return words.ZIP_LINK
     if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in parts) \
             or len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
-        return "이름이 너무 깁니다 (file name too long)"
+        return words.ZIP_NAME_TOO_LONG
     if member.flag_bits & 0x1:
-        return "암호가 걸려 있습니다 (encrypted entry)"
+        return words.ZIP_ENCRYPTED
     if name.lower().endswith(NESTED_ARCHIVES):
-        return "압축 파일 안의 압축 파일 (nested archive)은 풀지 않습니다 (not unpacked)"
+        return words.ZIP_NESTED
     if member.file_size > MAX_ENTRY_BYTES:
-        return f"너무 큽니다 (too large: {member.file_size} bytes declared, at most {MAX_ENTRY_BYTES})"
+        return words.ZIP_DECLARED_TOO_LARGE.format(size=member.file_size, limit=MAX_ENTRY_BYTES)
     return None
 
 
@@ -62,9 +64,9 @@ def _clash(name: str, files: set[str], folders: set[str]) -> str | None:
     """A file where a folder of the same name is (or the other way round), or one name twice."""
     parents = ["/".join(name.split("/")[:i]) for i in range(1, name.count("/") + 1)]
     if name in files:
-        return "같은 이름이 두 번 있습니다 (the same name twice in the archive)"
+        return words.ZIP_SAME_NAME
     if name in folders or any(p in files for p in parents):
-        return "파일과 폴더의 이름이 같습니다 (a file and a folder of the same name)"
+        return words.ZIP_FILE_AND_FOLDER
     return None
 
 
@@ -101,7 +103,7 @@ def extract_zip(archive: Path, into: Path) -> list[Refused]:
             if not name or any(part in JUNK for part in name.split("/")):
                 continue
             if index >= MAX_ZIP_MEMBERS:
-                refused.append(Refused(name, f"압축 파일의 항목이 너무 많습니다 (more than {MAX_ZIP_MEMBERS} entries)"))
+                refused.append(Refused(name, words.ZIP_TOO_MANY.format(limit=MAX_ZIP_MEMBERS)))
                 continue
             reason = _why_not(name, member) or _clash(name, files, folders)
             if reason is None and member.is_dir():
@@ -124,14 +126,14 @@ def _unpack(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, budg
         target.parent.mkdir(parents=True, exist_ok=True)
         return _copy(zipped, member, target, budget)
     except _TooLarge:
-        reason = (f"너무 큽니다 (too large: more than {MAX_ENTRY_BYTES} bytes)" if budget > MAX_ENTRY_BYTES else
-                  f"압축 파일 전체가 너무 큽니다 (the archive unpacks to more than {MAX_ZIP_BYTES} bytes)")
+        reason = (words.ZIP_ENTRY_TOO_LARGE.format(limit=MAX_ENTRY_BYTES) if budget > MAX_ENTRY_BYTES else
+                  words.ZIP_TOO_LARGE.format(limit=MAX_ZIP_BYTES))
     except zipfile.BadZipFile as error:
-        reason = f"손상되었습니다 (damaged entry: {error})"
+        reason = words.ZIP_DAMAGED.format(error=error)
     except (zlib.error, EOFError) as error:
-        reason = f"손상되었습니다 (damaged entry: {type(error).__name__}: {error})"
+        reason = words.ZIP_DAMAGED.format(error=f"{type(error).__name__}: {error}")
     except NotImplementedError as error:
-        reason = f"읽을 수 없는 압축 방식입니다 (unsupported compression: {error})"
+        reason = words.ZIP_COMPRESSION.format(error=error)
     except (RuntimeError, ValueError, OSError) as error:
-        reason = f"풀 수 없습니다 (cannot unpack: {type(error).__name__}: {error})"
+        reason = words.ZIP_CANNOT_UNPACK.format(error=f"{type(error).__name__}: {error}")
     return reason

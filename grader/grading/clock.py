@@ -35,8 +35,7 @@ from grader.core.results import TestResult
 GRACE_SECONDS = 15.0            # start-up (imports) and wrap-up of the grading process
 STOP_SECONDS = 3.0              # between SIGTERM and SIGKILL
 
-OVER_CLOCK = ("채점이 제출물 (submission)의 전체 시간 제한 (time limit) {seconds:.0f}초 안에 끝나지 않아 "
-              "멈췄습니다 (stopped: the whole submission ran out of time)")
+OVER_CLOCK = words.OVER_CLOCK
 
 
 def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = Options(),

@@ -31,6 +31,7 @@ from traitlets import Float, Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from grader.core import words
 from grader.core.cells import kind
 from grader.student.checker import parse_selector, report_title
 from grader.grading.clock import grade_on_clock
@@ -70,20 +71,20 @@ def checks_of(source: str) -> list[Check]:
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise NotATestCell(f"테스트 셀 (test cell)이 올바른 파이썬 코드가 아닙니다 (not valid Python: {error.msg})") from None
+        raise NotATestCell(words.TEST_CELL_NOT_PYTHON.format(error=error.msg)) from None
     checks = []
     for node in sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
         if not (isinstance(node, ast.Call) and _called_name(node.func) == "check"):
             continue
         if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            raise NotATestCell("check(...) 호출이 검사 이름을 문자열 리터럴 (string literal)로 주지 않습니다")
+            raise NotATestCell(words.CHECK_NAME_NOT_LITERAL)
         hidden = next((k.value for k in node.keywords if k.arg == "hidden"), ast.Constant(False))
         if not (isinstance(hidden, ast.Constant) and isinstance(hidden.value, bool)):
-            raise NotATestCell("check(...) 호출의 hidden= 이 True 나 False 가 아닙니다")
+            raise NotATestCell(words.CHECK_HIDDEN_NOT_BOOL)
         spec, target = parse_selector(node.args[0].value)
         checks.append(Check(spec, target, hidden.value))
     if not checks:
-        raise NotATestCell("테스트 셀 (test cell)이 check(...) 를 호출하지 않습니다")
+        raise NotATestCell(words.TEST_CELL_WITHOUT_CHECK)
     return checks
 
 
@@ -122,7 +123,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         except Exception as error:      # the grader itself failed: 0 with the reason, never a crash
             self.log.error("grading %s failed: %s: %s", resources.get("unique_key", "a notebook"),
                            type(error).__name__, error)
-            failure = (f"! 채점에 실패했습니다 (grading failed): {type(error).__name__}: {error}\n", None, 0.0)
+            failure = (words.GRADING_FAILED_CELL.format(error_type=type(error).__name__, error=error), None, 0.0)
             answers = {index: failure for index, cell in enumerate(nb.cells) if is_test_cell(cell)}
         self._write_outputs(nb, answers)
         self._say_stray_copies(resources)
@@ -181,7 +182,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             try:
                 checks[index] = checks_of(source)
             except NotATestCell as error:
-                problems[index] = f"이 테스트 셀 (test cell)은 채점할 수 없습니다 (could not be graded): {error}"
+                problems[index] = words.TEST_CELL_UNGRADABLE.format(error=error)
         cells = runnable_cells(nb)
         by_spec: dict[str, Graded] = {}
         for spec in dict.fromkeys(c.spec for cell_checks in checks.values() for c in cell_checks):
@@ -209,7 +210,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         try:
             expected_tests(spec)        # (cached: grade_cells asks again)
         except SpecsNotFound as error:
-            return Graded("unknown", [], [f"이 과목에는 {spec!r} 라는 검사가 없습니다 (no such checks): {error}"])
+            return Graded("unknown", [], [words.NO_SUCH_SPEC.format(spec=spec, error=error)])
         options = Options(test_timeout=self.test_timeout, cell_timeout=self.cell_timeout,
                           submission_timeout=self.submission_timeout,
                           limits=Limits(memory_mb=self.memory_mb,
@@ -242,7 +243,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             if not is_test_cell(cell):
                 continue
             if index not in answers:    # a cell that claims to be a test but is none of this notebook's
-                cell.outputs = [_stream("! 이 노트북의 테스트 셀 (test cell)이 아닙니다: 0점 (no points)\n"), _points(0.0)]
+                cell.outputs = [_stream(words.FOREIGN_TEST_CELL), _points(0.0)]
                 continue
             report, rich, points = answers[index]
             cell.outputs = [_stream(report) if rich is None else _rich(report, rich), _points(points)]

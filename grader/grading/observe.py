@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from grader.core import words
+
 GRID = 41                      # points per axis of a decision-region grid
 AXIS = np.linspace(-0.5, 1.5, GRID).round(5)
 SECONDS = 10.0                 # per observation
@@ -166,7 +168,7 @@ def _attempt(make) -> object:
         return {"error": _explain(error)}
 
 
-NOT_WRITTEN = "아직 구현하지 않았습니다 (not implemented yet)"   # a picture's note on the feedback page
+NOT_WRITTEN = words.PICTURE_NOT_WRITTEN   # a picture's note on the feedback page
 
 
 def _explain(error: BaseException) -> str:

@@ -18,6 +18,8 @@ from nbgrader import utils
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 
+from grader.core import words
+
 
 class QuietOverwriteCells(OverwriteCells):
     """``OverwriteCells`` that does not report the hidden tests it restores (see the module)."""
@@ -35,11 +37,9 @@ class QuietOverwriteCells(OverwriteCells):
 
     def report_change(self, name: str, attr: str, old, new) -> None:
         if attr == "checksum":
-            self.log.warning("%s: 테스트 셀 (test cell) %s 을 학생이 고쳤습니다 (edited by the student): "
-                             "강사의 원본으로 채점합니다 (graded as the instructor wrote it)", self._student, name)
+            self.log.warning(words.TEST_CELL_EDITED, self._student, name)
         else:
-            self.log.warning("%s: 셀 (cell) %s 의 %s 이 바뀌었습니다 (changed): %s -> %s; 원본으로 되돌립니다 "
-                             "(restored)", self._student, name, attr, old, new)
+            self.log.warning(words.CELL_CHANGED, self._student, name, attr, old, new)
 
     def _instructor_source(self, grade_id: str | None) -> str | None:
         try:

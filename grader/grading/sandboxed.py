@@ -108,7 +108,7 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
         graded.results = _merge(graded.results, results)
     except Exception as error:  # the grader itself failed: say so, keep the batch going
         graded.status = "error"
-        graded.notes.append(f"grading failed: {type(error).__name__}: {error}")
+        graded.notes.append(words.GRADING_FAILED.format(error_type=type(error).__name__, error=error))
     finally:
         graded.notes[:0] = sandbox.notes
         graded.cell_seconds = sandbox.cell_seconds
@@ -133,7 +133,7 @@ def explain_unrun(results: list[TestResult], notes: list[str]) -> None:
     """Give every failed test without a message the reason nothing ran (the first note)."""
     for result in results:
         if not result.passed and not result.message:
-            result.message = words.not_run(notes[0] if notes else "노트북을 채점할 수 없었습니다 (could not be graded)")
+            result.message = words.not_run(notes[0] if notes else words.NOTEBOOK_UNGRADABLE)
 
 
 def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:

@@ -33,6 +33,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from grader.core import words
 from grader.grading.archive import Refused, extract_zip
 from grader.core.course import weeks
 
@@ -136,7 +137,7 @@ def _name(lookup, number: int) -> str:
 def _unreadable_unit(student: str, path: Path, reason: str, notebook: Path | None = None,
                      spec: str | None = None) -> Unit:
     return Unit(student, notebook, spec, status="unreadable",
-                notes=(f"읽을 수 없습니다 (cannot read) {path} ({reason}): 채점하지 않았습니다 (not graded)",))
+                notes=(words.UNREADABLE_PATH.format(path=path, reason=reason),))
 
 
 def _hidden(path: Path) -> bool:
@@ -185,9 +186,8 @@ def stray_notebooks(assignment_folder: Path) -> list[Path]:
 
 def stray_note(folder: Path, stray: list[Path]) -> str:
     shown = ", ".join(str(p.relative_to(folder)) for p in stray[:STRAY_SHOWN])
-    more = f" 외 {len(stray) - STRAY_SHOWN}개 (and {len(stray) - STRAY_SHOWN} more)" if len(stray) > STRAY_SHOWN else ""
-    return (f"채점하지 않은 노트북 (not graded): {shown}{more}. 과제 폴더 (assignment folder) 바로 아래의 "
-            "노트북 하나만 채점합니다 (only the notebook at the top of the assignment folder is graded, as nbgrader does)")
+    more = words.STRAY_MORE.format(more=len(stray) - STRAY_SHOWN) if len(stray) > STRAY_SHOWN else ""
+    return words.STRAY_NOTEBOOKS.format(shown=shown, more=more)
 
 
 def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit]:
@@ -206,8 +206,7 @@ def _folder_units(folder: Path, specs: list[str], spec: str | None) -> list[Unit
         units = [Unit(folder.name, None, None)]
     if any(c in folder.name for c in GLOB_CHARACTERS):
         units[0] = replace(units[0], notes=units[0].notes + (
-            f"학생 id (student id)에 {GLOB_CHARACTERS} 중 한 글자가 있어 nbgrader autograde는 이 폴더를 찾지 "
-            "못합니다 (nbgrader reads the id as a glob pattern and grades nothing here)",))
+            words.GLOB_IN_ID.format(characters=GLOB_CHARACTERS),))
     by_stem = {u.stem: i for i, u in enumerate(units)}
     owners: dict[int, list[Path]] = {}
     for path in stray:
@@ -234,7 +233,7 @@ def _refused_units(refused: list[Refused], unpacked: Path, root: Path, specs: li
         except ValueError:
             inside = ()
         student = inside[0] if len(inside) > 1 else _flat_student(inside[0], specs) if inside else "(archive)"
-        note = f"압축 파일 (zip)의 {entry.name[:300]!r}: {entry.reason}"
+        note = words.ZIP_ENTRY.format(name=entry.name[:300], reason=entry.reason)
         units.append(Unit(student, None, spec_for(Path(entry.name).name, specs), entry=entry.name,
                           status="refused", notes=(note,)))
     return units
@@ -266,7 +265,7 @@ def _distinct_folders(units: list[Unit]) -> list[Unit]:
         key = f"{folder}/{stem}"
         if key != f"{safe_name(unit.student)}/{safe_name(unit.stem)}":
             unit = replace(unit, folder=key, notes=unit.notes + (
-                f"결과 폴더 (results folder)의 이름이 다른 제출과 겹쳐 {key!r}에 씁니다 (folder name clash)",))
+                words.FOLDER_CLASH.format(key=key),))
         result.append(unit)
     return result
 

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.core import words
 from grader.grading.gradescope import (FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, spreadsheet_safe,
                                       write_atomically)
 from grader.pages.figures import label, pyplot, to_data_uri
@@ -284,11 +285,12 @@ def pass_rates(results: ClassResults) -> list[Tally]:
                                                  names.get(s.notebook, s.notebook), s.order))
 
 
-# a number not inside an identifier (x_1); Korean counters may follow it (3개, 2번째)
+# a number not inside an identifier (x_1); Korean counters may follow it (as in words.ELEMENTS_DIFFER)
 NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z0-9_])")
-# where in the student's code an exception came from: "(step, 3번째 줄 (line 3): ...)" (older
+# where in the student's code an exception came from: "(words.STUDENT_FRAME: ...)" (older
 # results: "(in step, line 3: ...)")
-STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|[^()]*, \d+번째 줄 \(line \d+\)).*\)\s*$")
+_FRAME = re.escape(words.STUDENT_FRAME).replace(re.escape("{name}"), "[^()]*").replace(re.escape("{line}"), r"\d+")
+STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|" + _FRAME + r").*\)\s*$")
 
 
 def problem_of(message: str) -> str:
@@ -423,8 +425,8 @@ def _score_histograms(scores: list[NotebookScores]) -> str | None:
         ax.set_xlim(-width / 2, top + width / 2)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{stats.name} (n={len(stats.scores)}, mean {stats.mean:.1f})", fontsize=9)
-        ax.set_xlabel(label("점수", "score") + f" / {stats.max_score:g}")
-        ax.set_ylabel(label("학생 수", "students"))
+        ax.set_xlabel(label(words.SCORE_AXIS) + f" / {stats.max_score:g}")
+        ax.set_ylabel(label(words.STUDENT_COUNT))
     for ax in list(axes.flat)[len(shown):]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -445,8 +447,8 @@ def _time_histogram(seconds: dict[str, list[float]]) -> str | None:
     ax.axvline(median, color="#cf222e", linestyle="--", linewidth=1, label=f"median {median:.1f} s")
     ax.legend(frameon=False, fontsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(label("채점 시간, 초", "grading time, s"))
-    ax.set_ylabel(label("노트북 수", "notebooks"))
+    ax.set_xlabel(label(words.GRADING_SECONDS))
+    ax.set_ylabel(label(words.NOTEBOOK_COUNT))
     fig.tight_layout()
     return to_data_uri(fig)
 
@@ -460,14 +462,14 @@ def _accuracy_histogram(measured: list[GradedNotebook]) -> str:
     high = min(100.0, math.ceil(max(test + validation) + 1))
     bins = [low + (high - low) * i / 20 for i in range(21)]
     fig, ax = plt.subplots(figsize=(6.5, 2.8))
-    ax.hist(test, bins=bins, color="#4c78a8", alpha=0.75, label=label("숨겨진 테스트", "hidden test"))
+    ax.hist(test, bins=bins, color="#4c78a8", alpha=0.75, label=label(words.HIDDEN_TEST))
     if validation:
         ax.hist(validation, bins=bins, histtype="step", color="#e45756", linewidth=1.6,
-                label=label("검증", "validation"))
+                label=label(words.VALIDATION))
     ax.legend(frameon=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(label("정확도, %", "accuracy, %"))
-    ax.set_ylabel(label("학생 수", "students"))
+    ax.set_xlabel(label(words.ACCURACY_PERCENT))
+    ax.set_ylabel(label(words.STUDENT_COUNT))
     fig.tight_layout()
     return to_data_uri(fig)
 
@@ -500,15 +502,10 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def label_html(korean: str, english: str) -> str:
-    """Korean with the English beside it (browsers have Hangul fonts; matplotlib may not)."""
-    return f"{escape(korean)} ({escape(english)})"
-
-
 def _summary(results: ClassResults, scores: list[NotebookScores], follow: list[FollowUp], students: int) -> str:
     graded = sum(n.graded for n in results.notebooks)
-    lines = (f'<p><span class="score">{students}</span> {label_html("학생", "students")} · '
-             f'<span class="score">{len(scores)}</span> {label_html("노트북", "notebooks")} · '
+    lines = (f'<p><span class="score">{students}</span> {words.label_html(words.STUDENTS)} · '
+             f'<span class="score">{len(scores)}</span> {words.label_html(words.NOTEBOOKS)} · '
              f'{graded} of {len(results.notebooks)} handed-in notebooks graded · '
              f'{_count(len({f.student for f in follow}), "student")} to follow up</p>')
     rows = [[escape(s.name), str(s.handed_in), str(len(s.scores)), _points(s.mean), _points(s.median),
@@ -611,7 +608,7 @@ def _accuracy_section(results: ClassResults) -> str:
     measured, failed = homework_accuracy(results)
     if not measured and not failed:
         return ""
-    parts = [f'<h2 id="accuracy">{label_html("숙제 정확도", "homework accuracy")}</h2>']
+    parts = [f'<h2 id="accuracy">{words.label_html(words.HOMEWORK_ACCURACY)}</h2>']
     if measured:
         parts.append(figure(_accuracy_histogram(measured),
                             "Accuracy of each student's trained model on the hidden test split (bars) "
@@ -668,23 +665,23 @@ def render(results: ClassResults, roster: list[str] | None = None, page_dir: Pat
     students = len(set(results.students()) | set(r for r in roster or [] if r))
     histograms = _score_histograms(scores)
     sections = [
-        f'<h1>{label_html("수업 리포트", "class report")}</h1>',
+        f'<h1>{words.label_html(words.CLASS_REPORT)}</h1>',
         f'<p class="muted">{escape(results.folder.resolve())}</p>',
-        f'<h2 id="summary">{label_html("요약", "summary")}</h2>',
+        f'<h2 id="summary">{words.label_html(words.SUMMARY)}</h2>',
         _summary(results, scores, follow, students),
-        f'<h2 id="scores">{label_html("점수 분포", "score distribution")}</h2>',
+        f'<h2 id="scores">{words.label_html(words.SCORE_DISTRIBUTION)}</h2>',
         figure(histograms, "Scores of the graded notebooks per notebook; the dashed line is the mean.")
         if histograms else '<p class="muted">No graded notebook.</p>',
-        f'<h2 id="tests">{label_html("어려운 테스트 순", "tests, hardest first")}</h2>',
+        f'<h2 id="tests">{words.label_html(words.HARDEST_TESTS)}</h2>',
         _tests_section(stats, names),
-        f'<h2 id="misunderstood">{label_html("학생들이 헷갈린 것", "what the class misunderstood")}</h2>',
+        f'<h2 id="misunderstood">{words.label_html(words.MISUNDERSTOOD)}</h2>',
         _misunderstood_section(stats, names),
-        f'<h2 id="follow-up">{label_html("확인이 필요한 학생", "students to follow up")}</h2>',
+        f'<h2 id="follow-up">{words.label_html(words.FOLLOW_UP)}</h2>',
         _follow_up_section(follow),
-        f'<h2 id="time">{label_html("채점 시간", "grading time per submission")}</h2>',
+        f'<h2 id="time">{words.label_html(words.GRADING_TIME)}</h2>',
         _time_section(results),
         _accuracy_section(results),
-        f'<h2 id="students">{label_html("학생별 점수", "scores per student")}</h2>',
+        f'<h2 id="students">{words.label_html(words.SCORES_PER_STUDENT)}</h2>',
         _students_section(results, names, page_dir),
     ]
     return page("class report", "\n".join(s for s in sections if s))

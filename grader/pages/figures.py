@@ -14,6 +14,8 @@ import json
 import warnings
 from collections import OrderedDict
 
+from grader.core import words
+
 KOREAN_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGothic", "Malgun Gothic",
                 "Apple SD Gothic Neo", "UnDotum", "Baekmuk Gulim")
 
@@ -51,9 +53,10 @@ def korean_font() -> str | None:
     return found
 
 
-def label(korean: str, english: str) -> str:
-    """``"한국어 (English)"`` where a Korean font is installed, else ``"English"``."""
-    return f"{korean} ({english})" if korean_font() else english
+def label(term: words.Term, **fields) -> str:
+    """:func:`grader.core.words.label`: Korean with the English where a Korean font is installed,
+    else only the English (``fields`` fill the term's format fields)."""
+    return words.label(term, korean=bool(korean_font()), **fields)
 
 
 def to_data_uri(figure) -> str:

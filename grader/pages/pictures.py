@@ -21,6 +21,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.core import words
 from grader.grading.observe import MAX_NUMBERS   # an observation array with more numbers is not drawn
 from grader.pages import figures
 
@@ -173,17 +174,12 @@ def _expected_points(ax, points, expected, wrong, size: float = 80) -> None:
 def _legend_handles(ring: bool, extra=()):
     from matplotlib.lines import Line2D
     handles = list(extra) + [
-        Line2D([], [], ls="", marker="o", mfc="white", mec="black", ms=8, label=label_("기대값 0", "expected 0")),
-        Line2D([], [], ls="", marker="s", mfc="black", mec="white", ms=8, label=label_("기대값 1", "expected 1"))]
+        Line2D([], [], ls="", marker="o", mfc="white", mec="black", ms=8, label=figures.label(words.EXPECTED_0)),
+        Line2D([], [], ls="", marker="s", mfc="black", mec="white", ms=8, label=figures.label(words.EXPECTED_1))]
     if ring:
         handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec=WRONG, mew=2, ms=13,
-                              label=label_("틀림", "disagrees")))
+                              label=figures.label(words.DISAGREES)))
     return handles
-
-
-def label_(korean: str, english: str) -> str:
-    """:func:`grader.pages.figures.label`, looked up at call time (tests patch the font away)."""
-    return figures.label(korean, english)
 
 
 def _plural(count: int, word: str) -> str:
@@ -224,7 +220,7 @@ def gate_regions(obs) -> Picture:
         _expected_points(ax, INPUTS, expected, wrong)
         bad = [INPUTS[i] for i, w in enumerate(wrong) if w]
         mistakes += [f"{name} at {p}" for p in bad]
-        ax.set_title(f"{name}: " + ("OK" if not bad else f"{len(bad)}/4 " + label_("틀림", "wrong")),
+        ax.set_title(f"{name}: " + ("OK" if not bad else f"{len(bad)}/4 " + figures.label(words.WRONG)),
                      color=WRONG if bad else "black", fontsize=10)
         ax.set_xlim(axis[0], axis[-1])
         ax.set_ylim(axis[0], axis[-1])
@@ -233,8 +229,8 @@ def gate_regions(obs) -> Picture:
         ax.set_yticks([0, 1])
         ax.set_xlabel("x1")
     axes[0].set_ylabel("x2")
-    figure.suptitle(label_("게이트 출력 영역", "gate output regions"), fontsize=11)
-    shaded = Patch(facecolor=REGION[1], edgecolor="#6b8fa8", label=label_("출력 1", "output 1"))
+    figure.suptitle(figures.label(words.GATE_REGIONS), fontsize=11)
+    shaded = Patch(facecolor=REGION[1], edgecolor="#6b8fa8", label=figures.label(words.OUTPUT_1))
     figure.legend(handles=_legend_handles(bool(mistakes), [shaded]), loc="outside lower center",
                   ncol=4, fontsize=8, frameon=False)
     if mistakes:
@@ -286,7 +282,7 @@ def perceptron_training(obs) -> Picture:
     left.set_ylim(low[1], high[1])
     left.set_xlabel("x1")
     left.set_ylabel("x2")
-    left.set_title(label_("결정 경계", "decision boundary"), fontsize=10)
+    left.set_title(figures.label(words.DECISION_BOUNDARY), fontsize=10)
     if line is not None:
         left.legend(loc="upper left", fontsize=7, framealpha=0.85)
 
@@ -295,9 +291,9 @@ def perceptron_training(obs) -> Picture:
         right.bar(epochs, errors, color="#4a7fb0", width=0.8)
     else:
         right.plot(epochs, errors, color="#4a7fb0", lw=1.2)
-    right.set_xlabel(label_("에폭", "epoch"))
-    right.set_ylabel(label_("오분류 수", "errors"))
-    right.set_title(label_("에폭별 오분류", "errors per epoch"), fontsize=10)
+    right.set_xlabel(figures.label(words.EPOCH))
+    right.set_ylabel(figures.label(words.ERRORS))
+    right.set_title(figures.label(words.ERRORS_PER_EPOCH), fontsize=10)
     from matplotlib.ticker import MaxNLocator
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -325,7 +321,7 @@ def xor_region(obs) -> Picture:
     mesh = ax.pcolormesh(axis, axis, np.clip(output, 0, 1), cmap="Blues", vmin=0, vmax=1, shading="gouraud",
                          rasterized=True)
     bar = figure.colorbar(mesh, ax=ax, shrink=0.8, pad=0.03)
-    bar.set_label(label_("네트워크 출력", "network output"))
+    bar.set_label(figures.label(words.NETWORK_OUTPUT))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")     # no 0.5 level when the output never crosses it
         if output.min() < 0.5 < output.max():
@@ -340,9 +336,9 @@ def xor_region(obs) -> Picture:
     ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title("XOR " + label_("결정 경계", "decision boundary"), fontsize=10)
+    ax.set_title("XOR " + figures.label(words.DECISION_BOUNDARY), fontsize=10)
     from matplotlib.lines import Line2D
-    boundary = Line2D([], [], color="black", lw=1.8, label=label_("출력 0.5", "output 0.5"))
+    boundary = Line2D([], [], color="black", lw=1.8, label=figures.label(words.OUTPUT_HALF))
     handles = _legend_handles(any(wrong), [boundary])       # rows: line, ring / expected 0, expected 1
     handles = [handles[0], handles[1], *handles[3:], handles[2]]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16),
@@ -375,9 +371,9 @@ def loss_curve(obs) -> Picture:
         ax.yaxis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(plain if losses.max() / losses.min() < 100 else NullFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(label_("에폭", "epoch"))
-    ax.set_ylabel(label_("손실", "loss"))
-    ax.set_title(label_("에폭별 손실", "loss per epoch"), fontsize=10)
+    ax.set_xlabel(figures.label(words.EPOCH))
+    ax.set_ylabel(figures.label(words.LOSS))
+    ax.set_title(figures.label(words.LOSS_PER_EPOCH), fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
     first, last, best = losses[0], losses[-1], losses.min()
     if last < first:
@@ -421,12 +417,12 @@ def augmented_images(obs) -> Picture:
                 spine.set_visible(r == 0)
                 spine.set_color("#d4a72c")
             if r == 0:
-                ax.set_title(f"{label_('레이블', 'label')} {labels[c]}" if shown_cols <= 5 else f"y={labels[c]}",
+                ax.set_title(f"{figures.label(words.LABEL)} {labels[c]}" if shown_cols <= 5 else f"y={labels[c]}",
                              fontsize=8)
             if c == 0:
-                name = label_("원본", "original") if r == 0 else label_(f"증강 {r}", f"copy {r}")
+                name = figures.label(words.ORIGINAL) if r == 0 else figures.label(words.COPY, number=r)
                 ax.set_ylabel(name.replace(" (", "\n("), fontsize=7.5)
-    figure.suptitle(label_("데이터 증강", "data augmentation"), fontsize=10)
+    figure.suptitle(figures.label(words.DATA_AUGMENTATION), fontsize=10)
     same = [k for k in range(1, rows) if np.array_equal(images[k], images[0])]
     outside = bool(images[1:].size) and (images[1:].min() < low - 1e-9 or images[1:].max() > high + 1e-9)
     caption = ("Top row: the originals; each row below is one augmented copy, where the digit may shift or flip "
@@ -483,7 +479,7 @@ def letter_grid(obs) -> Picture:
             spine.set_visible(not right)
             spine.set_color(WRONG)
             spine.set_linewidth(2)
-    figure.suptitle(label_("수어 알파벳", "sign language letters") + ": letter(label) (label)", fontsize=10)
+    figure.suptitle(figures.label(words.SIGN_LETTERS) + ": letter(label) (label)", fontsize=10)
     caption = ("Each image is titled with what your letter(label) returned and the label number, which counts "
                "from 0 = A (9 = J and 25 = Z never occur)")
     if wrong:
@@ -543,9 +539,9 @@ def confusion_matrix(obs) -> Picture:
     ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel(label_("예측", "predicted"))
-    ax.set_ylabel(label_("정답", "true"))
-    ax.set_title(f"{label_('혼동 행렬', 'confusion matrix')}: {split}, {label_('정확도', 'accuracy')} "
+    ax.set_xlabel(figures.label(words.PREDICTED))
+    ax.set_ylabel(figures.label(words.TRUE_CLASS))
+    ax.set_title(f"{figures.label(words.CONFUSION_MATRIX)}: {split}, {figures.label(words.ACCURACY)} "
                  f"{accuracy:.1%}", fontsize=10)
     mistakes = int(matrix.sum() - np.trace(matrix))
     if pairs:

@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from grader.core import words
 from grader.sandbox.launcher import Limits
 from grader.sandbox.protocol import custom_class_error
 from grader.weeks.week3.model_eval import SubmissionError
@@ -104,7 +105,7 @@ def _guard(limits: Limits, seconds: float, sandbox):
         except Exception as error:
             from grader.sandbox.protocol import RemoteError
             guard.close()
-            why = f"Keras 가 이 제한 안에서 시작하지 못했습니다 (Keras cannot start: {_why(error)})"
+            why = words.KERAS_CANNOT_START.format(why=_why(error))
             if isinstance(error, RemoteError):      # importing raised (MemoryError, ...): it will again
                 _unusable[limits] = why
             raise _refusal(limits, why) from None
@@ -131,9 +132,7 @@ def close() -> None:
 
 
 def _refusal(limits: Limits, why: str) -> SubmissionError:
-    return SubmissionError(f"모델 (model) 을 학생 코드와 같은 제한 (limits: 메모리 (memory) {limits.memory_mb} MB, "
-                           f"시간 (time)) 안에서 읽고 예측 (predict) 할 수 없었습니다 (could not be built within the "
-                           f"limits): {why}")
+    return SubmissionError(words.MODEL_REFUSED.format(memory_mb=limits.memory_mb, why=why))
 
 
 def _examine(path, images: list[np.ndarray] | None, limits: Limits, deadline: float | None, sandbox) -> dict:
@@ -144,7 +143,7 @@ def _examine(path, images: list[np.ndarray] | None, limits: Limits, deadline: fl
         raise _refusal(limits, _refused[key])
     seconds = (deadline - time.monotonic()) if deadline is not None else DEFAULT_SECONDS
     if seconds <= 0:
-        raise _refusal(limits, "시간이 다 되었습니다 (out of time)")
+        raise _refusal(limits, words.MODEL_OUT_OF_TIME)
     guard = _guard(limits, seconds, sandbox)
     try:
         with guard.time_limit(max(deadline - time.monotonic(), 0.0) if deadline is not None else seconds):
@@ -166,8 +165,7 @@ def guarded_load(path, limits: Limits, deadline: float | None, sandbox):
     if key not in _passed:
         probe = _examine(path, None, limits, deadline, sandbox)
         if max(probe["seconds"], default=0.0) > PROBE_SECONDS:
-            _refused[key] = (f"이미지 {PROBE_IMAGES} 장의 예측 (predict) 이 {PROBE_SECONDS:.0f} 초보다 오래 "
-                             f"걸렸습니다 (too slow)")
+            _refused[key] = words.MODEL_TOO_SLOW.format(images=PROBE_IMAGES, seconds=PROBE_SECONDS)
             raise _refusal(limits, _refused[key])
         _passed.add(key)
     return keras.models.load_model(path, safe_mode=True)

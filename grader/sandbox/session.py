@@ -60,8 +60,7 @@ class GraderPeer(Peer):
 
 
 def too_large(error: TooLarge) -> str:
-    return (f"여러분의 코드가 돌려준 답이 채점기가 읽는 크기보다 큽니다 (reply too large: {error}). "
-            f"노트북의 프로세스 (process)를 다시 시작했습니다 (restarted).")
+    return words.REPLY_TOO_LARGE.format(error=error)
 
 
 class SandboxFailure(AssertionError):
@@ -233,7 +232,7 @@ class SandboxedSubmission:
             raise SandboxFailure(too_large(error)) from None
         except ProtocolError as error:
             self.close()
-            raise SandboxFailure(f"여러분의 코드가 돌려준 답을 읽을 수 없습니다 (could not be read: {error})") from None
+            raise SandboxFailure(words.REPLY_UNREADABLE.format(error=error)) from None
         finally:
             if self.peer is not None:
                 self.peer.deadline = None
@@ -246,8 +245,7 @@ class SandboxedSubmission:
         if self._left() <= 0:
             raise SandboxFailure(words.not_run(words.OUT_OF_TIME))
         if self.restarts >= MAX_RESTARTS:
-            raise SandboxFailure(words.not_run(f"노트북의 프로세스 (process)를 이미 {MAX_RESTARTS}번 다시 시작했습니다 "
-                                               f"(restarted {MAX_RESTARTS} times)"))
+            raise SandboxFailure(words.not_run(words.RESTARTED_TOO_OFTEN.format(times=MAX_RESTARTS)))
         self.restarts += 1
         self.start()
 
@@ -266,25 +264,22 @@ class SandboxedSubmission:
 
     def _death(self) -> str:
         if self.child is None:
-            return "멈춰졌습니다 (it was stopped)"
+            return words.DEATH_STOPPED
         try:
             code = self.child.process.wait(timeout=2)
         except Exception:
-            return "응답하지 않습니다 (it stopped answering)"
+            return words.DEATH_SILENT
         if "MemoryError" in self.child.output_tail(4000):
-            return "메모리 (memory)가 모자랐습니다 (out of memory)"
+            return words.DEATH_MEMORY
         if code is not None and (code < 0 or 128 < code < 160):   # killed (bwrap reports 128 + signal)
             number = -code if code < 0 else code - 128
             try:
                 name = signal.Signals(number).name
             except ValueError:
                 name = f"signal {number}"
-            hint = {"SIGSEGV": "세그멘테이션 오류 (segmentation fault)",
-                    "SIGKILL": "강제 종료, 메모리 (memory) 부족일 수 있습니다 (killed, perhaps out of memory)",
-                    "SIGXCPU": "CPU 시간이 다 되었습니다 (out of CPU time)",
-                    "SIGABRT": "중단, 메모리 (memory) 부족일 수 있습니다 (aborted, perhaps out of memory)"}.get(name, name)
+            hint = words.DEATH_SIGNALS.get(name, name)
             return hint
-        return f"종료 코드 (exit code) {code}"
+        return words.DEATH_EXIT_CODE.format(code=code)
 
     def _cell_ran(self, number: int, ran: dict) -> None:
         """Keep what a cell printed the first time it ran, and note its error, if it raised one."""

@@ -17,7 +17,7 @@ def parse_selector(selector: str) -> tuple[str, str | None]:
 
 
 def report_title(spec: str, target: str | None, hidden: bool) -> str:
-    """The last line's label of one check's report, e.g. ``step 공개 검사 (public checks)``."""
+    """The last line's label of one check's report, e.g. ``step`` and the public checks' label."""
     return f"{target or spec} {HIDDEN_CHECKS if hidden else PUBLIC_CHECKS}"
 
 

@@ -1,7 +1,7 @@
 """The ``grader`` command.
 
 ``grader check NOTEBOOK``: the student's self-check (public specs only). Prints each test
-with expected and received values and a hint, then ``점수 (score): X / Y`` and what the hidden
+with expected and received values and a hint, then ``score: X / Y`` (in Korean) and what the hidden
 checks, run only at grading time, are worth. Exit code 0 when
 every test passes, 1 when any fails, 2 when the notebook cannot be read.
 
@@ -16,6 +16,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from grader.core import words
 from grader.core.course import hidden_points
 from grader.core.engine import DEFAULT_TIMEOUT, SpecsNotFound
 from grader.student.report import SCORE_LABEL, format_report
@@ -24,14 +25,14 @@ EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader", description="Check and grade the course's notebooks.")
+    parser = argparse.ArgumentParser(prog="grader", description=words.CLI_DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="노트북의 공개 검사 (public checks)를 실행합니다")
+    check = commands.add_parser("check", help=words.CLI_CHECK)
     check.add_argument("notebook", type=Path)
     check.add_argument("--cell-timeout", type=float, default=120.0,
-                       help="셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) 120)")
+                       help=words.CLI_CELL_TIMEOUT.format(seconds=120))
     check.add_argument("--test-timeout", type=float, default=DEFAULT_TIMEOUT,
-                       help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
+                       help=words.CLI_TEST_TIMEOUT.format(seconds=DEFAULT_TIMEOUT))
     instructor = _instructor_commands()
     if instructor:
         instructor.add_grade_command(commands)

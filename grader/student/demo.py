@@ -11,15 +11,14 @@ import sys
 import traceback
 from types import TracebackType
 
-NOT_WRITTEN = "`{name}` 를 아직 작성하지 않았습니다 (not implemented yet)."
-SOME_CODE_NOT_WRITTEN = "이 셀이 쓰는 코드를 아직 작성하지 않았습니다 (not implemented yet)."
-DEMO_SKIPPED = "⏭ 시연 (demo) 셀을 건너뜁니다: {reason} 완성한 뒤 다시 실행하세요."
-DEMO_MISSING_NAME = ("⏭ 시연 (demo) 셀을 건너뜁니다: 앞의 셀이 `{name}` 를 만들지 못했습니다 "
-                     "(not defined). 앞의 셀을 완성한 뒤 다시 실행하세요.")
-DEMO_STOPPED = ("⚠ 시연 (demo) 셀이 위의 오류 (error) 로 멈췄습니다. 노트북의 나머지 셀은 "
-                "계속 실행됩니다. 오류를 고친 뒤 다시 실행하세요.")
-VALUE_SKIPPED = ("⏭ " + NOT_WRITTEN + " 완성한 뒤 이 셀을 다시 실행하세요. "
-                 "그 전까지 아래 테스트 셀 (test cell) 은 0점입니다.")
+from grader.core import words
+
+NOT_WRITTEN = words.NOT_WRITTEN_NAME
+SOME_CODE_NOT_WRITTEN = words.SOME_CODE_NOT_WRITTEN
+DEMO_SKIPPED = words.DEMO_SKIPPED
+DEMO_MISSING_NAME = words.DEMO_MISSING_NAME
+DEMO_STOPPED = words.DEMO_STOPPED
+VALUE_SKIPPED = words.VALUE_SKIPPED.format(not_written=NOT_WRITTEN)    # still takes {name}
 
 
 def not_written_reason(tb: TracebackType | None) -> str:

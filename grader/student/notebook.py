@@ -107,7 +107,7 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
     for cell in program.cells:
         cell.outputs, cell.execution_count = [], None
 
-    notes, fallback = [], "검사가 실행되지 않았습니다 (the checks did not run)"
+    notes, fallback = [], words.CHECKS_DID_NOT_RUN
     specs_timeout = len(expected) * test_timeout + SPECS_SLACK_SECONDS
 
     def timeout_for(cell) -> float:
@@ -130,14 +130,12 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
             asyncio.run(asyncio.wait_for(client.async_execute(), timeout=deadline))
     except (asyncio.TimeoutError, DeadKernelError):
         if time.monotonic() - started >= deadline:
-            fallback = (f"노트북이 {deadline:g}초 안에 끝나지 않아 멈췄습니다 "
-                        f"(the notebook did not finish within {deadline:g} s and was stopped)")
+            fallback = words.NOTEBOOK_TOO_LONG.format(seconds=deadline)
         else:
-            fallback = ("노트북의 커널 (kernel)이 죽었습니다: 메모리 (memory)가 모자랐거나 코드가 프로세스를 "
-                        "끝냈습니다 (the kernel died)")
+            fallback = words.KERNEL_DIED
         notes.append(fallback)
     except CellTimeoutError:
-        fallback = "노트북이 제한 시간 안에 끝나지 않았습니다 (did not finish in time)"
+        fallback = words.NOTEBOOK_OUT_OF_TIME
         notes.append(fallback)
     finally:
         sockets.cleanup()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.core import words
 from grader.core.course import hidden_points
 from grader.core.engine import DEFAULT_TIMEOUT, available_specs, run_specs
 from grader.student.report import format_result, hidden_points_note, points_text
@@ -30,19 +31,18 @@ from grader.core.results import TestResult, total
 
 CELL_TIMEOUT = 120.0                   # as `grader check`
 GRADED = pytest.StashKey[dict]()       # NotebookFile -> (results, notes), once it has been graded
-POINTS_LABEL = "점수 (points)"
-PUBLIC_POINTS = "공개 점수 (public points)"
+POINTS_LABEL = words.label(words.POINTS)
+PUBLIC_POINTS = words.PUBLIC_POINTS
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("grader", "course notebooks (the grader wheel)")
     group.addoption("--grader-cell-timeout", type=float, default=CELL_TIMEOUT,
-                    help=f"셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {CELL_TIMEOUT:g})")
+                    help=words.CLI_CELL_TIMEOUT.format(seconds=CELL_TIMEOUT))
     group.addoption("--item", dest="grader_items", action="append", default=[], metavar="NAME",
-                    help="이 이름의 채점 항목 (graded item) 만 실행합니다: 함수 이름과 정확히 같아야 합니다 "
-                         "(exact name; `-k step` 은 sgd_step 도 고릅니다). 여러 번 쓸 수 있습니다 (repeatable).")
+                    help=words.CLI_ONLY)
     group.addoption("--grader-test-timeout", type=float, default=DEFAULT_TIMEOUT,
-                    help=f"검사 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {DEFAULT_TIMEOUT:g})")
+                    help=words.CLI_TEST_TIMEOUT.format(seconds=DEFAULT_TIMEOUT))
 
 
 @functools.cache
@@ -131,9 +131,9 @@ class NotebookFile(pytest.File):
                                     test_timeout=self.config.getoption("grader_test_timeout"))
             return graded.results, graded.notes
         except NotebookError as error:
-            problem = f"{error}: 이 파일은 채점할 수 없습니다 (cannot be graded)"
+            problem = words.CANNOT_BE_GRADED_FILE.format(error=error)
         except Exception as error:  # a kernel that cannot start, ...: the other notebooks still run
-            problem = f"노트북을 실행할 수 없었습니다 (could not be run: {type(error).__name__}: {error})"
+            problem = words.NOTEBOOK_NOT_RUN.format(error_type=type(error).__name__, error=error)
         return [TestResult(**{**check.to_dict(), "message": problem, "hint": ""})
                 for check in public_checks(self.spec)], []
 
@@ -171,7 +171,7 @@ class Check(pytest.Item):
         key = (self.check.target, self.check.name)
         result = next((r for r in results if (r.target, r.name) == key), None)
         if result is None:
-            result = TestResult(**{**self.check.to_dict(), "message": "이 검사는 실행되지 않았습니다 (did not run)"})
+            result = TestResult(**{**self.check.to_dict(), "message": words.CHECK_DID_NOT_RUN})
         self.user_properties.append(("points", f"{result.points:g} / {result.max_points:g}"))
         if not result.passed:
             raise CheckFailed(failure_text(result, notes))

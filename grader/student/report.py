@@ -4,16 +4,17 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
+from grader.core import words
 from grader.core.results import TestResult, total
 
 PASS, FAIL = "✔", "✘"
-HIDDEN_TAG = "[숨은 검사 (hidden)]"
-HIDDEN_NOTE = "숨은 검사 (hidden checks)의 자세한 내용은 보여 주지 않습니다 (details are not shown)"
-HINT_LABEL = "힌트 (hint):"
-SCORE_LABEL = "점수 (score)"
-PUBLIC_CHECKS, HIDDEN_CHECKS = "공개 검사 (public checks)", "숨은 검사 (hidden checks)"
-NOT_RUN = "아직 실행하지 않음 (not run yet)"
-SAME_AS_ABOVE = "위의 검사와 같은 이유입니다 (same reason as above)."
+HIDDEN_TAG = words.HIDDEN_TAG
+HIDDEN_NOTE = words.HIDDEN_NOTE
+HINT_LABEL = words.label(words.HINT) + ":"
+SCORE_LABEL = words.label(words.SCORE)
+PUBLIC_CHECKS, HIDDEN_CHECKS = words.label(words.PUBLIC_CHECKS), words.label(words.HIDDEN_CHECKS)
+NOT_RUN = words.NOT_RUN_YET
+SAME_AS_ABOVE = words.SAME_AS_ABOVE
 
 
 def points_text(value: float) -> str:
@@ -21,8 +22,8 @@ def points_text(value: float) -> str:
 
 
 def hidden_points_note(points: float) -> str:
-    """What a public report says of the checks it cannot run, e.g. ``숨은 검사 (hidden checks) 1점은 ...``."""
-    return f"{HIDDEN_CHECKS} {points_text(points)}점은 채점 때 실행됩니다 (run at grading time)."
+    """What a public report says of the checks it cannot run (:data:`words.HIDDEN_RUN_LATER`)."""
+    return words.HIDDEN_RUN_LATER.format(hidden_checks=HIDDEN_CHECKS, points=points_text(points))
 
 
 def said_once(results: list[TestResult]) -> list[TestResult]:

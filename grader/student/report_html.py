@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from grader.core import words
 from grader.core.compare import LABELS, split_message
 from grader.student.report import (FAIL, HIDDEN_NOTE, HIDDEN_TAG, NOT_RUN, PASS, SCORE_LABEL, hidden_points_note,
                                    points_text, said_once)
@@ -51,7 +52,7 @@ def _details(result: TestResult) -> str:
 
 
 def hint_box(hint: str) -> str:
-    return f'<div style="margin-left: 18px; {HINT}"><b>힌트 (hint)</b> {escape(hint)}</div>'
+    return f'<div style="margin-left: 18px; {HINT}"><b>{words.label_html(words.HINT)}</b> {escape(hint)}</div>'
 
 
 def result_html(result: TestResult) -> str:
@@ -85,7 +86,7 @@ def summary_html(spec: str, rows: list, sentence: str) -> str:
     cell = "padding: 2px 12px 2px 0; text-align: left"
     number = "padding: 2px 12px 2px 0; text-align: right; font-variant-numeric: tabular-nums"
     head = "".join(f'<th style="{cell}">{escape(name)}</th>' for name in
-                   ("항목 (item)", "공개 점수 (public)", "숨은 검사 (hidden)"))
+                   map(words.label, (words.ITEM, words.PUBLIC_SHORT, words.HIDDEN_SHORT)))
     body = []
     for row in rows:
         if row.earned is None:
@@ -97,10 +98,10 @@ def summary_html(spec: str, rows: list, sentence: str) -> str:
     earned = sum(row.earned or 0.0 for row in rows)
     possible, hidden = sum(row.possible for row in rows), sum(row.hidden for row in rows)
     body.append(f'<tr style="border-top: 1px solid rgba(127, 127, 127, 0.5); font-weight: bold">'
-                f'<td style="{cell}">합계 (total)</td><td style="{number}">{points_text(earned)} / '
+                f'<td style="{cell}">{words.label_html(words.TOTAL)}</td><td style="{number}">{points_text(earned)} / '
                 f'{points_text(possible)}</td><td style="{number}">{points_text(hidden)}</td></tr>')
     accent = GREEN if rows and earned == possible else RED
-    return (f'<div style="{BOX.format(accent=accent)}"><div><b>{escape(spec)} 요약 (summary)</b></div>'
+    return (f'<div style="{BOX.format(accent=accent)}"><div><b>{escape(words.SUMMARY_TITLE.format(spec=spec))}</b></div>'
             f'<table style="border-collapse: collapse; margin: 4px 0">'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'<div style="{PROSE}">{escape(sentence)}</div></div>')

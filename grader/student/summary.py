@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grader.core import words
 from grader.core.course import hidden_points
 from grader.student.display import show
 from grader.core.engine import run_specs
@@ -51,21 +52,21 @@ def totals(rows: list[Row]) -> tuple[float, float, float]:
     return (sum(r.earned or 0.0 for r in rows), sum(r.possible for r in rows), sum(r.hidden for r in rows))
 
 
-RERUN_NOW = "방금 모든 공개 검사를 다시 실행한 결과입니다 (all public checks, run just now)."
-LAST_RUNS = ("각 항목의 마지막 테스트 셀 (test cell) 실행 결과입니다 (as last run): 그 뒤에 고친 코드는 "
-             "테스트 셀을 다시 실행해야 반영됩니다.")
+RERUN_NOW = words.RERUN_NOW
+LAST_RUNS = words.LAST_RUNS
 
 
 def closing_sentence(rows: list[Row], fresh: bool = False) -> str:
     """The totals in one sentence, and whether they are the code's now (``fresh``) or the last runs'."""
     earned, possible, hidden = totals(rows)
-    sentence = f"{RERUN_NOW if fresh else LAST_RUNS} {PUBLIC_CHECKS} {points_text(earned)} / {points_text(possible)}점."
+    sentence = words.CLOSING_PUBLIC.format(runs=RERUN_NOW if fresh else LAST_RUNS, public_checks=PUBLIC_CHECKS,
+                                           earned=points_text(earned), possible=points_text(possible))
     if hidden:
-        sentence += f" {HIDDEN_CHECKS} {points_text(hidden)}점은 채점 때 실행됩니다."
-    sentence += f" 노트북 총점 (total) {points_text(possible + hidden)}점."
+        sentence += words.CLOSING_HIDDEN.format(hidden_checks=HIDDEN_CHECKS, hidden=points_text(hidden))
+    sentence += words.CLOSING_TOTAL.format(total=points_text(possible + hidden))
     not_run = sum(r.earned is None for r in rows)
     if not_run:
-        sentence += f" 아직 실행하지 않은 항목 (not run yet)이 {not_run}개 있습니다."
+        sentence += words.CLOSING_NOT_RUN.format(count=not_run)
     return sentence
 
 
@@ -76,11 +77,11 @@ def earned_text(row: Row) -> str:
 def format_summary(spec: str, rows: list[Row], closing: str | None = None) -> str:
     """The plain-text summary: a line per graded item, the totals, and the closing sentence."""
     earned, possible, hidden = totals(rows)
-    lines = [f"{spec} 요약 (summary)"]
-    lines += [f"  {r.target}: 공개 (public) {earned_text(r)} / {points_text(r.possible)}, "
-              f"숨은 (hidden) {points_text(r.hidden)}" for r in rows]
-    lines.append(f"  합계 (total): 공개 (public) {points_text(earned)} / {points_text(possible)}, "
-                 f"숨은 (hidden) {points_text(hidden)}")
+    lines = [words.SUMMARY_TITLE.format(spec=spec)]
+    lines += [words.SUMMARY_ROW.format(target=r.target, earned=earned_text(r), possible=points_text(r.possible),
+                                       hidden=points_text(r.hidden)) for r in rows]
+    lines.append(words.SUMMARY_TOTAL.format(earned=points_text(earned), possible=points_text(possible),
+                                            hidden=points_text(hidden)))
     lines.append(closing or closing_sentence(rows))
     return "\n".join(lines)
 

@@ -53,7 +53,6 @@ OVERFLOW = ("넘침 (overflow)이 일어났습니다 ({error_type}: {error}). �
             "exp 는 float 에 담기지 않습니다")
 WARNING_RAISED = "경고 (warning)가 났습니다: {message}"
 BUILDS_ON = "그 함수를 사용합니다 (builds on it)"
-MAY_CALL = "그 함수를 사용해도 됩니다 (may call it)"
 FIX_FIRST = ("{culprit} 이(가) 아직 맞지 않습니다 (not right yet; 그 함수의 검사를 먼저 보세요). "
              "{checked} 은(는) {relation}: {culprit} 을(를) 먼저 고치세요 (fix it first). "
              "이 검사가 본 것 (what this check saw): {saw}")
@@ -187,8 +186,7 @@ FOLDER_CLASH = "결과 폴더 (results folder)의 이름이 다른 제출과 겹
 
 # ---- the class's grading (grader.batch) -------------------------------------------------------
 NOTHING_HANDED_IN = "제출한 노트북이 없습니다 (no notebook was handed in)"
-NOT_THIS_COURSE = ("{name} 은(는) 이 과목의 노트북이 아닙니다 (not one of this course's notebooks: "
-                   "expected one of {expected})")
+NOT_THIS_COURSE = "{name} 은(는) 이 과목의 노트북이 아닙니다 (not one of this course's notebooks: {specs})"
 GRADING_PROCESS_FAILED = "채점 프로세스 (grading process)가 실패했습니다 (the grading process failed)"
 PROCESS_FAILED_TWICE = "채점 프로세스 (grading process)가 두 번 실패했습니다 (failed twice): {error_type}: {error}"
 
