@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.core import course
+from grader.core import course, words
 from grader.core.plugin import SpecPlugin
 from grader.core.results import TestResult
 
@@ -37,8 +37,8 @@ def spec_files(spec: str, scope: str = "public") -> list[Path]:
     files = [SPECS_DIR / (week or "") / f"{spec}_{kind}.py" for kind in SCOPES[scope]]
     missing = [f.name for f in files if not f.is_file()]
     if missing:
-        raise SpecsNotFound(f"no spec module {', '.join(missing)} in {SPECS_DIR}"
-                            + (" (hidden specs are only on the instructor's side)" if scope != "public" else ""))
+        raise SpecsNotFound(words.NO_SPEC_MODULE.format(missing=", ".join(missing), folder=SPECS_DIR)
+                            + (words.HIDDEN_SPECS_ELSEWHERE if scope != "public" else ""))
     return files
 
 

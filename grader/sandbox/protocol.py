@@ -69,6 +69,12 @@ class ProtocolError(Exception):
 
 
 
+def said(entry: str, **fields) -> str:
+    """The language table's sentence ``entry`` (:mod:`grader.core.words`), imported when needed."""
+    from grader.core import words
+    return getattr(words, entry).format(**fields)
+
+
 def custom_class_error(text: str) -> AssertionError | None:
     """Keras's safe-mode "Could not locate class 'X'" (a model of the student's own class) as the
     sentence the in-process check says; None for any other error."""
@@ -322,13 +328,13 @@ class Peer:
         op = message.get("op")
         handler = getattr(self, f"op_{op}", None) if isinstance(op, str) and op.isidentifier() else None
         if handler is None:
-            raise Refused(f"unknown request {op!r}")
+            raise Refused(said("UNKNOWN_REQUEST", op=op))
         return handler(message)
 
     def _target(self, message: dict):
         target = message.get("target")
         if target not in self.objects:
-            raise Refused("no such object (it belonged to an earlier run)")
+            raise Refused(said("NO_SUCH_OBJECT"))
         return self.objects[target]
 
     def op_call(self, message):
@@ -337,7 +343,7 @@ class Peer:
         objects it moved. Both mark the objects the call was given (see :meth:`encode`)."""
         target = self._target(message)
         if self.trusted and (isinstance(target, type) or not callable(target)):
-            raise Refused("only functions handed over may be called")
+            raise Refused(said("ONLY_FUNCTIONS"))
         raw_args, raw_kwargs = message.get("args") or [], message.get("kwargs") or {}
         args = [self.decode(a) for a in raw_args]
         kwargs = {str(k): self.decode(v) for k, v in raw_kwargs.items()}
@@ -371,7 +377,7 @@ class Peer:
         if self.trusted:
             _public(name)
             if name not in getattr(target, "__dict__", {}) and not _is_method(target, name):
-                raise AttributeError(f"{type(target).__name__} has no public attribute {name!r}")
+                raise AttributeError(said("NO_PUBLIC_ATTRIBUTE", type=type(target).__name__, name=name))
         return self.encode(getattr(target, name), containers_by_ref=True), None
 
     def op_setattr(self, message):
@@ -381,7 +387,7 @@ class Peer:
             _public(name)
             if name not in getattr(target, "__dict__", {}) or callable(getattr(target, name)) \
                     or isinstance(value, Remote) or callable(value):
-                raise Refused(f"cannot set {name!r} here")
+                raise Refused(said("CANNOT_SET", name=name))
         setattr(target, name, value)
         return None, None
 
@@ -393,7 +399,7 @@ class Peer:
         target, key = self._container(message), self.decode(message.get("key"))
         value = self.decode(message.get("value"))
         if self.trusted and (isinstance(value, Remote) or callable(value)):
-            raise Refused("only data may be stored here")
+            raise Refused(said("ONLY_DATA"))
         target[key] = value
         return None, None
 
@@ -412,13 +418,13 @@ class Peer:
         if isinstance(target, (dict, list, tuple, set, frozenset)):
             return {"__snapshot__": self.encode(list(target))}, None
         if self.trusted:
-            raise Refused("only containers may be iterated")
+            raise Refused(said("ONLY_CONTAINERS"))
         return self.encode(iter(target), force_handle=True), None
 
     def op_next(self, message):
         target = self._target(message)
         if self.trusted or not isinstance(target, Iterator):
-            raise Refused("not an iterator")
+            raise Refused(said("NOT_AN_ITERATOR"))
         try:
             return {"__item__": self.encode(next(target))}, None
         except StopIteration:
@@ -431,7 +437,7 @@ class Peer:
     def _container(self, message):
         target = self._target(message)
         if self.trusted and not isinstance(target, (dict, list)):
-            raise Refused("not a container")
+            raise Refused(said("NOT_A_CONTAINER"))
         return target
 
     # ---- fetched arrays changed in place -------------------------------------------------
@@ -488,7 +494,7 @@ class Peer:
 
     def _encode(self, value, containers_by_ref: bool, force_handle: bool, depth: int, same: dict | None):
         if depth > MAX_DEPTH:
-            raise ValueError("the value is nested too deeply to send")
+            raise ValueError(said("NESTED_TOO_DEEPLY_TO_SEND"))
         if isinstance(value, Remote) and value._peer is self:
             return {"__back__": value._handle}
         if force_handle:
@@ -549,7 +555,7 @@ class Peer:
         if array.dtype.kind not in ARRAY_KINDS or array.dtype.fields is not None:
             if array.dtype.kind == "O":
                 return {"__objects__": [list(array.shape), [self.encode(v, depth=depth + 1) for v in array.ravel()]]}
-            raise ValueError(f"arrays of dtype {array.dtype} cannot be sent")
+            raise ValueError(said("DTYPE_CANNOT_BE_SENT", dtype=array.dtype))
         if not array.flags.c_contiguous:
             array = array.copy(order="C")      # (np.ascontiguousarray would make 0-d arrays 1-d)
         if array.nbytes > INLINE_BYTES:

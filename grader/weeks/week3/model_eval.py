@@ -158,15 +158,17 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
     try:
         model = build_model()
     except Exception as error:
-        raise SubmissionError(f"build_model() raised {type(error).__name__}: {error}") from error
+        raise SubmissionError(f"build_model() 이 예외 (exception)를 일으켰습니다 "
+                              f"(build_model() raised {type(error).__name__}: {error})") from error
     if not isinstance(model, keras.Model):
-        raise SubmissionError(f"build_model() returned {type(model).__name__}, not a Keras model")
+        raise SubmissionError(f"build_model() 이 Keras 모델 (model)을 돌려주지 않았습니다 "
+                              f"(build_model() returned {type(model).__name__}, not a Keras model)")
     if precheck:                   # fail fast, before training, on a model safe mode will refuse
         try:
             model.save(path)
         except Exception as error:
-            raise SubmissionError(f"the model could not be saved as a .keras file "
-                                  f"({type(error).__name__}: {error})") from error
+            raise SubmissionError(f"모델 (model)을 .keras 파일로 저장할 수 없습니다 (the model could not be saved "
+                                  f"as a .keras file: {type(error).__name__}: {error})") from error
         load_trained(path)
         path.unlink()
     seed_everything(seed, train_model)
@@ -174,16 +176,17 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
         train_model(model, x_fit.copy(), y_fit.copy())
     except Exception as error:
         if type(error).__name__ == "TestTimeout":
-            raise SubmissionError(f"build_model() + train_model() did not finish within the training "
-                                  f"budget and were stopped ({error})") from error
-        raise SubmissionError(f"train_model(model, x_train, y_train) raised {type(error).__name__}: "
-                              f"{error}") from error
+            raise SubmissionError(f"build_model() + train_model() 이 학습 시간 (training budget) 안에 끝나지 않아 "
+                                  f"멈췄습니다 (did not finish within the training budget and were stopped: "
+                                  f"{error})") from error
+        raise SubmissionError(f"train_model 이 예외 (exception)를 일으켰습니다 (train_model(model, x_train, y_train) "
+                              f"raised {type(error).__name__}: {error})") from error
     seconds = time.monotonic() - started
     try:
         model.save(path)
     except Exception as error:
-        raise SubmissionError(f"the trained model could not be saved as a .keras file "
-                              f"({type(error).__name__}: {error})") from error
+        raise SubmissionError(f"학습한 모델 (trained model)을 .keras 파일로 저장할 수 없습니다 (the trained model "
+                              f"could not be saved as a .keras file: {type(error).__name__}: {error})") from error
     return TrainingRun(path=path, seconds=seconds)
 
 
@@ -196,9 +199,10 @@ def load_trained(path: str | os.PathLike):
         return keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SubmissionError(f"the saved model cannot be loaded in Keras's safe mode ({first[:300]}); "
-                              f"build it from built-in layers only (keras.layers.Rescaling, not Lambda, "
-                              f"and no custom layer classes)") from error
+        raise SubmissionError(f"저장한 모델을 안전 모드 (safe mode)로 읽을 수 없습니다 (the saved model cannot be "
+                              f"loaded in Keras's safe mode: {first[:300]}). Keras 기본 층 (built-in layers)만으로 "
+                              f"만드세요: Lambda 대신 keras.layers.Rescaling, 직접 만든 층 클래스 (custom layer "
+                              f"classes)는 쓰지 마세요") from error
 
 
 @dataclass(frozen=True)
@@ -249,8 +253,8 @@ def predict_labels(model, images: np.ndarray, batch_size: int = 500) -> np.ndarr
 
 
 def _cannot_predict(images: np.ndarray, why: str) -> str:
-    return (f"the trained model could not predict raw images of shape {(len(images),) + images.shape[1:]} "
-            f"(uint8 0-255): {why}")
+    return (f"학습한 모델이 원본 이미지 (raw images, uint8 0-255, 모양 (shape) {(len(images),) + images.shape[1:]})를 "
+            f"예측 (predict)하지 못했습니다 (could not predict): {why}")
 
 
 def labels_of(out, images: np.ndarray) -> np.ndarray:
@@ -260,8 +264,9 @@ def labels_of(out, images: np.ndarray) -> np.ndarray:
         raise SubmissionError(_cannot_predict(images, out))
     out = np.asarray(out)
     if out.shape != (len(images), 10):
-        raise SubmissionError(f"the trained model's output on {len(images)} images has shape {out.shape}; "
-                              f"expected ({len(images)}, 10): one probability per digit")
+        raise SubmissionError(f"학습한 모델의 출력 (output) 모양 (shape)이 이미지 {len(images)}장에 {out.shape} 입니다: "
+                              f"숫자마다 확률 하나인 ({len(images)}, 10) 이어야 합니다 (expected one probability "
+                              f"per digit)")
     return np.argmax(out, axis=1)
 
 
@@ -328,8 +333,9 @@ def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
             run = train_to_file(build_model, train_model, data.x_fit, data.y_fit, Path(folder) / "model.keras")
             graded.seconds = run.seconds
             if run.seconds > data.budget:
-                raise SubmissionError(f"build_model() + train_model() took {run.seconds:.0f} s, over the "
-                                      f"training budget of {data.budget:.0f} s")
+                raise SubmissionError(f"build_model() + train_model() 이 {run.seconds:.0f}초 걸려 학습 시간 "
+                                      f"{data.budget:.0f}초를 넘었습니다 (took {run.seconds:.0f} s, over the "
+                                      f"training budget of {data.budget:.0f} s)")
             if _predictor is None:
                 model = load_trained(run.path)
                 graded.validation = evaluate(model, data.x_val, data.y_val, "validation")
