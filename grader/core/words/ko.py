@@ -30,7 +30,7 @@ CUSTOM_MODEL_CLASS = ("모델이 직접 만든 클래스 (custom model class) `{
                       "다시 읽으므로 그런 클래스는 읽을 수 없습니다 (cannot be loaded). keras.Sequential([...]) 이나 "
                       "keras.Model(inputs, outputs) 에 Keras 기본 층 (built-in layers)만 쓰세요.")
 STUDENT_FRAME = "{name}, {line}번째 줄 (line {line})"
-NO_REFERENCE = "참조 답안 (reference solutions)이 여기에는 없습니다 (not available here)"
+NO_REFERENCE = "참조 구현 (reference solutions)이 여기에는 없습니다 (not available here)"
 SKIPPED = "건너뛰었습니다 (skipped)"
 
 # ---- comparisons (grader.core.compare) --------------------------------------------------------
@@ -49,7 +49,7 @@ NOT_INTEGERS = "정수 (integers)여야 하는데 자료형 (dtype)이 {dtype} �
 NOT_FINITE = "{element} 이(가) 유한한 수가 아닙니다 (not finite: nan 또는 inf)"
 TYPE_DIFFERS = "형 (type)이 다릅니다: {expected} 이어야 하는데 {received} 을(를) 받았습니다"
 VALUE_DIFFERS = "값 (value)이 다릅니다"
-OVERFLOW = ("넘침 (overflow)이 일어났습니다 ({error_type}: {error}). 큰 양수의 "
+OVERFLOW = ("오버플로 (overflow)가 일어났습니다 ({error_type}: {error}). 큰 양수의 "
             "exp 는 float 에 담기지 않습니다")
 WARNING_RAISED = "경고 (warning)가 났습니다: {message}"
 BUILDS_ON = "그 함수를 사용합니다 (builds on it)"
@@ -244,9 +244,9 @@ EXPECTED_0, EXPECTED_1 = ("기댓값 0", "expected 0"), ("기댓값 1", "expecte
 DISAGREES, WRONG = ("틀림", "disagrees"), ("틀림", "wrong")
 GATE_REGIONS, OUTPUT_1 = ("게이트 출력 영역", "gate output regions"), ("출력 1", "output 1")
 DECISION_BOUNDARY = ("결정 경계", "decision boundary")
-EPOCH, ERRORS, ERRORS_PER_EPOCH = ("에폭", "epoch"), ("오분류 수", "errors"), ("에폭별 오분류", "errors per epoch")
+EPOCH, ERRORS, ERRORS_PER_EPOCH = ("에포크", "epoch"), ("오분류 수", "errors"), ("에포크별 오분류", "errors per epoch")
 NETWORK_OUTPUT, OUTPUT_HALF = ("네트워크 출력", "network output"), ("출력 0.5", "output 0.5")
-LOSS, LOSS_PER_EPOCH = ("손실", "loss"), ("에폭별 손실", "loss per epoch")
+LOSS, LOSS_PER_EPOCH = ("손실", "loss"), ("에포크별 손실", "loss per epoch")
 LABEL, ORIGINAL, COPY = ("라벨", "label"), ("원본", "original"), ("증강 {number}", "copy {number}")
 DATA_AUGMENTATION, SIGN_LETTERS = ("데이터 증강", "data augmentation"), ("수어 알파벳", "sign language letters")
 PREDICTED, TRUE_CLASS = ("예측", "predicted"), ("정답", "true")

@@ -91,7 +91,7 @@ def affine_case(rng, N, D, M):
 @pytest.mark.points(1)
 @pytest.mark.hint("어떤 N, D, M 이든 out = x @ W + b 입니다.")
 def test_affine_forward_random(sub, ref):
-    """여러 모양 (shape) 의 무작위 입력 (random input) 에서 기준 답 (reference) 과 같습니다"""
+    """여러 모양 (shape) 의 무작위 입력 (random input) 에서 참조 구현 (reference) 과 같습니다"""
     rng = np.random.default_rng(3101)
     for N, D, M in AFFINE_SHAPES:
         x, W, b, _ = affine_case(rng, N, D, M)
@@ -239,7 +239,7 @@ def layer_param(test, layer, hint):
 FORWARD_HINTS = {
     "relu": "어떤 모양 (shape) 의 배열 (array) 이든 원소별 (elementwise) 로 np.maximum(0, x) 입니다.",
     "sigmoid": "어떤 모양 (shape) 이든 원소별 (elementwise) 로 계산하세요. exp(-|x|) 를 쓰면 |x| 가 커도 "
-               "넘침 (overflow) 이나 경고 (warning) 가 없습니다.",
+               "오버플로 (overflow) 나 경고 (warning) 가 없습니다.",
     "tanh": "어떤 모양 (shape) 의 배열 (array) 이든 원소별 (elementwise) 로 np.tanh(x) 입니다.",
 }
 BACKWARD_HINTS = {
@@ -253,7 +253,7 @@ BACKWARD_HINTS = {
 @pytest.mark.parametrize("layer", [layer_param("forward", k, FORWARD_HINTS[k]) for k in LAYERS])
 @pytest.mark.points(1)
 def test_activation_forward_random(sub, ref, layer):
-    """무작위 입력 (random input) 에서 기준 답 (reference) 과 같고 x 는 그대로입니다. relu 와 sigmoid 는 x = -800, -50, 0, 50, 800 에서도 맞습니다 (sigmoid 는 넘침 (overflow) 이나 경고 (warning) 없이)"""
+    """무작위 입력 (random input) 에서 참조 구현 (reference) 과 같고 x 는 그대로입니다. relu 와 sigmoid 는 x = -800, -50, 0, 50, 800 에서도 맞습니다 (sigmoid 는 오버플로 (overflow) 나 경고 (warning) 없이)"""
     forward_random(sub, ref, layer, 3110 + list(LAYERS).index(layer))
 
 
@@ -280,7 +280,7 @@ def test_activation_keeps_inputs(sub, ref, layer):
 @pytest.mark.points(1)
 @pytest.mark.hint("행 (row) 마다: 어떤 (N, C) 이든 최댓값 (max) 과 합 (sum) 은 axis=1 방향입니다 (keepdims=True).")
 def test_softmax_random(sub, ref):
-    """정사각형이거나 아닌 무작위 (N, C) 입력 (random input) 에서 기준 답 (reference) 과 같습니다"""
+    """정사각형이거나 아닌 무작위 (N, C) 입력 (random input) 에서 참조 구현 (reference) 과 같습니다"""
     rng = np.random.default_rng(3140)
     for N, C in [(3, 4), (5, 5), (1, 6), (7, 2)]:
         z = rng.normal(size=(N, C)) * 3
@@ -322,7 +322,7 @@ def ce_case(rng, N, C, scale=2.0):
 @pytest.mark.hint("loss = -mean(log softmax(scores)[i, y[i]]) 는 배치 (batch) 에 대해 평균 (mean) 낸 실수 (float) "
                   "하나입니다.")
 def test_cross_entropy_loss_random(sub, ref):
-    """무작위 배치 (random batch) 에서 손실 (loss) 이 기준 답 (reference) 과 같습니다"""
+    """무작위 배치 (random batch) 에서 손실 (loss) 이 참조 구현 (reference) 과 같습니다"""
     rng = np.random.default_rng(3150)
     for N, C in CE_SHAPES:
         scores, y = ce_case(rng, N, C)
@@ -419,7 +419,7 @@ def test_numerical_gradient_random(sub):
 @pytest.mark.points(1)
 @pytest.mark.hint("인자 (argument) h 를 두 번의 계산과 2h 로 나누기 모두에 쓰세요.")
 def test_numerical_gradient_step_size(sub, ref):
-    """큰 h = 0.01 에서 기준 답 (reference) 의 중앙 차분 (centred difference) 과 같습니다"""
+    """큰 h = 0.01 에서 참조 구현 (reference) 의 중앙 차분 (centred difference) 과 같습니다"""
     rng = np.random.default_rng(3161)
     f, _, x = smooth_case(rng, (3, 3))
     got = sub.numerical_gradient(f, x.copy(), h=0.01)
@@ -447,7 +447,7 @@ def test_numerical_gradient_restores_x_3d(sub, ref):
 @pytest.mark.hint("원소 (element) 별 |a - b| / np.maximum(1e-8, |a| + |b|) 의 최댓값 (max) 을 실수 (float) 하나로 "
                   "돌려주세요. a 와 b 는 바뀌면 안 됩니다.")
 def test_rel_error_random(sub, ref):
-    """0 과 아주 작은 값이 섞인 무작위 배열 (random array) 에서 기준 답 (reference) 과 같고, a 와 b 는 그대로입니다"""
+    """0 과 아주 작은 값이 섞인 무작위 배열 (random array) 에서 참조 구현 (reference) 과 같고, a 와 b 는 그대로입니다"""
     rng = np.random.default_rng(3170)
     for shape in [(5,), (3, 4), (2, 2, 3)]:
         a = rng.normal(size=shape)
@@ -506,7 +506,7 @@ def test_net_init_matches_reference(sub, ref):
 @pytest.mark.hint("점수 (scores) 는 현재 self.params 로 계산한 affine -> ReLU -> affine 입니다 (softmax 없이). "
                   "TwoLayerNet 이 여러분의 층 함수 (layer function) 를 쓴다면, 먼저 그 검사들을 통과시키세요.")
 def test_net_scores_random(sub, ref):
-    """무작위 파라미터 (random parameter) 에서 loss(X) 가 기준 답 (reference) 의 점수 (scores) 와 같습니다"""
+    """무작위 파라미터 (random parameter) 에서 loss(X) 가 참조 구현 (reference) 의 점수 (scores) 와 같습니다"""
     rng = np.random.default_rng(3180)
     for N, D, H, C in NET_SHAPES:
         params, X, _ = net_case(rng, N, D, H, C)
@@ -520,7 +520,7 @@ def test_net_scores_random(sub, ref):
 @pytest.mark.hint("손실 (loss) 은 점수 (scores) 의 softmax_cross_entropy, 즉 배치 (batch) 에 대한 평균 (mean) 입니다. "
                   "TwoLayerNet 이 여러분의 층 함수 (layer function) 를 쓴다면, 먼저 그 검사들을 통과시키세요.")
 def test_net_loss_random(sub, ref):
-    """무작위 파라미터 (random parameter) 에서 loss(X, y) 가 기준 답 (reference) 의 손실 (loss) 과 같습니다"""
+    """무작위 파라미터 (random parameter) 에서 loss(X, y) 가 참조 구현 (reference) 의 손실 (loss) 과 같습니다"""
     rng = np.random.default_rng(3181)
     for N, D, H, C in NET_SHAPES:
         params, X, y = net_case(rng, N, D, H, C)
@@ -596,7 +596,7 @@ def test_net_keeps_inputs(sub, ref):
                   "params 딕셔너리 (dict) 안에서 제자리에서 (in place) 바뀝니다 (신경망이 그 배열을 가지고 있습니다). "
                   "grads 는 그대로 두고, 아무것도 돌려주지 마세요 (None).")
 def test_sgd_step_random(sub, ref):
-    """무작위 파라미터 (random parameter) 에서 기준 답 (reference) 과 같고, 제자리에서 (in place) 바꾸며, grads 는 그대로, None 을 돌려줍니다"""
+    """무작위 파라미터 (random parameter) 에서 참조 구현 (reference) 과 같고, 제자리에서 (in place) 바꾸며, grads 는 그대로, None 을 돌려줍니다"""
     rng = np.random.default_rng(3190)
     params = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=3), "gamma": rng.normal(size=(2, 2, 2))}
     grads = {key: rng.normal(size=value.shape) for key, value in params.items()}
@@ -631,7 +631,7 @@ def train_both(sub, ref, N, D, H, C, batch_size, epochs, seed, lr=0.2):
                   "order = rng.permutation(N), start = 0, batch_size, 2*batch_size, ... 마다 배치 (batch) "
                   "order[start:start + batch_size] (마지막 배치는 더 작음), 에포크 손실 (epoch loss) = 배치 손실들의 np.mean.")
 def test_train_matches_reference(sub, ref):
-    """에포크 손실 (epoch loss) 과 마지막 가중치 (weight) 가 기준 답 (reference) 과 같습니다 (N 이 batch_size 의 배수가 아닐 때도)"""
+    """에포크 손실 (epoch loss) 과 마지막 가중치 (weight) 가 참조 구현 (reference) 과 같습니다 (N 이 batch_size 의 배수가 아닐 때도)"""
     for N, D, H, C, batch_size, epochs, seed in [(23, 4, 6, 3, 5, 4, 0), (17, 3, 5, 2, 4, 3, 7), (12, 5, 4, 4, 12, 2, 2)]:
         with running(sub, "sgd_step"):
             losses, expected, mine, theirs, what = train_both(sub, ref, N, D, H, C, batch_size, epochs, seed)

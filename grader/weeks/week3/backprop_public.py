@@ -256,7 +256,7 @@ class TestSigmoidForward:
     @pytest.mark.hint("절대 넘치지 (overflow) 않는 exp(-|x|) 를 e 라 하면: x >= 0 에서는 1 / (1 + e), "
                       "x < 0 에서는 e / (1 + e) 입니다.")
     def test_sigmoid_forward_values(self, sub):
-        """값이 맞고, x = -1000 과 x = 1000 에서도 넘침 (overflow) 이나 경고 (warning) 없이 유한 (finite) 합니다"""
+        """값이 맞고, x = -1000 과 x = 1000 에서도 오버플로 (overflow) 나 경고 (warning) 없이 유한 (finite) 합니다"""
         with without_overflow(call("sigmoid_forward", SIG_X)):
             out, _, what = forward(sub.sigmoid_forward, "sigmoid_forward", SIG_X)
         assert_close(out, SIG_OUT, f"{what} 의 out", **TOLERANCE)
@@ -602,7 +602,7 @@ class TestTrain:
             losses = sub.train(net, X, y, lr=0.1, epochs=2, batch_size=3, seed=1)
         assert_close(losses, [2.5, 2.5], f"{what} 의 에포크 손실 (epoch loss) (배치 손실 3, 3, 3, 1)", **TOLERANCE)
         seen = np.sort(np.concatenate(net.batches)) if net.batches else np.array([], dtype=int)
-        assert_equal(seen, np.repeat(np.arange(10), 2), f"{what} 동안 net.loss 가 본 레이블 (label), 정렬 (sorted)")
+        assert_equal(seen, np.repeat(np.arange(10), 2), f"{what} 동안 net.loss 가 본 라벨 (label), 정렬 (sorted)")
         assert_equal(X, np.arange(10, dtype=float).reshape(10, 1), "train 후의 X")
         assert_equal(y, np.arange(10), "train 후의 y")
 

@@ -31,7 +31,7 @@ def test_resolution_order(sub, ref, monkeypatch, tmp_path):
     check_loaded(sub, given[0], given[1], "load_mnist() (MNIST_PATH 와 Keras 캐시 (cache) 가 모두 있음)")
     monkeypatch.delenv("MNIST_PATH")
     x, y = ref.load_mnist()
-    assert_equal(len(x), 5, "참고 답안 (reference) 이 돌려준 이미지 수 (캐시 (cache))")
+    assert_equal(len(x), 5, "참조 구현 (reference) 이 돌려준 이미지 수 (캐시 (cache))")
     check_loaded(sub, x, y, "load_mnist() (Keras 캐시 (cache) 만 있고 MNIST_PATH 없음)")
 
 
@@ -41,7 +41,7 @@ def test_resolution_order(sub, ref, monkeypatch, tmp_path):
 @pytest.mark.hint("데이터가 몇 장이든, IDX 파일이 gzip 되었든 아니든: 훈련 데이터 (training split) 를 바꾸지 말고 "
                   "돌려주세요.")
 def test_random_files(sub, ref, monkeypatch, tmp_path):
-    """무작위 npz 파일과 IDX 폴더 (folder) (gzip 된 것과 안 된 것): 참고 답안 (reference) 과 같음"""
+    """무작위 npz 파일과 IDX 폴더 (folder) (gzip 된 것과 안 된 것): 참조 구현 (reference) 과 같음"""
     rng = np.random.default_rng(2031)
     for case in range(3):
         split = small_split(int(rng.integers(1 << 30)), int(rng.integers(1, 30)), int(rng.integers(1, 10)))

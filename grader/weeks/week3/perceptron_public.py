@@ -204,7 +204,7 @@ class TestTrainPerceptron:
                 what = call("train_perceptron", AND_X, y)
                 w, b, errors = sub.train_perceptron(AND_X.copy(), y.copy())
                 if not errors or errors[-1] != 0:
-                    raise Mismatch(what, "레이블 (label) 을 학습하고, 틀린 샘플이 없는 에포크 (epoch) 가 끝나면 멈춰야 합니다",
+                    raise Mismatch(what, "라벨 (label) 을 학습하고, 틀린 샘플이 없는 에포크 (epoch) 가 끝나면 멈춰야 합니다",
                                    expected="errors[-1] == 0", received=errors)
                 assert_equal(learned_outputs(w, b), y,
                              f"{what} 에서 나온 w, b 로 계산한 네 입력의 step(x @ w + b)")
@@ -229,7 +229,7 @@ class TestTrainPerceptron:
     @pytest.mark.hint("에포크 (epoch) 마다 틀린 개수를 하나씩 추가하고, 틀린 샘플이 없는 첫 에포크 직후에 "
                       "멈추세요 (break). b 는 실수 (float) 0.0 에서 시작합니다.")
     def test_error_counts(self, sub):
-        """errors: 틀림이 없는 첫 에포크 (epoch) 까지의 정수 (integer) (OR, lr=0.1, epochs=50); 레이블 (label) 이 모두 0 이면 [0], b = 0.0"""
+        """errors: 틀림이 없는 첫 에포크 (epoch) 까지의 정수 (integer) (OR, lr=0.1, epochs=50); 라벨 (label) 이 모두 0 이면 [0], b = 0.0"""
         y = np.array([0, 1, 1, 1])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=50)

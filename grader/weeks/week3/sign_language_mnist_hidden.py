@@ -19,10 +19,10 @@ def random_rows(rng, count: int) -> tuple[list[str], np.ndarray, np.ndarray]:
 @pytest.mark.graded("load_sign_mnist")
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
-@pytest.mark.hint("줄이 몇 개든, 픽셀 (pixel) 이 0-255 의 어디에 있든, 빈 줄 (empty line) 은 건너뛰고 참고 답안 "
+@pytest.mark.hint("줄이 몇 개든, 픽셀 (pixel) 이 0-255 의 어디에 있든, 빈 줄 (empty line) 은 건너뛰고 참조 구현 "
                   "(reference) 과 같은 결과를 내야 합니다.")
 def test_random_files(sub, ref, tmp_path):
-    """올바른 무작위 파일 (일부는 빈 줄 (empty line) 포함): 참고 답안 (reference) 과 같음"""
+    """올바른 무작위 파일 (일부는 빈 줄 (empty line) 포함): 참조 구현 (reference) 과 같음"""
     rng = np.random.default_rng(2051)
     for case in range(4):
         lines, _, _ = random_rows(rng, int(rng.integers(1, 25)))
@@ -73,7 +73,7 @@ def test_errors_at_random_lines(sub, tmp_path):
 @pytest.mark.hint("9 를 뺀 0-24 의 모든 정답 번호 (label) 는 글자입니다. 파이썬 int 로 오든 np.int32, np.uint8 "
                   "같은 NumPy 정수 (integer) 로 오든 같습니다 (보통의 int 로 다루세요).")
 def test_all_letters(sub, ref):
-    """정답 번호 (label) 24 개 모두, 파이썬 정수와 NumPy 정수 (integer) 로: 참고 답안 (reference) 과 같음"""
+    """정답 번호 (label) 24 개 모두, 파이썬 정수와 NumPy 정수 (integer) 로: 참조 구현 (reference) 과 같음"""
     for label in VALID_LABELS:
         for value in (label, np.int32(label), np.uint8(label)):
             got = sub.letter(value)
@@ -84,7 +84,7 @@ def test_all_letters(sub, ref):
 @pytest.mark.points(1)
 @pytest.mark.hint("이미지가 몇 장이든 동작해야 합니다. 새 배열을 돌려주고 X 와 y 는 바꾸지 마세요.")
 def test_random_batches(sub, ref):
-    """무작위 이미지 1, 7, 30 장의 묶음 (batch): 참고 답안 (reference) 과 같고, X 와 y 는 그대로"""
+    """무작위 이미지 1, 7, 30 장의 묶음 (batch): 참조 구현 (reference) 과 같고, X 와 y 는 그대로"""
     rng = np.random.default_rng(2053)
     for n in (1, 7, 30):
         X = rng.integers(0, 256, size=(n, 28, 28)).astype(np.uint8)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.hidden
 @pytest.mark.hint("ceil(n_samples / batch_size) 를 int 로 돌려주세요. batch_size 가 1 이거나, n_samples 와 "
                   "같거나, 더 클 때도 마찬가지입니다.")
 def test_iterations_random(sub, ref):
-    """무작위 크기에서 모범 답안 (reference) 과 일치: batch_size 가 1, n_samples 와 같음, 또는 더 큼"""
+    """무작위 크기에서 참조 구현 (reference) 과 일치: batch_size 가 1, n_samples 와 같음, 또는 더 큼"""
     rng = np.random.default_rng(401)
     cases = [(1, 1), (1, 5), (17, 17), (17, 1), (18, 17), (16, 17)]
     for _ in range(30):
@@ -30,7 +30,7 @@ def test_iterations_random(sub, ref):
                   "batch_size 개씩 연속된 조각으로 자릅니다. X 에 축 (axis) 이 더 있어도 (예: (n, 8, 8)) 동작해야 "
                   "합니다.")
 def test_minibatches_match_reference(sub, ref):
-    """모범 답안 (reference) 과 같은 배치 (batch): X 는 (n, d), (n, 8, 8) 또는 (n, 4, 2), n 1-40, batch_size 1-64 (n 이상 포함), shuffle 켬/끔"""
+    """참조 구현 (reference) 과 같은 배치 (batch): X 는 (n, d), (n, 8, 8) 또는 (n, 4, 2), n 1-40, batch_size 1-64 (n 이상 포함), shuffle 켬/끔"""
     rng = np.random.default_rng(402)
     cases = [(1, (3,), 4, True), (7, (2,), 7, True), (7, (2,), 1, True), (23, (8, 8), 5, True),
              (23, (8, 8), 5, False), (40, (3,), 64, True), (31, (4, 2), 8, False)]
@@ -53,7 +53,7 @@ def test_minibatches_match_reference(sub, ref):
                   "[0, 1) 의 어떤 alpha 에서도 동작해야 하고, z 와 alpha 가 정수 (integer) 여도 실수 (float) 를 "
                   "돌려줘야 합니다.")
 def test_leaky_relu_random(sub, ref):
-    """무작위 배열 (축 (axis) 0-3 개, alpha 0 부터 0.3), -4.0, 그리고 alpha = 0 인 정수 (integer) 배열 (실수 (float) 로) 에서 모범 답안 (reference) 과 일치"""
+    """무작위 배열 (축 (axis) 0-3 개, alpha 0 부터 0.3), -4.0, 그리고 alpha = 0 인 정수 (integer) 배열 (실수 (float) 로) 에서 참조 구현 (reference) 과 일치"""
     rng = np.random.default_rng(403)
     for shape, alpha in [((), 0.01), ((7,), 0.3), ((3, 4), 0.0), ((2, 3, 5), 0.05)]:
         z = rng.normal(scale=3.0, size=shape)
@@ -125,7 +125,7 @@ def random_losses(rng, n, ties=False):
                   "되돌립니다. 카운터가 patience 에 도달한 에포크 (epoch) (0 부터 센 번호) 에서 멈추고, 끝까지 "
                   "멈추지 않으면 마지막 에포크에서 끝납니다.")
 def test_early_stopping_random(sub, ref):
-    """에포크 (epoch) 1-39 개의 무작위 검증 곡선 (validation curve) 40 개 (리스트 (list) 로), patience 1-5 에서 모범 답안 (reference) 과 일치"""
+    """에포크 (epoch) 1-39 개의 무작위 검증 곡선 (validation curve) 40 개 (리스트 (list) 로), patience 1-5 에서 참조 구현 (reference) 과 일치"""
     rng = np.random.default_rng(404)
     for _ in range(40):
         losses = random_losses(rng, int(rng.integers(1, 40))).tolist()
@@ -140,7 +140,7 @@ def test_early_stopping_random(sub, ref):
 @pytest.mark.hint("지금까지의 최솟값 (best) 과 같은 손실 (loss) 은 개선 (improvement) 이 아닙니다. 입력이 "
                   "NumPy 배열 (array) 일 수도 있습니다.")
 def test_early_stopping_ties(sub, ref):
-    """값이 반복되는 곡선 40 개 (NumPy 배열 (array) 로), patience 1-4 에서 모범 답안 (reference) 과 일치"""
+    """값이 반복되는 곡선 40 개 (NumPy 배열 (array) 로), patience 1-4 에서 참조 구현 (reference) 과 일치"""
     rng = np.random.default_rng(405)
     for _ in range(40):
         losses = random_losses(rng, int(rng.integers(2, 30)), ties=True)
@@ -182,7 +182,7 @@ def near_thresholds():
                   "검증 손실 (validation loss) 최솟값보다 10 % 위, 그리고 첫 훈련 손실 (training loss) 의 "
                   "절반입니다.")
 def test_fit_diagnosis_random(sub, ref):
-    """무작위 학습 곡선 (learning curve) 60 개 (리스트 (list) 로) 와 두 기준값 (threshold) 의 1 % 위아래 곡선에서 모범 답안 (reference) 과 일치"""
+    """무작위 학습 곡선 (learning curve) 60 개 (리스트 (list) 로) 와 두 기준값 (threshold) 의 1 % 위아래 곡선에서 참조 구현 (reference) 과 일치"""
     rng = np.random.default_rng(406)
     cases = [tuple(curve.tolist() for curve in random_curves(rng, int(rng.integers(2, 30)))) for _ in range(60)]
     for train, val in cases + near_thresholds():
@@ -195,7 +195,7 @@ def test_fit_diagnosis_random(sub, ref):
 @pytest.mark.hint("rng = np.random.default_rng(seed); keep = rng.random(x.shape) >= p; mask = keep / (1 - p); "
                   "out = x * mask. 뽑은 값이 정확히 p 인 유닛 (unit) 은 남깁니다 (>=).")
 def test_dropout_matches_reference(sub, ref):
-    """모범 답안 (reference) 과 같은 out 과 mask: seed 0-4, 축 (axis) 1-3 개, p 0.2 부터 0.9, 그리고 뽑은 값 하나와 같은 p"""
+    """참조 구현 (reference) 과 같은 out 과 mask: seed 0-4, 축 (axis) 1-3 개, p 0.2 부터 0.9, 그리고 뽑은 값 하나와 같은 p"""
     rng = np.random.default_rng(407)
     draws = np.random.default_rng(4).random((6, 5))          # what seed=4 draws for a (6, 5) x
     on_a_draw = float(draws.flat[np.argmin(np.abs(draws - 0.5))])
@@ -242,7 +242,7 @@ def test_dropout_edge_cases(sub):
 @pytest.mark.hint("각 유닛 (unit) 의 기울기 (gradient) 에는 그 유닛의 마스크 (mask) 값이 곱해집니다. 어떤 "
                   "모양 (shape) 의 배열에서도 마찬가지입니다.")
 def test_dropout_backward_random(sub, ref):
-    """축 (axis) 1-3 개의 무작위 기울기 (gradient) 와 mask, p 0.25 부터 0.75 에서 모범 답안 (reference) 과 일치"""
+    """축 (axis) 1-3 개의 무작위 기울기 (gradient) 와 mask, p 0.25 부터 0.75 에서 참조 구현 (reference) 과 일치"""
     rng = np.random.default_rng(409)
     for trial, (shape, p) in enumerate([((8,), 0.5), ((5, 7), 0.25), ((2, 3, 4), 0.75)]):
         _, mask = ref.dropout_forward(rng.normal(size=shape), p, seed=trial)
@@ -256,7 +256,7 @@ def test_dropout_backward_random(sub, ref):
 @pytest.mark.hint("dy, dx = rng.integers(-max_shift, max_shift + 1, size=2) 는 이미지마다 한 번 호출 (call) "
                   "합니다. out[i, j] = img[i - dy, j - dx] 이고, 그 위치가 img 밖이면 0 입니다.")
 def test_random_shift_matches_reference(sub, ref):
-    """(8, 8), (5, 9), (12, 7) 이미지, 자료형 (dtype) 4 가지, max_shift 1-4, rng 하나로 호출 (call) 10 번: 모범 답안 (reference) 과 같은 이미지"""
+    """(8, 8), (5, 9), (12, 7) 이미지, 자료형 (dtype) 4 가지, max_shift 1-4, rng 하나로 호출 (call) 10 번: 참조 구현 (reference) 과 같은 이미지"""
     data = np.random.default_rng(410)
     for trial, (shape, max_shift, dtype) in enumerate([((8, 8), 1, np.float64), ((8, 8), 3, np.uint8),
                                                        ((5, 9), 2, np.int64), ((12, 7), 4, np.float32)]):
@@ -280,7 +280,7 @@ def test_random_shift_matches_reference(sub, ref):
 @pytest.mark.hint("어떤 (h, w) 이미지든 열 (column) 의 순서를 뒤집으세요. 자료형 (dtype) 은 유지하고, 입력은 "
                   "바꾸지 마세요.")
 def test_horizontal_flip_random(sub, ref):
-    """무작위 (8, 8) float64, (3, 7) uint8, (6, 2) int64 이미지에서 모범 답안 (reference) 과 일치, 자료형 (dtype) 유지, img 는 그대로"""
+    """무작위 (8, 8) float64, (3, 7) uint8, (6, 2) int64 이미지에서 참조 구현 (reference) 과 일치, 자료형 (dtype) 유지, img 는 그대로"""
     rng = np.random.default_rng(411)
     for shape, dtype in [((8, 8), np.float64), ((3, 7), np.uint8), ((6, 2), np.int64)]:
         img = rng.integers(0, 17, size=shape).astype(dtype)
@@ -298,7 +298,7 @@ def test_horizontal_flip_random(sub, ref):
 @pytest.mark.hint("rng = np.random.default_rng(seed) 는 한 번만 만듭니다. 복사본 (copy) 마다, 이미지 순서대로 "
                   "random_shift(X[i], 1, rng) 를 적용합니다. 원본이 먼저이고, copies = 0 이면 원본만 나옵니다.")
 def test_augment_matches_reference(sub, ref):
-    """모범 답안 (reference) 과 같은 이미지와 라벨 (label): X 는 (n, 8, 8) float64, uint8, float32, copies 2, 0, 3, seed 0-2"""
+    """참조 구현 (reference) 과 같은 이미지와 라벨 (label): X 는 (n, 8, 8) float64, uint8, float32, copies 2, 0, 3, seed 0-2"""
     rng = np.random.default_rng(412)
     for seed, (n, copies, dtype) in enumerate([(5, 2, np.float64), (3, 0, np.uint8), (6, 3, np.float32)]):
         X = rng.integers(0, 17, size=(n, 8, 8)).astype(dtype)
@@ -336,7 +336,7 @@ def shift_is_right(sub, ref):
 @pytest.mark.hint("열 (column) 마다, 나오는 모든 라벨 (label) 의 표를 세세요 (라벨이 모델 수보다 클 수도 "
                   "있습니다). 동점 (tie) 이면 가장 작은 라벨입니다.")
 def test_majority_vote_random(sub, ref):
-    """무작위 투표 (동점 (tie) 많음) 에서 모범 답안 (reference) 과 일치: 모델 1-6 개, 샘플 6-50 개, 라벨 (label) 최대 11"""
+    """무작위 투표 (동점 (tie) 많음) 에서 참조 구현 (reference) 과 일치: 모델 1-6 개, 샘플 6-50 개, 라벨 (label) 최대 11"""
     rng = np.random.default_rng(413)
     for n_models, n_samples, n_labels in [(2, 30, 3), (4, 40, 5), (5, 25, 10), (1, 6, 4), (6, 50, 12)]:
         predictions = rng.integers(0, n_labels, size=(n_models, n_samples))
@@ -351,7 +351,7 @@ def test_majority_vote_random(sub, ref):
 @pytest.mark.hint("axis 0 (모델 축) 으로 평균 (mean) 한 뒤, 클래스 (class) 축에서 argmax 를 정수 (integer) 로 "
                   "고르세요.")
 def test_soft_vote_random(sub, ref):
-    """무작위 확률 (probability) 에서 모범 답안 (reference) 과 일치: 모델 1-5 개, 샘플 5-30 개, 클래스 (class) 2-10 개"""
+    """무작위 확률 (probability) 에서 참조 구현 (reference) 과 일치: 모델 1-5 개, 샘플 5-30 개, 클래스 (class) 2-10 개"""
     rng = np.random.default_rng(414)
     for n_models, n_samples, n_classes in [(3, 20, 2), (5, 30, 4), (2, 10, 10), (1, 5, 3)]:
         probabilities = rng.dirichlet(np.ones(n_classes) * 0.7, size=(n_models, n_samples))

@@ -466,13 +466,13 @@ def assert_shifted(out, expected, what, shift):
     if not np.array_equal(out, expected):
         dy, dx = shift
         if np.allclose(out, expected, rtol=1e-9, atol=1e-9):
-            problem = ("이동은 맞지만 화소값 (pixel value) 이 아주 조금 다릅니다: 이동은 값을 보간 (interpolation) 하지 "
+            problem = ("이동은 맞지만 픽셀 값 (pixel value) 이 아주 조금 다릅니다: 이동은 값을 보간 (interpolation) 하지 "
                        "않고 그대로 옮기기만 하므로, 값이 정확히 (exactly) 같아야 합니다")
         elif shift == (0, 0):
             problem = "(dy, dx) = (0, 0) 이면 아무것도 움직이지 않습니다: 이미지가 그대로 돌아와야 합니다"
         else:
-            moves = [f"{'아래' if dy > 0 else '위'}로 {abs(dy)} 화소 (pixel)"] if dy else []
-            moves += [f"{'오른쪽' if dx > 0 else '왼쪽'}으로 {abs(dx)} 화소 (pixel)"] if dx else []
+            moves = [f"{'아래' if dy > 0 else '위'}로 {abs(dy)} 픽셀 (pixel)"] if dy else []
+            moves += [f"{'오른쪽' if dx > 0 else '왼쪽'}으로 {abs(dx)} 픽셀 (pixel)"] if dx else []
             problem = (f"rng 에서 뽑은 값이 (dy, dx) = ({dy}, {dx}) 이므로 img 는 {', '.join(moves)} 이동하고, "
                        f"비는 자리는 0 으로 채워져야 합니다")
         raise Mismatch(what, problem, expected=expected, received=out)
@@ -482,7 +482,7 @@ def assert_shifted(out, expected, what, shift):
 class TestRandomShift:
     @pytest.mark.points(1)
     @pytest.mark.hint("out[i, j] = img[i - dy, j - dx] 입니다: dy 가 양수면 그림이 아래로, dx 가 양수면 오른쪽으로 "
-                      "움직입니다. img 밖에서 들어올 화소 (pixel) 는 0 입니다 (np.roll 처럼 반대편으로 돌아 들어오지 "
+                      "움직입니다. img 밖에서 들어올 픽셀 (pixel) 은 0 입니다 (np.roll 처럼 반대편으로 돌아 들어오지 "
                       "않습니다). dy 와 dx 는 넘겨받은 rng 에서 이 순서로 뽑은 두 수입니다.")
     def test_moves_as_drawn(self, sub):
         """img = np.arange(1, 13).reshape(3, 4), max_shift = 1, rng = default_rng(0, 9, 11, 14, 2): 뽑은 대로 이동 (shift)"""
@@ -491,7 +491,7 @@ class TestRandomShift:
             assert_shifted(sub.random_shift(SMALL.copy(), 1, np.random.default_rng(seed)), expected, what, shift)
 
     @pytest.mark.points(1)
-    @pytest.mark.hint("결과는 img 와 모양 (shape) 과 자료형 (dtype) 이 같은 새 배열입니다: 이동한 화소 (pixel) 는 "
+    @pytest.mark.hint("결과는 img 와 모양 (shape) 과 자료형 (dtype) 이 같은 새 배열입니다: 이동한 픽셀 (pixel) 은 "
                       "그 새 배열에 값 그대로 (보간 (interpolation) 없이) 쓰고, img 자체에는 절대 쓰지 마세요. "
                       "max_shift = 0 이면 아무것도 움직이지 않습니다.")
     def test_dtype_kept_and_img_untouched(self, sub):
@@ -653,15 +653,15 @@ class TestAugment:
         assert_equal(y_aug, [1, 7, 3, 5] * 4, f"{what} 의 y_aug")
         for k in range(16):
             if shift_of(X_aug[k], X[k % 4], 1) is None:
-                raise Mismatch(f"{what} 의 X_aug[{k}]", f"X[{k % 4}] 를 최대 1 화소 (pixel) 이동하고 비는 자리를 "
+                raise Mismatch(f"{what} 의 X_aug[{k}]", f"X[{k % 4}] 를 최대 1 픽셀 (pixel) 이동하고 비는 자리를 "
                                f"0 으로 채운 것이 아닙니다", expected=X[k % 4], received=X_aug[k])
 
     @pytest.mark.points(1)
     @pytest.mark.hint("rng = np.random.default_rng(seed) 는 복사본 (copy) 을 만들기 전에 한 번만 만드세요. 그래야 "
-                      "복사본마다 새 이동 (shift) 을 받습니다. 화소값 (pixel value) 은 그대로 두세요 "
+                      "복사본마다 새 이동 (shift) 을 받습니다. 픽셀 값 (pixel value) 은 그대로 두세요 "
                       "(크기 조정 (rescaling) 없음).")
     def test_copies_differ_and_range(self, sub):
-        """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 1: 화소값 범위 (pixel range) 유지, 복사본 (copy) 이 모두 같지는 않음"""
+        """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 1: 픽셀 값 범위 (pixel range) 유지, 복사본 (copy) 이 모두 같지는 않음"""
         X, y = small_digits()
         what = spelled("augment", "X", y, 3, 1) + AUGMENT_TEXT
         with using_random_shift(sub, what):
@@ -672,7 +672,7 @@ class TestAugment:
         X_aug, _ = sub.augment(X, y, 3, 1)
         X_aug = assert_shape(X_aug, (16, 6, 6), f"{what} 의 X_aug")
         if X_aug.min() < X.min() or X_aug.max() > X.max():
-            raise Mismatch(f"{what} 의 X_aug", "화소값 (pixel value) 이 X 의 범위를 벗어났습니다",
+            raise Mismatch(f"{what} 의 X_aug", "픽셀 값 (pixel value) 이 X 의 범위를 벗어났습니다",
                            expected=f"{X.min()} 이상 {X.max()} 이하",
                            received=f"{X_aug.min()} 이상 {X_aug.max()} 이하")
         if all(np.array_equal(X_aug[4:8], X_aug[4 * c:4 * c + 4]) for c in (2, 3)):
