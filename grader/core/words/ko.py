@@ -167,7 +167,7 @@ TEST_CELL_EDITED = ("%s: 테스트 셀 (test cell) %s 을 학생이 고쳤습니
 CELL_CHANGED = "%s: 셀 (cell) %s 의 %s 이 바뀌었습니다 (changed): %s -> %s; 원본으로 되돌립니다 (restored)"
 TEST_CELL_NOT_PYTHON = "테스트 셀 (test cell)이 올바른 파이썬 코드가 아닙니다 (not valid Python: {error})"
 CHECK_NAME_NOT_LITERAL = "check(...) 호출이 검사 이름을 문자열 리터럴 (string literal)로 주지 않습니다"
-CHECK_HIDDEN_NOT_BOOL = "check(...) 호출의 hidden= 이 True 나 False 가 아닙니다"
+CHECK_HIDDEN_NOT_BOOL = "check(...) 호출의 hidden= 이 True 나 False 가 아닙니다 (not a literal True or False)"
 TEST_CELL_WITHOUT_CHECK = "테스트 셀 (test cell)이 check(...) 를 호출하지 않습니다"
 GRADING_FAILED_CELL = "! 채점에 실패했습니다 (grading failed): {error_type}: {error}\n"
 TEST_CELL_UNGRADABLE = "이 테스트 셀 (test cell)은 채점할 수 없습니다 (could not be graded): {error}"
