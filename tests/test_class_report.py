@@ -181,7 +181,7 @@ def test_the_misunderstood_section_shows_grouped_messages_hidden_ones_included(r
     # chen's instructor.json is corrupt: only the hint, still grouped apart from bob's real message
     tier = block(part, "hidden test accuracy at least 90%")
     assert "2×" in tier and "bob, frank" in tier and "accuracy below #%" in tier
-    assert "hidden test failed. Hint: train longer" in tier and "grading the model stopped" in tier
+    assert "(hidden test failed). 힌트 (hint): train longer" in tier and "grading the model stopped" in tier
     assert "predict: predict shape" in part and "모양 (shape)이 다릅니다: 기댓값 (expected) (#,), 받은 값 (received) (#, #)" in part
 
 

@@ -65,7 +65,7 @@ def test_call_renders_arguments_compactly():
 
 
 def test_overflow_and_warnings_are_named_in_korean():
-    with pytest.raises(Mismatch, match=r"넘침 \(overflow\)이 일어났습니다"):
+    with pytest.raises(Mismatch, match=r"오버플로 \(overflow\)가 일어났습니다"):
         with without_overflow("sigmoid(z)"):
             np.exp(np.array([1000.0]))
     with pytest.raises(Mismatch, match=r"경고 \(warning\)가 났습니다"):

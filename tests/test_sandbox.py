@@ -414,7 +414,7 @@ def test_the_xor_spec_rejects_a_naive_sigmoid(ns):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)   # (markers of the grader's plugin)
         from grader.weeks.week3.xor_mlp_public import guarded_sigmoid
-    with pytest.raises(Mismatch, match=r"넘침 \(overflow\)"):
+    with pytest.raises(Mismatch, match=r"오버플로 \(overflow\)"):
         guarded_sigmoid(ns.naive_sigmoid, BIG)
 
 

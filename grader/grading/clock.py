@@ -63,8 +63,7 @@ def grade_on_clock(spec: str, cells: list[tuple[int, str]], options: Options = O
     try:
         return _graded_from(json.loads(out))
     except (ValueError, KeyError, TypeError):
-        return _failed(spec, "error", f"grading failed: the grading process ended with code {code} "
-                                      f"and no result")
+        return _failed(spec, "error", words.PROCESS_ENDED_SILENT.format(code=code))
 
 
 def can_fork() -> bool:

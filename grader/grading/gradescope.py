@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from grader.core import words
 from grader.core.results import TestResult, total
 
 RESULTS, FEEDBACK, INSTRUCTOR = "results.json", "feedback.txt", "instructor.json"
@@ -23,11 +24,11 @@ OBSERVATIONS, FEEDBACK_PAGE = "observations.json", "feedback.html"
 
 def test_entry(result: TestResult) -> dict:
     if result.passed:
-        output = "passed"
+        output = words.PASSED
     elif result.hidden:
-        output = "hidden test failed" + (f". Hint: {result.hint}" if result.hint else "")
+        output = words.HIDDEN_FAILED + (f". {words.label(words.HINT)}: {result.hint}" if result.hint else "")
     else:
-        output = result.message + (f"\nHint: {result.hint}" if result.hint else "")
+        output = result.message + (f"\n{words.label(words.HINT)}: {result.hint}" if result.hint else "")
     return {"name": f"{result.target}: {result.description}" if result.target else result.description,
             "score": result.points, "max_score": result.max_points,
             "status": "passed" if result.passed else "failed", "output": output,
@@ -40,9 +41,9 @@ def test_entry(result: TestResult) -> dict:
 def results_document(results: list[TestResult], *, student: str, notebook: str, spec: str | None,
                      status: str, notes: list[str], seconds: float, sha256: str, cell_seconds: float = 0.0) -> dict:
     earned, possible = total(results)
-    summary = {"graded": "graded", "unreadable": "could not be read", "empty": "nothing was handed in",
-               "unknown": "not a notebook of this course", "error": "could not be graded"}.get(status, status)
-    output = f"{notebook}: {summary}, {earned:g} / {possible:g} points"
+    summary = words.label(words.STATUS_TEXT[status]) if status in words.STATUS_TEXT else status
+    output = words.RESULTS_LINE.format(notebook=notebook, status=summary, earned=f"{earned:g}",
+                                       possible=f"{possible:g}")
     if notes:
         output += "\n" + "\n".join(f"! {note}" for note in notes)
     return {"score": earned, "max_score": possible, "execution_time": round(seconds, 3), "output": output,

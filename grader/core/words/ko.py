@@ -187,6 +187,8 @@ FOLDER_CLASH = "결과 폴더 (results folder)의 이름이 다른 제출과 겹
 # ---- the class's grading (grader.batch) -------------------------------------------------------
 NOTHING_HANDED_IN = "제출한 노트북이 없습니다 (no notebook was handed in)"
 NOT_THIS_COURSE = "{name} 은(는) 이 과목의 노트북이 아닙니다 (not one of this course's notebooks: {specs})"
+PROCESS_ENDED_SILENT = ("채점에 실패했습니다: 채점 프로세스 (grading process)가 결과 없이 끝났습니다 "
+                        "(grading failed: the grading process ended with code {code} and no result)")
 GRADING_PROCESS_FAILED = "채점 프로세스 (grading process)가 실패했습니다 (the grading process failed)"
 PROCESS_FAILED_TWICE = "채점 프로세스 (grading process)가 두 번 실패했습니다 (failed twice): {error_type}: {error}"
 
@@ -223,6 +225,10 @@ COULD_NOT_DRAW = ("그림을 그릴 수 없었습니다", "could not draw")
 CHECKS = ("검사 결과", "checks")
 WHAT_TO_FIX = ("고칠 곳", "what to fix")
 ALL_PASSED = ("모든 검사를 통과했습니다. 잘했어요!", "every check passed. Well done!")
+# results.json's text (Gradescope shows it; the class report groups failures by it)
+PASSED = "통과 (passed)"
+HIDDEN_FAILED = "숨은 검사를 통과하지 못했습니다 (hidden test failed)"
+RESULTS_LINE = "{notebook}: {status}, {earned} / {possible}점 (points)"
 GRADED_IN = "채점 시간 (graded in) {seconds:.1f} s · 노트북 (notebook) sha256 {sha256}"
 
 # ---- the class report (grader.pages.class_report) ---------------------------------------------
