@@ -34,6 +34,8 @@ from jupyter_server.extension.config import ExtensionConfigManager
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import List
 
+from grader.core import words
+
 TEMPLATES = Path(__file__).with_name("templates")
 FORMGRADER = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
 NBGRADER_TEMPLATES = FORMGRADER / "templates"
@@ -56,6 +58,7 @@ def configure(c) -> None:
         ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions())
     c.GenerateFeedback.exporter_class = f"{__name__}.FeedbackExporter"
     c.FeedbackExporter.template_name = "course_feedback"
+    c.FeedbackExporter.filters = {"markdown2html": f"{__name__}.markdown_filter", "words": f"{__name__}.words_filter"}
     c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.FeedbackExporter.extra_template_paths = [str(BOOTSTRAP_CSS), str(NBGRADER_TEMPLATES)]
     c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", f"{__name__}.FeedbackClearHiddenTests",
@@ -95,6 +98,11 @@ def markdown_to_html(source: str, attachments: dict | None = None) -> str:
 def markdown_filter(context, source: str) -> str:
     """:func:`markdown_to_html` as a Jinja filter for any ``HTMLExporter`` (the formgrader's too)."""
     return markdown_to_html(source, context.get("cell", {}).get("attachments", {}))
+
+
+def words_filter(entry: str) -> str:
+    """A label of the language table, by its name, as HTML: ``{{ "FEEDBACK_TASK" | words }}``."""
+    return words.label_html(getattr(words, entry))
 
 
 class FeedbackExporter(HTMLExporter):

@@ -231,6 +231,10 @@ HIDDEN_FAILED = "숨은 검사를 통과하지 못했습니다 (hidden test fail
 RESULTS_LINE = "{notebook}: {status}, {earned} / {possible}점 (points)"
 GRADED_IN = "채점 시간 (graded in) {seconds:.1f} s · 노트북 (notebook) sha256 {sha256}"
 
+# ---- nbgrader's feedback page (grader/pages/templates/course_feedback, through the `words` filter)
+FEEDBACK_TEST_CELL, FEEDBACK_ANSWER, FEEDBACK_TASK = ("검사", "test cell"), ("답안", "answer"), ("과제", "task")
+FEEDBACK_COMMENT, LATE_PENALTY = ("의견", "comment"), ("늦은 제출 감점", "late submission penalty")
+
 # ---- the class report (grader.pages.class_report) ---------------------------------------------
 STUDENTS, NOTEBOOKS = ("학생", "students"), ("노트북", "notebooks")
 SCORE_AXIS, STUDENT_COUNT = ("점수", "score"), ("학생 수", "students")
