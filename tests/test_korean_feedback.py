@@ -98,9 +98,9 @@ def test_the_table_check_rejects_a_sentence_without_the_english():
 
 def test_no_hangul_in_engine_modules_outside_the_table():
     """Every sentence of grader/ comes from the language table; only the weeks keep their own
-    texts (check titles, hints, captions)."""
+    texts (check titles, hints, captions). Modules and templates alike."""
     found = [f"{path.relative_to(GRADER.parent)}:{number}: {line.strip()[:80]}"
-             for path in sorted(GRADER.rglob("*.py"))
+             for path in sorted(GRADER.rglob("*")) if path.suffix in (".py", ".j2", ".html", ".txt")
              if TABLE not in path.parents and (GRADER / "weeks") not in path.parents
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if HANGUL.search(line)]
