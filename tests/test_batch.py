@@ -59,7 +59,8 @@ def test_results_follow_gradescope_and_hide_hidden_details(graded):
     assert hidden and visible
     assert {t["visibility"] for t in hidden} == {"after_published"}
     failed_hidden = [t for t in hidden if t["status"] == "failed"]
-    assert failed_hidden and all(t["output"].startswith("숨은 검사를 통과하지 못했습니다 (hidden test failed)") for t in failed_hidden)
+    assert failed_hidden and all(t["output"].startswith("숨은 검사를 통과하지 못했습니다 (hidden test failed)")
+                                for t in failed_hidden)
     assert all("expected" not in t["output"] for t in failed_hidden)
     assert any("not implemented yet" in t["output"] for t in visible if t["status"] == "failed")
     feedback = (out / "partial" / NOTEBOOK / "feedback.txt").read_text(encoding="utf-8")

@@ -217,6 +217,7 @@ def _record_failure(unit: Unit, out: Path, error: Exception) -> None:
     for result in results:
         result.message = words.not_run(words.GRADING_PROCESS_FAILED)
     document = results_document(results, student=unit.student, notebook=unit.stem, spec=unit.spec, status="error",
-                                notes=[*unit.notes, words.PROCESS_FAILED_TWICE.format(error_type=type(error).__name__, error=error)],
+                                notes=[*unit.notes, words.PROCESS_FAILED_TWICE.format(error_type=type(error).__name__,
+                                                                                   error=error)],
                                 seconds=0.0, sha256=_sha256(unit.notebook))
     write_graded(out / unit.key, document, results)

@@ -62,7 +62,8 @@ def show(value, details: bool = True) -> str:
     """
     if isinstance(value, np.ndarray):
         text = np.array2string(value, separator=", ", **_PRINT)
-        return words.ARRAY_DETAILS.format(text=text, shape=value.shape, dtype=value.dtype) if details and value.ndim else text
+        return (words.ARRAY_DETAILS.format(text=text, shape=value.shape, dtype=value.dtype)
+                if details and value.ndim else text)
     if isinstance(value, (np.generic, numbers.Number)):
         return repr(value.item() if isinstance(value, np.generic) else value)
     text = repr(value)
@@ -162,7 +163,8 @@ def assert_equal(received, expected, what: str) -> None:
             raise Mismatch(what, _differs(index, bad), expected=expected[index], received=array[index])
         return
     if type(received) is not type(expected) and not isinstance(received, type(expected)):
-        raise Mismatch(what, words.TYPE_DIFFERS.format(expected=type(expected).__name__, received=type(received).__name__),
+        raise Mismatch(what, words.TYPE_DIFFERS.format(expected=type(expected).__name__,
+                                                       received=type(received).__name__),
                        expected=expected, received=received)
     if received != expected:
         raise Mismatch(what, words.VALUE_DIFFERS, expected=expected, received=received)

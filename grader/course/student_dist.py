@@ -316,7 +316,8 @@ def stage(directory: Path, files: list[Path], version: str, python_requires: str
         packages="\n".join(f"    {p}" for p in packages),
         requires="\n".join(f"    {r}" for r in requires)), encoding="utf-8")
     (directory / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (directory / "README.md").write_text(STUDENT_README.format(name=DIST_NAME, weeks=', '.join(WEEKS), wheel=_wheel_filename(version), score=words.label(words.SCORE)), encoding="utf-8")
+    (directory / "README.md").write_text(STUDENT_README.format(name=DIST_NAME, weeks=', '.join(WEEKS), wheel=_wheel_filename(version),
+                                                                     score=words.label(words.SCORE)), encoding="utf-8")
     for path in directory.rglob("*"):
         os.utime(path, (EPOCH, EPOCH))
 

@@ -30,12 +30,13 @@ def _points(value) -> str:
 def _summary(results: dict) -> str:
     extra = results.get("extra_data", {})
     score, possible = float(results.get("score", 0)), float(results.get("max_score", 0))
-    korean, english = STATUS_TEXT.get(extra.get("status"), (extra.get("status", ""), ""))
+    status = STATUS_TEXT.get(extra.get("status"), (extra.get("status", ""), ""))
     notes = "".join(f'<div class="note">{escape(note)}</div>' for note in extra.get("notes", []))
     passed = sum(t.get("status") == "passed" for t in results.get("tests", []))
-    return (f'<p class="muted">{escape(extra.get("student", ""))} · {words.label_html((korean, english), muted=True)}</p>\n'
+    return (f'<p class="muted">{escape(extra.get("student", ""))} · {words.label_html(status, muted=True)}</p>\n'
             f'<p><span class="score" id="score">{_points(score)} / {_points(possible)}</span> '
-            f'<span class="muted">{words.label_html(words.POINT, muted=True)} · {passed} / {len(results.get("tests", []))} '
+            f'<span class="muted">{words.label_html(words.POINT, muted=True)} · '
+            f'{passed} / {len(results.get("tests", []))} '
             f'{words.label_html(words.CHECKS_PASSED, muted=True)}</span></p>\n'
             f'{progress_bar(score / possible if possible else 0.0)}\n{notes}')
 

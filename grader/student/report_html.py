@@ -101,7 +101,8 @@ def summary_html(spec: str, rows: list, sentence: str) -> str:
                 f'<td style="{cell}">{words.label_html(words.TOTAL)}</td><td style="{number}">{points_text(earned)} / '
                 f'{points_text(possible)}</td><td style="{number}">{points_text(hidden)}</td></tr>')
     accent = GREEN if rows and earned == possible else RED
-    return (f'<div style="{BOX.format(accent=accent)}"><div><b>{escape(words.SUMMARY_TITLE.format(spec=spec))}</b></div>'
+    title = escape(words.SUMMARY_TITLE.format(spec=spec))
+    return (f'<div style="{BOX.format(accent=accent)}"><div><b>{title}</b></div>'
             f'<table style="border-collapse: collapse; margin: 4px 0">'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'<div style="{PROSE}">{escape(sentence)}</div></div>')
