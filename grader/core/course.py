@@ -8,15 +8,16 @@ the engine names a week: adding one is adding these folders. A spec's name is un
 """
 from __future__ import annotations
 
+import configparser
 import json
 from pathlib import Path
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "weeks"
 KINDS = ("public", "hidden")
 HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_points; ships
-# setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
-# grading and the instructor's tools): not in the student wheel, not in the sandbox's view.
-NOT_FOR_STUDENTS = {"nbgrader", "latex2mathml", "pytest-timeout", "distributed", "tqdm", "psutil"}
+# setup.cfg's extras: what students get (the student wheel's requirements, the sandbox's view)
+# and what only the instructor's side needs.
+STUDENT_EXTRA, INSTRUCTOR_EXTRA = "student", "instructor"
 
 
 def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
@@ -59,6 +60,16 @@ def hidden_points(spec: str, specs_dir: Path = SPECS_DIR) -> dict[str, float]:
 
 
 PACKAGE = Path(__file__).resolve().parents[1]       # grader/
+
+
+def declared_requirements(extra: str, setup_cfg: Path = PACKAGE.parent / "setup.cfg") -> list[str]:
+    """The requirement lines of one of ``setup.cfg``'s extras, comments left out (``[]`` when
+    there is no ``setup.cfg``: an installed package reads its metadata instead)."""
+    config = configparser.ConfigParser()
+    if not config.read(setup_cfg, encoding="utf-8"):
+        return []
+    lines = config.get("options.extras_require", extra, fallback="").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
 def student_files(package: Path = PACKAGE) -> list[Path]:
