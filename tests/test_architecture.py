@@ -93,6 +93,32 @@ def test_the_import_graph_has_no_circle():
     assert circles == []
 
 
+def test_subcommands_are_declared_entry_points_not_imports_by_name():
+    """``grader grade``/``report`` reach ``grader check``'s parser through the entry-point group
+    ``grader.commands`` (setup.cfg): each names a module above ``student`` that imports the
+    ``Command`` type downwards, and no module imports a ``grader`` module by a name in a string."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    declared = dict(line.replace(" ", "").split("=") for line in
+                    config["options.entry_points"]["grader.commands"].strip().splitlines())
+    assert set(declared) == {"grade", "report"}
+    edges = graph()
+    for name, value in declared.items():
+        module = value.split(":")[0]
+        assert module in edges and "grader.student.cli" in edges[module], f"{name} = {value}"
+        assert layer(module) > layer("grader.student.cli")
+    by_name = []
+    for module, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in
+                    ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant)
+                    and str(node.args[0].value).startswith("grader")):
+                by_name.append(f"{module}: {node.args[0].value}")
+    assert by_name == [], "an import the layer test cannot see"
+
+
 def test_the_graph_sees_lazy_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from grader.pages.feedback import feedback_page\n")

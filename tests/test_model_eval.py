@@ -66,15 +66,22 @@ def test_student_errors_become_messages(tmp_path, small):
         train_to_file(lambda: "model", dense_train, small[0], small[1], tmp_path / "m.keras")
 
 
-def test_grade_model_trains_once_and_reports(monkeypatch, small):
+@pytest.fixture
+def counted(monkeypatch):
+    """A fresh start (no model kept from another test), the quick grading data, and a
+    ``train_model`` that records the size of each training set it is given."""
     monkeypatch.setattr(model_eval, "_last", None)
-    data = split_for_grading(bundled_splits(), quick=True)
     calls = []
 
     def train(model, x, y):
         calls.append(len(x))
         return dense_train(model, x, y)
 
+    return split_for_grading(bundled_splits(), quick=True), train, calls
+
+
+def test_grade_model_trains_once_and_reports(counted, small):
+    data, train, calls = counted
     first = grade_model(dense_build, train, data)
     again = grade_model(dense_build, train, data)
     assert first is again and calls == [model_eval.QUICK_FIT]
@@ -139,19 +146,12 @@ class StandInPeer:
         assert op == "seed"
 
 
-def test_grade_model_trains_once_for_every_proxy_of_the_same_function(monkeypatch):
+def test_grade_model_trains_once_for_every_proxy_of_the_same_function(counted):
     """``grader grade`` hands each check a new proxy of ``build_model``/``train_model``: the five
     accuracy checks share one training (before: one each), and only a different object or a
     restarted child (a new peer or generation) trains again."""
     from grader.sandbox.protocol import Remote
-    monkeypatch.setattr(model_eval, "_last", None)
-    data = split_for_grading(bundled_splits(), quick=True)
-    calls = []
-
-    def train(model, x, y):
-        calls.append(len(x))
-        return dense_train(model, x, y)
-
+    data, train, calls = counted
     peer = StandInPeer({1: dense_build, 2: train, 3: train})
 
     def proxies(peer, train_handle=2):

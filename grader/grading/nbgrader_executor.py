@@ -20,9 +20,7 @@ so a notebook that cannot be graded gets 0 with the reason in every test cell.
 """
 from __future__ import annotations
 
-import ast
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -32,73 +30,23 @@ from traitlets import Float, Integer
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.core.cells import kind
-from grader.student.checker import parse_selector, report_title
+from grader.grading.check_calls import Check, NotATestCell, checks_of  # noqa: F401
+from grader.student.checker import report_title
 from grader.grading.clock import grade_on_clock
 from grader.grading.sandboxed import Graded, Options, expected_tests, runnable_cells
 from grader.grading.submissions import stray_note, stray_notebooks
 from grader.student.report import format_report
 from grader.student.report_html import report_html
-from grader.core.results import TestResult
 from grader.sandbox.launcher import Limits, isolation_note
 
 DEFAULTS = Options()
 Answer = tuple[str, "str | None", float]   # a test cell's report text, its HTML (None: text only), points
 
 
-@dataclass(frozen=True)
-class Check:
-    """One ``check("spec:target", globals(), hidden=...)`` call of a test cell."""
-
-    spec: str
-    target: str | None
-    hidden: bool
-
-    def results(self, graded: list[TestResult]) -> list[TestResult]:
-        return [r for r in graded if r.hidden == self.hidden and (self.target is None or r.target == self.target)]
-
-
-class NotATestCell(ValueError):
-    """A test cell's source is not a list of ``check(...)`` calls this grader understands."""
-
-
-def checks_of(source: str) -> list[Check]:
-    """The checks a test cell runs: each ``check("spec:target", globals(), hidden=True)`` call.
-
-    The selector must be a string literal and ``hidden`` a literal True/False, else
-    :class:`NotATestCell`.
-    """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        raise NotATestCell(f"테스트 셀 (test cell)이 올바른 파이썬 코드가 아닙니다 (not valid Python: {error.msg})") from None
-    checks = []
-    for node in sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
-        if not (isinstance(node, ast.Call) and _called_name(node.func) == "check"):
-            continue
-        if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            raise NotATestCell("check(...) 호출이 검사 이름을 문자열 리터럴 (string literal)로 주지 않습니다")
-        hidden = next((k.value for k in node.keywords if k.arg == "hidden"), ast.Constant(False))
-        if not (isinstance(hidden, ast.Constant) and isinstance(hidden.value, bool)):
-            raise NotATestCell("check(...) 호출의 hidden= 이 True 나 False 가 아닙니다")
-        spec, target = parse_selector(node.args[0].value)
-        checks.append(Check(spec, target, hidden.value))
-    if not checks:
-        raise NotATestCell("테스트 셀 (test cell)이 check(...) 를 호출하지 않습니다")
-    return checks
-
-
 def is_test_cell(cell) -> bool:
     """A code cell that nbgrader scores from its output, whatever its tags say (a student may tag
     a test cell ``demo``; nbgrader gives an output-less test cell full marks)."""
     return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
-
-
-def _called_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 class SandboxedExecute(NbGraderPreprocessor):

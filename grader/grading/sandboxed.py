@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from grader.core import words
-from grader.core.results import TestResult
+from grader.core.results import TestResult, merge_results
 from grader.sandbox.launcher import Limits
 
 _ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
@@ -105,7 +105,7 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
             results = run_specs(spec, sandbox, scope="all", timeout=options.test_timeout)
             if observe_work:
                 graded.observations = observe(spec, sandbox)
-        graded.results = _merge(graded.results, results)
+        graded.results = merge_results(graded.results, {(r.target, r.name): r for r in results})
     except Exception as error:  # the grader itself failed: say so, keep the batch going
         graded.status = "error"
         graded.notes.append(f"grading failed: {type(error).__name__}: {error}")
@@ -134,9 +134,3 @@ def explain_unrun(results: list[TestResult], notes: list[str]) -> None:
     for result in results:
         if not result.passed and not result.message:
             result.message = words.not_run(notes[0] if notes else "노트북을 채점할 수 없었습니다 (could not be graded)")
-
-
-def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:
-    """The trusted list of tests, with the outcome of each from ``graded`` (missing = failed)."""
-    by_key = {(r.target, r.name): r for r in graded}
-    return [by_key.get((t.target, t.name), t) for t in expected]

@@ -96,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     commands = other_commands()
     if argv and not argv[0].startswith("-") and argv[0] not in {"check", *commands}:
+        instructor = "" if commands else (" `grader grade` and `grader report` are the instructor's, in the "
+                                          "course's repository: not in the student package.")
         print(f"grader: '{argv[0]}' 명령은 이 설치에 없습니다 (is not a command of this installation); "
-              f"commands: {', '.join(['check', *commands])}. `grader grade` and `grader report` are the "
-              f"instructor's, in the course's repository, not in the student package.", file=sys.stderr)
+              f"commands: {', '.join(['check', *commands])}.{instructor}", file=sys.stderr)
         return EXIT_UNREADABLE
     args = _parser(commands).parse_args(argv)
     if args.command in commands:
