@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
 from grader.server.database import BIN, SERVER_USER, Cluster
+from tests.helpers import open_folder
 
 
 def free_port() -> int:
@@ -43,8 +42,7 @@ def postgres():
     reason = postgres_missing()
     if reason:
         pytest.skip(reason)
-    base = Path(tempfile.mkdtemp(prefix="grader-postgres-"))
-    base.chmod(0o755)
+    base = open_folder("grader-postgres-")
     cluster = Cluster(base / "postgres", free_port())
     try:
         cluster.init()
