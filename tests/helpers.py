@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "week3"
 RELEASE = ROOT / "assignments" / "week3"
@@ -81,14 +83,22 @@ def give_to(folder: Path, uid: int, gid: int, keep=lambda path: False) -> None:
             os.chown(path, uid, gid, follow_symlinks=False)
 
 
+def root_missing(why: str, tools: tuple[str, ...]) -> str | None:
+    """Why a test that needs root (``why``) and ``tools`` cannot run here (None: it can)."""
+    if os.geteuid() != 0:
+        return f"needs root to {why}"
+    return next((f"{tool} is not installed" for tool in tools if shutil.which(tool) is None), None)
+
+
 def nonroot_missing() -> str | None:
     """Why a test cannot grade as a user of its own here (None: it can)."""
-    if os.geteuid() != 0:
-        return "needs root to make the test user and its mount namespace"
-    for tool in ("useradd", "userdel", "setpriv", "bwrap"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed"
-    return None
+    return root_missing("make the test user and its mount namespace", ("useradd", "userdel", "setpriv", "bwrap"))
+
+
+def skip_for(reason: str | None) -> None:
+    """Skip the test, saying why, when there is a ``reason``."""
+    if reason:
+        pytest.skip(reason)
 
 
 def as_user(uid: int, command: list[str], home: Path) -> list[str]:

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from grader.server.database import BIN, SERVER_USER, Cluster
-from tests.helpers import open_folder
+from tests.helpers import open_folder, skip_for
 
 
 def free_port() -> int:
@@ -39,9 +39,7 @@ def postgres_missing() -> str | None:
 @pytest.fixture(scope="module")
 def postgres():
     """A running :class:`grader.server.database.Cluster` (module-wide); stopped and removed after."""
-    reason = postgres_missing()
-    if reason:
-        pytest.skip(reason)
+    skip_for(postgres_missing())
     base = open_folder("grader-postgres-")
     cluster = Cluster(base / "postgres", free_port())
     try:

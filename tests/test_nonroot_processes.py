@@ -20,7 +20,7 @@ import pytest
 
 from grader.sandbox.launcher import processes_counted_per_sandbox
 from grader.server.accounts import ids
-from tests.helpers import built_once, give_to, open_folder
+from tests.helpers import built_once, give_to, open_folder, skip_for
 from tests.hostile import BY_NAME, Context, Kind, _appended, build_corpus, full, total, zero
 
 pytestmark = [pytest.mark.xdist_group("privilege"), pytest.mark.slow]
@@ -89,9 +89,7 @@ def _tasks_of(uid: int) -> int:
 @pytest.fixture(scope="module")
 def graded():
     from tests.course_server import can_run
-    reason = can_run()
-    if reason:
-        pytest.skip(reason)
+    skip_for(can_run())
     if not processes_counted_per_sandbox():
         pytest.skip("this kernel counts RLIMIT_NPROC per account (Linux < 5.14): the README says so")
     return built_once("nonroot-processes", _run)

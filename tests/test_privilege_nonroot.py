@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import GraderAccount, built_once, give_to, grader_account, nonroot_missing
+from tests.helpers import GraderAccount, built_once, give_to, grader_account, nonroot_missing, skip_for
 from tests.hostile import Context, build_corpus, privilege
 from tests.test_hostile_corpus import GRADE_OPTIONS, require_isolation
 from tests.test_privilege import KINDS, _canaries, _clean_up, changed, environment_digest
@@ -51,9 +51,7 @@ def _run(account: GraderAccount) -> dict:
 
 @pytest.fixture(scope="module")
 def nonroot():
-    reason = nonroot_missing()
-    if reason:
-        pytest.skip(reason)
+    skip_for(nonroot_missing())
     require_isolation("privilege as a non-root grader")
 
     def run() -> dict:

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import give_to, grader_account, hand_in, nonroot_missing
+from tests.helpers import give_to, grader_account, hand_in, nonroot_missing, skip_for
 from tests.server_fixtures import postgres  # noqa: F401
 from tests.test_gradebook_postgres import NOTEBOOK, course_on, rows
 
@@ -27,9 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def non_root_course(postgres):
-    reason = nonroot_missing()
-    if reason:
-        pytest.skip(reason)
+    skip_for(nonroot_missing())
     with grader_account("grader-db") as account:
         url = postgres.create_course_database("unreadable_course", "unreadable_course", uuid.uuid4().hex)
         course = course_on(url, account.folder)

@@ -207,10 +207,8 @@ print("SEEN " + json.dumps(seen))
 
 def test_nothing_leaks_and_a_killed_parent_is_replaced_for_a_non_root_grader():
     """As a course's grader account (not root): bwrap's user namespace, every child the parent's uid."""
-    from tests.helpers import grader_account, nonroot_missing
-    reason = nonroot_missing()
-    if reason:
-        pytest.skip(reason)
+    from tests.helpers import grader_account, nonroot_missing, skip_for
+    skip_for(nonroot_missing())
     with grader_account("grader-warm") as account:
         done = account.run("-c", AS_GRADER_ACCOUNT, cwd=ROOT, timeout=600)
     lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
