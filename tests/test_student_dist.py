@@ -133,6 +133,15 @@ def test_wheel_metadata(dist):
     assert set(PROVIDED_BY.values()) <= requires
 
 
+def test_grade_is_a_declared_command_the_student_package_lacks(monkeypatch, capsys):
+    from grader.student import cli
+    assert set(cli.other_commands()) == {"grade", "report"}      # this repository's install declares them
+    monkeypatch.setattr(cli, "other_commands", dict)               # as in the student wheel: none
+    assert cli.main(["grade", "submitted", "--out", "results"]) == cli.EXIT_UNREADABLE
+    said = capsys.readouterr().err
+    assert "'grade'" in said and "not a command of this installation" in said and "not in the student package" in said
+
+
 def test_zip_holds_the_released_notebooks(dist):
     released = sorted(p.name for p in RELEASE.glob("*.ipynb"))
     with zipfile.ZipFile(dist.assignments) as archive:
