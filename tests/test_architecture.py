@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ast
 
+from grader.core.course import INSTRUCTOR_ONLY
 from tests.helpers import ROOT
 
 PACKAGE = ROOT / "grader"
 # Lowest first. A module may import its own folder and the folders before it, never one after it.
 LAYERS = ("core",       # the trusted core grading needs (the wheel ships it): engine, plugin, comparisons, results
           "student",    # the notebook side: check, demo, summary, reports, `grader check`, the pytest plugin
-          "weeks",      # each week's knowledge: its specs, data, homework
+          "weeks",      # each week's knowledge: its specs, data, homework (its instructor/ pictures: with pages)
           "sandbox",    # running untrusted code in a child process
           "grading",    # trusted grading of one notebook, its results files, nbgrader's executor and gradebook
           "pages",      # feedback pages and the class report
@@ -56,6 +57,8 @@ def layer(module: str) -> int:
     parts = module.split(".")
     if len(parts) == 1:                 # grader/__init__.py: `from grader import check`
         return LAYERS.index("student")
+    if parts[1] == "weeks" and INSTRUCTOR_ONLY in parts:    # a week's pictures: a plug-in of the pages
+        return LAYERS.index("pages")
     return LAYERS.index(parts[1])
 
 

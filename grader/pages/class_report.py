@@ -30,8 +30,8 @@ from grader.grading.gradescope import (FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, 
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
 from grader.core.results import TestResult
+from grader.weeks import is_homework
 
-HOMEWORK_SPEC = "mnist_homework"
 NOT_IMPLEMENTED = "not implemented yet"
 TOP_GROUPS = 3
 SLOWEST = 5
@@ -388,7 +388,7 @@ def homework_accuracy(results: ClassResults) -> tuple[list[GradedNotebook], list
     """Homework notebooks with an accuracy, and those whose model could not be evaluated."""
     measured, failed = [], []
     for item in results.notebooks:
-        if item.spec != HOMEWORK_SPEC or item.accuracy is None:
+        if not is_homework(item.spec) or item.accuracy is None:    # the homework its week declares
             continue
         if _fraction(item.accuracy.get("test")) is not None:
             measured.append(item)
