@@ -18,6 +18,7 @@ HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_
 # setup.cfg's extras: what students get (the student wheel's requirements, the sandbox's view)
 # and what only the instructor's side needs.
 STUDENT_EXTRA, INSTRUCTOR_EXTRA = "student", "instructor"
+INSTRUCTOR_ONLY = "instructor"                # a week's folder of modules that never ship (grader/weeks/__init__.py)
 
 
 def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
@@ -75,12 +76,14 @@ def declared_requirements(extra: str, setup_cfg: Path = PACKAGE.parent / "setup.
 def student_files(package: Path = PACKAGE) -> list[Path]:
     """What a student installs, relative to the package's parent, sorted: ``grader/__init__.py``,
     the whole of ``grader/core/`` and ``grader/student/`` (their code: no data file) and each
-    week's folder but its hidden specs (``*_hidden.py``), with its table of hidden points
+    week's folder but its hidden specs (``*_hidden.py``) and its ``instructor/`` folder (its pictures,
+    drawn with the grader's pages), with its table of hidden points
     (:data:`HIDDEN_POINTS_FILE`, when written).
     The student wheel and the sandboxed child both hold exactly these files."""
     files = [package / "__init__.py", *(package / "core").rglob("*.py"), *(package / "student").rglob("*.py"),
              package / "weeks" / "__init__.py"]
     for week in weeks(package / "weeks"):
-        files += [f for f in (package / "weeks" / week).rglob("*.py") if not f.name.endswith("_hidden.py")]
+        files += [f for f in (package / "weeks" / week).rglob("*.py")
+                  if not f.name.endswith("_hidden.py") and INSTRUCTOR_ONLY not in f.relative_to(package).parts]
         files += [*(package / "weeks" / week).glob(HIDDEN_POINTS_FILE)]
     return sorted(f.relative_to(package.parent) for f in files if "__pycache__" not in f.parts)

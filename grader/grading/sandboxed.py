@@ -91,7 +91,7 @@ def grade_cells(spec: str, cells: list[tuple[int, str]], options: Options = Opti
 def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, observe_work: bool) -> Graded:
     from grader.core.engine import run_specs
     from grader.sandbox import keras_guard
-    from grader.weeks.week3.model_eval import forget, use_predictor
+    from grader.core.model_eval import forget, use_predictor
     from grader.grading.observe import observe
     from grader.sandbox.session import SandboxedSubmission
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from grader.grading.gradescope import FEEDBACK_PAGE, write_atomically
 from grader.pages.class_csv import csv_rows, write_csv  # noqa: F401
 from grader.pages.class_results import BrokenFile, ClassResults, RecordedNotebook, collect  # noqa: F401
-from grader.pages.class_stats import (HOMEWORK_SPEC, NOT_IMPLEMENTED, FollowUp, MessageGroup,  # noqa: F401
+from grader.pages.class_stats import (NOT_IMPLEMENTED, FollowUp, MessageGroup,  # noqa: F401
                                       NotebookScores, Tally, _fraction, _points, follow_ups, group_failures,
                                       homework_accuracy, notebook_scores, pass_rates, problem_of)
 from grader.pages.figures import label, pyplot, to_data_uri

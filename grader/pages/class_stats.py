@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from grader.pages.class_results import ClassResults, RecordedNotebook
+from grader.weeks import is_homework
 
-HOMEWORK_SPEC = "mnist_homework"
 NOT_IMPLEMENTED = "not implemented yet"
 
 
@@ -197,7 +197,7 @@ def homework_accuracy(results: ClassResults) -> tuple[list[RecordedNotebook], li
     """Homework notebooks with an accuracy, and those whose model could not be evaluated."""
     measured, failed = [], []
     for item in results.notebooks:
-        if item.spec != HOMEWORK_SPEC or item.accuracy is None:
+        if not is_homework(item.spec) or item.accuracy is None:    # the homework its week declares
             continue
         if _fraction(item.accuracy.get("test")) is not None:
             measured.append(item)

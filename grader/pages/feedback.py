@@ -20,12 +20,6 @@ STATUS_TEXT = {
     "unknown": ("이 과제의 노트북이 아님", "not a notebook of this course"),
     "error": ("채점 중 오류", "grading failed"),
 }
-NOT_SHOWN = {"accuracy"}      # observations for the class report only (hidden test accuracy)
-PICTURE_NAMES = {
-    "gates": "the gates' decision regions", "perceptron_training": "the perceptron's training",
-    "xor_region": "the XOR network's decision region", "losses": "the loss curve",
-    "augmented": "the augmented images", "letters": "the letters", "confusion": "the confusion matrix",
-}
 
 
 def ko(korean: str, english: str) -> str:
@@ -86,16 +80,21 @@ def _failure(number: int, test: dict) -> str:
 
 
 def _pictures(spec: str | None, observations: dict) -> str:
+    """The pictures of the week's table for ``spec`` (:mod:`grader.pages.pictures`), and a note for
+    each that could not be drawn, named by its caption; rows not shown (class report only) are left out."""
+    from grader.grading.observe import picture_rows
     from grader.pages.pictures import pictures
-    shown = {name: value for name, value in observations.items() if name not in NOT_SHOWN}
+    rows = {row.name: row for row in picture_rows(spec)}
+    shown = {name: value for name, value in observations.items() if name not in rows or rows[name].shown}
     if not shown:
         return ""
     parts = [f"<h2>{ko('그림으로 보는 내 코드', 'your code in pictures')}</h2>"]
     parts += [figure(picture.data_uri, picture.caption) for picture in pictures(spec or "", shown)]
     for name, value in shown.items():
         if isinstance(value, dict) and "error" in value:
+            what = ko(*rows[name].caption) if name in rows else escape(name)
             parts.append(f'<p class="muted">{ko("그림을 그릴 수 없었습니다", "could not draw")} '
-                         f'{escape(PICTURE_NAMES.get(name, name))}: {escape(value["error"])}</p>')
+                         f'{what}: {escape(value["error"])}</p>')
     return "\n".join(parts)
 
 

@@ -2,7 +2,7 @@
 accuracy tiers on the test part that only the grader holds.
 
 The tier checks score the model that the public ``accuracy`` checks trained (one training per
-submission, :func:`grader.weeks.week3.model_eval.grade_model`). Their messages (accuracy, confusion matrix,
+submission, :func:`grader.core.model_eval.grade_model`). Their messages (accuracy, confusion matrix,
 most confused pairs on the hidden test part) reach the instructor's results only.
 """
 import numpy as np
@@ -10,7 +10,8 @@ import pytest
 
 from grader.core.compare import Mismatch, assert_equal
 from grader.weeks.week3.data.mnist import write_mnist_folder, write_mnist_npz
-from grader.weeks.week3.model_eval import TIERS, percent
+from grader.core.model_eval import percent
+from grader.weeks.week3.homework import TIERS
 from grader.weeks.week3.mnist_homework_public import (ACCURACY_TIMEOUT, KERAS_TIMEOUT, KIND, built_model, check_loaded,
                                                 graded_model, history_of, point_data_at, sample_images, small_split,
                                                 tiny_model, training_summary)

@@ -1,6 +1,6 @@
 """Public checks of 06_mnist_homework: fixed inputs, hard-coded expectations.
 
-The ``accuracy`` checks train the student's model once (:func:`grader.weeks.week3.model_eval.grade_model`)
+The ``accuracy`` checks train the student's model once (:func:`grader.core.model_eval.grade_model`)
 and score it on a validation part of the student's own training data; the hidden module
 scores the same trained model on the test part only the grader holds.
 Keras is imported inside the checks only, so collecting these specs stays fast.
@@ -11,7 +11,8 @@ import pytest
 from grader.core import words
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.weeks.week3.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
-from grader.weeks.week3.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
+from grader.core.model_eval import grade_model, percent
+from grader.weeks.week3.homework import TIERS, budget_for, data_kind, grading_plan
 from grader.core.keras_tools import keras_module, layers_of, watch_layer_class
 
 KIND = data_kind()
@@ -257,7 +258,7 @@ class TestBuildModel:
                       "층과 직접 만든 클래스 (custom class) 는 안전 모드 (safe mode) 로 읽을 수 없습니다.")
     def test_loads_in_safe_mode(self, sub, tmp_path):
         """.keras 로 저장하고 safe_mode=True 로 다시 읽어도 묶음 (bundled) 숫자 8 장에서 같은 출력 (output)"""
-        from grader.weeks.week3.model_eval import SubmissionError, load_trained
+        from grader.core.model_eval import SubmissionError, load_trained
         model = built_model(sub.build_model)
         x, _ = sample_images(8)
         before = probabilities(model, x, "build_model() (날것 (raw) 이미지 8 장)")

@@ -1,6 +1,9 @@
 """Train a submitted Keras model, then evaluate it where only the grader holds the test data.
 
-The homework grader works in two steps, kept apart so that a sandbox can sit between them:
+The generic homework machinery; what one week's homework is (its notebook, data, tiers and
+budget) that week declares, in ``grader/weeks/<week>/homework.py`` (a :class:`GradingData`
+from its ``grading_plan()``). Grading works in two steps, kept apart so that a sandbox can
+sit between them:
 
 1. :func:`train_to_file` runs the student's ``build_model()`` and ``train_model(model, x, y)``
    on the training data only and saves the trained model as a ``.keras`` file. This is the
@@ -12,19 +15,9 @@ The homework grader works in two steps, kept apart so that a sandbox can sit bet
 
 Runs are reproducible: :func:`train_to_file` fixes the seeds (Python, NumPy, TensorFlow) and
 turns on TensorFlow's deterministic ops, so the same submission gets the same score.
-
-What a grading run uses comes from :func:`grading_plan`, read from the environment:
-
-- ``MNIST_PATH`` / Keras's cache (full MNIST) or the bundled 5,000 digits (see
-  :mod:`grader.weeks.week3.data.mnist`): which data, hence which accuracy tiers (:data:`TIERS`);
-- ``GRADER_MNIST_BUDGET``: the wall-clock seconds ``build_model`` plus ``train_model`` may take
-  (default :data:`DEFAULT_BUDGET`, per kind of data);
-- ``GRADER_MNIST_QUICK=1``: the package's own test suite; the grader trains on a small
-  stratified subset (:data:`QUICK_FIT`) and uses the ``quick`` tiers, measured for it.
 """
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 import time
@@ -34,29 +27,21 @@ from pathlib import Path
 import numpy as np
 
 from grader.core.seeds import seed_generators
-from grader.weeks.week3.data.mnist import MnistSplits, load_splits, stratified_holdout
 
 SEED = 1234
-VALIDATION_FRACTION = 0.1        # of the students' training part, held out by the grader
-VALIDATION_SEED = 5
-QUICK_FIT = 400                  # training images in quick mode (the package's tests)
-#: Accuracy tiers on the held-out test part, lowest first, per kind of data.
-TIERS = {"bundled": (0.90, 0.95, 0.97), "full": (0.97, 0.985, 0.99), "quick": (0.75, 0.83, 0.88)}
-#: Seconds that build_model() + train_model() may take, per kind of data (2 CPU cores).
-DEFAULT_BUDGET = {"bundled": 240.0, "full": 1800.0, "quick": 120.0}
 
 
 class SubmissionError(Exception):
     """The submitted model could not be trained, saved, loaded or evaluated (message for students)."""
 
 
-# ---------------------------------------------------------------- the grading plan
+# ---------------------------------------------------------------- what one grading run uses
 
 @dataclass(frozen=True)
 class GradingData:
     """Everything a grading run needs; only ``x_fit``/``y_fit`` ever reach student code."""
 
-    kind: str                      # "bundled", "full" or "quick"
+    kind: str                      # which data (week 3: "bundled", "full" or "quick")
     source: str                    # where the images came from
     tiers: tuple[float, ...]
     budget: float                  # seconds for build_model() + train_model()
@@ -70,50 +55,6 @@ class GradingData:
     @property
     def key(self) -> tuple:
         return (self.kind, self.source, len(self.x_fit), len(self.x_test), self.budget)
-
-
-def quick_mode() -> bool:
-    return os.environ.get("GRADER_MNIST_QUICK", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def data_kind() -> str:
-    """"quick", "full" or "bundled": which tiers and budget apply, known without loading any data."""
-    if quick_mode():
-        return "quick"
-    from grader.weeks.week3.data.mnist import keras_cache_path
-    return "full" if os.environ.get("MNIST_PATH") or keras_cache_path().is_file() else "bundled"
-
-
-def budget_for(kind: str) -> float:
-    value = os.environ.get("GRADER_MNIST_BUDGET", "").strip()
-    return float(value) if value else DEFAULT_BUDGET[kind]
-
-
-def split_for_grading(splits: MnistSplits, quick: bool = False) -> GradingData:
-    """Hold out a stratified validation part of the students' training part; in quick mode keep
-    only :data:`QUICK_FIT` training images."""
-    kept, held = stratified_holdout(splits.y_train, VALIDATION_FRACTION, VALIDATION_SEED)
-    x_fit, y_fit = splits.x_train[kept], splits.y_train[kept]
-    if quick and len(y_fit) > QUICK_FIT:
-        _, small = stratified_holdout(y_fit, QUICK_FIT / len(y_fit), VALIDATION_SEED + 1)
-        x_fit, y_fit = x_fit[small], y_fit[small]
-    kind = "quick" if quick else splits.kind
-    for array in (x_fit, y_fit):
-        array.setflags(write=False)
-    return GradingData(kind=kind, source=splits.source, tiers=TIERS[kind], budget=budget_for(kind),
-                       x_fit=x_fit, y_fit=y_fit, x_val=splits.x_train[held], y_val=splits.y_train[held],
-                       x_test=splits.x_test, y_test=splits.y_test)
-
-
-@functools.lru_cache(maxsize=2)
-def _grading_data(mnist_path: str, keras_home: str, home: str, quick: bool) -> GradingData:
-    return split_for_grading(load_splits(), quick)
-
-
-def grading_plan() -> GradingData:
-    """The data, tiers and budget of this grading run (cached per environment)."""
-    env = os.environ
-    return _grading_data(env.get("MNIST_PATH", ""), env.get("KERAS_HOME", ""), env.get("HOME", ""), quick_mode())
 
 
 def percent(fraction: float) -> str:
