@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, without_overflow
-from grader.weeks.week3.backprop_public import NET_PARTS, running
+from grader.weeks.week3.backprop_public import NET_PARTS, XOR_BUDGET, XOR_X, XOR_Y, running, unpack
 
 pytestmark = pytest.mark.hidden
 
@@ -30,21 +30,12 @@ CE_SHAPES = [(3, 4), (8, 10), (1, 3), (5, 2)]                     # (N, C)
 NET_SHAPES = [(6, 5, 7, 4), (4, 3, 5, 3)]                         # (N, D, H, C)
 
 DIGITS_BUDGET = dict(hidden_dim=64, weight_scale=0.1, lr=0.3, epochs=30, batch_size=50)
-XOR_BUDGET = dict(hidden_dim=32, weight_scale=1.0, lr=0.5, epochs=200, batch_size=4)
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-XOR_Y = np.array([0, 1, 1, 0])
 
 
 # ---- helpers -------------------------------------------------------------------------------
 
 def shape_text(**arrays) -> str:
     return ", ".join(f"{name} {np.shape(value)}" for name, value in arrays.items())
-
-
-def unpack(result, names, what):
-    if not isinstance(result, tuple) or len(result) != len(names):
-        raise Mismatch(what, f"튜플 (tuple) ({', '.join(names)}) 을 돌려줘야 합니다", received=result)
-    return result
 
 
 def gradient_error(analytic: np.ndarray, numerical: np.ndarray) -> float:

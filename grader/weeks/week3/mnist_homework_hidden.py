@@ -11,7 +11,8 @@ import pytest
 from grader.core.compare import Mismatch, assert_equal
 from grader.weeks.week3.data.mnist import write_mnist_folder, write_mnist_npz
 from grader.weeks.week3.model_eval import TIERS, percent
-from grader.weeks.week3.mnist_homework_public import (ACCURACY_TIMEOUT, KERAS_TIMEOUT, KIND, built_model, check_loaded,
+from grader.weeks.week3.keras_checks import check_new_model_each_call
+from grader.weeks.week3.mnist_homework_public import (ACCURACY_TIMEOUT, KERAS_TIMEOUT, KIND, model_of, check_loaded,
                                                 graded_model, history_of, point_data_at, sample_images, small_split,
                                                 tiny_model, training_summary)
 
@@ -61,11 +62,7 @@ def test_random_files(sub, ref, monkeypatch, tmp_path):
                   "나옵니다.")
 def test_new_model_each_call(sub):
     """부를 때마다 새 모델: 앞 모델과 함께 쓰는 층 (layer) 이 없음"""
-    first = built_model(sub.build_model)
-    second = built_model(sub.build_model)
-    shared = {id(layer) for layer in first.layers} & {id(layer) for layer in second.layers}
-    if first is second or shared:
-        raise Mismatch("build_model() 두 번 호출", "같은 모델을 돌려주었거나 층 (layer) 을 함께 씁니다")
+    check_new_model_each_call(lambda: model_of(sub), "build_model()")
 
 
 @pytest.mark.graded("train_model")

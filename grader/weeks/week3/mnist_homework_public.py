@@ -8,10 +8,10 @@ Keras is imported inside the checks only, so collecting these specs stays fast.
 import numpy as np
 import pytest
 
-from grader.core import words
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.weeks.week3.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
 from grader.weeks.week3.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
+from grader.weeks.week3.keras_checks import built_model
 from grader.core.keras_tools import keras_module, layers_of, watch_layer_class
 
 KIND = data_kind()
@@ -59,16 +59,9 @@ def check_loaded(sub, x_expected, y_expected, what: str) -> None:
     assert_equal(y.astype(np.int64), y_expected.astype(np.int64), f"{what} 의 y_train")
 
 
-def built_model(build):
-    """``build()``, checked to be a Keras model; returns it."""
-    keras = keras_module()
-    model = build()
-    if not isinstance(model, keras.Model):
-        raise Mismatch("build_model()", "Keras 모델 (keras.Sequential([...])) 을 돌려줘야 합니다",
-                       received=type(model).__name__)
-    if not type(model).__module__.startswith("keras."):     # the sandbox cannot even send such a model back
-        raise Mismatch("build_model()", words.custom_model_class(type(model).__name__))
-    return model
+def model_of(sub):
+    """What the student's build_model() returns, checked to be a model of Keras' own classes."""
+    return built_model(sub.build_model, "build_model", keras_classes_only=True)
 
 
 def probabilities(model, images: np.ndarray, what: str) -> np.ndarray:
@@ -202,7 +195,7 @@ class TestBuildModel:
                       "28 x 28 을 받고, 숫자마다 softmax 유닛 (unit) 하나로 끝납니다.")
     def test_raw_images_in_probabilities_out(self, sub):
         """모양 (shape) (28, 28) 의 날것 (raw) 이미지를 받아 이미지마다 확률 (probability) 10 개를 냄 (묶음 (bundled) 숫자 8 장)"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28):
             raise Mismatch("build_model() 의 입력 (input)", "날것 (raw) 이미지여야 합니다: "
@@ -217,7 +210,7 @@ class TestBuildModel:
                       "(factor) 이 255 를 1 로 보내는 Rescaling 층.")
     def test_rescaling_inside(self, sub):
         """모델 안에서 픽셀 (pixel) 을 스케일링 (scaling): 0-255 를 약 0-1 로 바꾸는 Rescaling 층"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         layers = rescaling_layers(model)
         if not layers:
             raise Mismatch("build_model() 의 층 (layers)", "keras.layers.Rescaling 층이 없습니다: 전처리 "
@@ -233,7 +226,7 @@ class TestBuildModel:
                       "엔트로피 (cross-entropy) (이름이 sparse_ 로 시작) 로 compile 하세요.")
     def test_loss(self, sub):
         """묶음 (bundled) 숫자 16 장: 정수 (integer) 정답의 sparse categorical 교차 엔트로피 (cross-entropy)"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
             raise Mismatch("build_model()", "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 "
                            "model.compile(optimizer=..., loss=..., metrics=[...]) 을 부르세요")
@@ -258,7 +251,7 @@ class TestBuildModel:
     def test_loads_in_safe_mode(self, sub, tmp_path):
         """.keras 로 저장하고 safe_mode=True 로 다시 읽어도 묶음 (bundled) 숫자 8 장에서 같은 출력 (output)"""
         from grader.weeks.week3.model_eval import SubmissionError, load_trained
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         x, _ = sample_images(8)
         before = probabilities(model, x, "build_model() (날것 (raw) 이미지 8 장)")
         path = tmp_path / "model.keras"
