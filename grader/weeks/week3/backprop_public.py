@@ -82,7 +82,20 @@ NET_GRADS = {
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([0, 1, 1, 0])
-XOR_BUDGET = dict(hidden_dim=32, weight_scale=1.0, lr=0.5, epochs=200, batch_size=4)
+XOR_BUDGET = dict(hidden_dim=32, weight_scale=1.0, lr=0.5, epochs=200, batch_size=4)   # section 12's
+
+
+def xor_net(two_layer_net):
+    """``two_layer_net(2, hidden_dim, 2)`` (a TwoLayerNet class) as section 12 builds it for XOR."""
+    b = XOR_BUDGET
+    return two_layer_net(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
+
+
+def train_on_xor(sub, net):
+    """The student's train of ``net`` on the four XOR points with section 12's budget; the losses."""
+    b = XOR_BUDGET
+    return sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"],
+                     seed=0)
 
 
 def unpack(result, names, what):
@@ -593,10 +606,8 @@ class TestTrain:
                       "lr 0.5, 200 에포크 (epoch), batch_size 4, seed 0 입니다.")
     def test_train_xor(self, sub):
         """정해진 예산 (budget) 으로 여러분의 TwoLayerNet(2, 32, 2, weight_scale=1.0) 을 XOR 에 학습하면 입력 (input) 4 개가 모두 맞습니다"""
-        b = XOR_BUDGET
         with running(sub, "TwoLayerNet", "sgd_step"):
-            net = sub.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
-            sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"],
-                      seed=0)
+            net = xor_net(sub.TwoLayerNet)
+            train_on_xor(sub, net)
             predictions = np.asarray(net.loss(XOR_X.copy())).argmax(axis=1)
             assert_equal(predictions, XOR_Y, "XOR 학습 후의 net.loss(XOR_X).argmax(axis=1)")

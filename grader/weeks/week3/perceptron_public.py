@@ -165,6 +165,14 @@ def learned_outputs(w, b) -> np.ndarray:
     return np.array([1 if m > 0 else 0 for m in margins])
 
 
+def check_never_converges(errors, what: str, epochs: int, which: str) -> None:
+    """Training on XOR (not linearly separable) runs all ``epochs`` (``which``, as the message says
+    them) with at least one mistake in each."""
+    if not isinstance(errors, list) or len(errors) != epochs or min(errors) == 0:
+        raise Mismatch(what, f"{which} 를 모두 돌고, 에포크마다 틀린 샘플이 하나 이상 있어야 합니다",
+                       received=errors if isinstance(errors, list) else type(errors).__name__)
+
+
 @pytest.mark.graded("train_perceptron")
 class TestTrainPerceptron:
     @pytest.mark.points(1)
@@ -210,11 +218,8 @@ class TestTrainPerceptron:
                 assert_close(b, b_given, f"{what} 에서 나온 b ({explicit} 에서 나온 b 와 비교)", rtol=1e-12)
             y = np.array([0, 1, 1, 0])
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy())
-            what = f"{call('train_perceptron', AND_X, y)} 에서 나온 errors (XOR)"
-            if not isinstance(errors, list) or len(errors) != 100 or min(errors) == 0:
-                raise Mismatch(what, "기본값 (default) 인 100 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 "
-                               "하나 이상 있어야 합니다",
-                               received=errors if isinstance(errors, list) else type(errors).__name__)
+            check_never_converges(errors, f"{call('train_perceptron', AND_X, y)} 에서 나온 errors (XOR)", 100,
+                                  "기본값 (default) 인 100 에포크 (epoch)")
 
     @pytest.mark.points(1)
     @pytest.mark.hint("에포크 (epoch) 마다 틀린 개수를 하나씩 추가하고, 틀린 샘플이 없는 첫 에포크 직후에 "
@@ -252,7 +257,5 @@ class TestTrainPerceptron:
         y = np.array([0, 1, 1, 0])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=20)
-            what = f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=20)} 에서 나온 errors"
-            if not isinstance(errors, list) or len(errors) != 20 or min(errors) == 0:
-                raise Mismatch(what, "20 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 하나 이상 있어야 합니다",
-                               received=errors if isinstance(errors, list) else type(errors).__name__)
+            check_never_converges(errors, f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=20)} 에서 나온 errors",
+                                  20, "20 에포크 (epoch)")
