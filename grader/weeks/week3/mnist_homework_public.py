@@ -11,6 +11,7 @@ import pytest
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.weeks.week3.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
 from grader.weeks.week3.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
+from grader.weeks.week3.cases import case
 from grader.weeks.week3.keras_checks import built_model
 from grader.core.keras_tools import keras_module, layers_of, watch_layer_class
 
@@ -320,24 +321,23 @@ VALIDATION_HINTS = (
 )
 
 
-def _validation_check(tier_index: int, threshold: float):
-    @pytest.mark.graded("accuracy")
-    @pytest.mark.points(1)
-    @pytest.mark.timeout(ACCURACY_TIMEOUT)
-    @pytest.mark.hint(VALIDATION_HINTS[tier_index])
-    def check(sub):
-        graded, data = graded_model(sub)
-        validation = graded.validation
-        if validation.accuracy < threshold:
-            raise Mismatch(f"검증 데이터 (validation split) (여러분이 가진 이미지 중 채점기 (grader) 가 떼어 둔 "
-                           f"{len(data.x_val):,} 장)",
-                           f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n" + validation.report() + "\n"
-                           + training_summary(graded, data))
-
-    check.__doc__ = f"검증 데이터 (validation split) 정확도 (accuracy) {percent(threshold)} 이상"
-    check.__name__ = f"test_validation_tier_{tier_index + 1}"
-    return check
+def require_tier(scores, threshold: float, where: str, graded, data) -> None:
+    """The accuracy in ``scores`` (one split's, of :func:`graded_model`) is at least ``threshold``;
+    else a Mismatch on ``where`` with the split's report and how the training went."""
+    if scores.accuracy < threshold:
+        raise Mismatch(where, f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n" + scores.report() + "\n"
+                       + training_summary(graded, data))
 
 
-for _index, _threshold in enumerate(TIERS[KIND][:2]):
-    globals()[f"test_validation_tier_{_index + 1}"] = _validation_check(_index, _threshold)
+VALIDATION_CASES = [case(threshold, graded="accuracy", id=str(index + 1), hint=VALIDATION_HINTS[index],
+                         title=f"검증 데이터 (validation split) 정확도 (accuracy) {percent(threshold)} 이상")
+                    for index, threshold in enumerate(TIERS[KIND][:2])]
+
+
+@pytest.mark.parametrize("threshold", VALIDATION_CASES)
+@pytest.mark.timeout(ACCURACY_TIMEOUT)
+def test_validation_tier(sub, threshold):
+    """One accuracy tier on the validation split (each row's title says which)."""
+    graded, data = graded_model(sub)
+    require_tier(graded.validation, threshold, f"검증 데이터 (validation split) (여러분이 가진 이미지 중 채점기 "
+                 f"(grader) 가 떼어 둔 {len(data.x_val):,} 장)", graded, data)
