@@ -21,6 +21,13 @@ def built_model(build, name: str, keras_classes_only: bool = False, **kwargs):
     return model
 
 
+def require_compiled(model, what: str) -> None:
+    """``model`` (what ``what`` returned) is compiled, with an optimizer."""
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        raise Mismatch(what, "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 model.compile(optimizer=..., "
+                       "loss=..., metrics=[...]) 을 호출하세요")
+
+
 def check_new_model_each_call(build, what: str) -> None:
     """Two calls of ``build`` (no arguments; it returns a checked model, e.g. with :func:`built_model`)
     give two models with no layer in common, as a model built inside the function is."""

@@ -11,7 +11,7 @@ import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
 from grader.weeks.week3.data.sign_mnist import HEADER
-from grader.weeks.week3.keras_checks import built_model
+from grader.weeks.week3.keras_checks import built_model, require_compiled
 from grader.core.keras_tools import keras_module, layers_of
 
 VALID_LABELS = tuple(k for k in range(25) if k != 9)
@@ -127,12 +127,6 @@ def probabilities(model, images: np.ndarray, what: str, training: bool = False) 
 
 def cross_entropy(p: np.ndarray, labels) -> float:
     return float(-np.mean(np.log(np.clip(p[np.arange(len(labels)), np.asarray(labels)], 1e-7, 1.0))))
-
-
-def require_compiled(model) -> None:
-    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        raise Mismatch("build_sign_model()", "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 "
-                       "model.compile(optimizer=..., loss=..., metrics=[...]) 을 부르세요")
 
 
 def dropout_layers(model) -> list:
@@ -302,7 +296,7 @@ class TestBuildSignModel:
     def test_loss(self, sub):
         """대체 데이터 (stand-in) 이미지 16 장: 원-핫 (one-hot) 정답의 categorical 교차 엔트로피 (cross-entropy) 와 정확도 (accuracy) 지표"""
         model = model_of(sub)
-        require_compiled(model)
+        require_compiled(model, "build_sign_model()")
         images, labels = ready_images(16, seed=2)
         p = probabilities(model, images, "build_sign_model() (전처리된 이미지 (preprocessed images) 16 장)")
         expected = cross_entropy(p, labels)
@@ -356,7 +350,7 @@ class TestBuildSignModel:
         keras = keras_module()
         keras.utils.set_random_seed(0)
         model = model_of(sub)
-        require_compiled(model)
+        require_compiled(model, "build_sign_model()")
         images, labels = ready_images(64, seed=5)
         targets = one_hot(labels)
         before = float(model.evaluate(images, targets, verbose=0, return_dict=True)["loss"])

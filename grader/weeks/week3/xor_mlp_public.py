@@ -10,7 +10,7 @@ from grader.core.compare import (Mismatch, assert_close, assert_equal, assert_sh
                                     without_overflow)
 from grader.core.submission import MissingDefinition
 from grader.core.keras_tools import keras_module
-from grader.weeks.week3.keras_checks import built_model
+from grader.weeks.week3.keras_checks import built_model, require_compiled
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_LABELS = np.array([[0], [1], [1], [0]])
@@ -79,12 +79,6 @@ def xor_model(build, **kwargs):
     out = to_numpy(model(XOR_X.astype("float32")))
     assert_shape(out, (4, 1), f"XOR 입력 네 개에 대한 {what} 의 출력 (output)")
     return model, what
-
-
-def require_compiled(model, what: str) -> None:
-    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        raise Mismatch(what, "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 model.compile(optimizer=..., "
-                       "loss=..., metrics=[...]) 을 호출하세요")
 
 
 def evaluate(model) -> dict:
