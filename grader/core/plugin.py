@@ -5,6 +5,8 @@ Markers used by specs:
 - ``@pytest.mark.graded("step")`` (usually on a class): the graded item a test belongs to.
 - ``@pytest.mark.points(2)``: what the test is worth (default 1).
 - ``@pytest.mark.hint("...")``: one line shown to the student when the test fails.
+- ``@pytest.mark.title("...")``: the test's title, where a docstring cannot give it (one case of a
+  parametrized table: ``pytest.param(..., marks=[graded, points, hint, title])``).
 - ``@pytest.mark.timeout(30)``: wall-clock seconds before the test fails (default from the run).
 - ``pytestmark = pytest.mark.hidden`` (module level): a hidden test; its failure message is
   never shown to students.
@@ -29,6 +31,7 @@ MARKERS = {
     "graded(target)": "the graded item (function or constant) this test checks",
     "points(n)": "points the test is worth",
     "hint(text)": "a one-line hint shown when the test fails",
+    "title(text)": "the test's title (else its docstring's first line)",
     "timeout(seconds)": "wall-clock limit for the test",
     "hidden": "a hidden test: its details never reach students",
 }
@@ -70,6 +73,8 @@ def marker_arg(item, name: str, default=None):
 
 
 def describe(item) -> str:
+    if marker_arg(item, "title"):
+        return str(marker_arg(item, "title"))
     doc = getattr(item.obj, "__doc__", None) or ""
     first = doc.strip().splitlines()[0] if doc.strip() else ""
     return first or item.name.removeprefix("test_").replace("_", " ")

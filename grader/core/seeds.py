@@ -3,7 +3,7 @@ installed) Keras/TensorFlow's generators, and deterministic TensorFlow ops.
 
 It imports nothing of the ``grader`` package: the sandboxed child loads this file by its path,
 from the copy in its own folder (:func:`grader.sandbox.child.serve`); the homework's training
-seeds the grader's process with it (:func:`grader.weeks.week3.model_eval.seed_everything`).
+seeds the grader's process with it (:func:`grader.core.model_eval.seed_everything`).
 """
 from __future__ import annotations
 
