@@ -15,15 +15,12 @@ for hidden specs, ``ref`` (the reference solution module).
 from __future__ import annotations
 
 import importlib
-import signal
-import threading
-from contextlib import contextmanager
 
 import pytest
 
 from grader.core import words
 from grader.core.results import TestResult
-from grader.core.submission import Submission, explain_error
+from grader.core.submission import MachineryError, Submission, TestTimeout, explain_error
 
 MARKERS = {
     "graded(target)": "the graded item (function or constant) this test checks",
@@ -34,34 +31,11 @@ MARKERS = {
 }
 
 
-class StudentInterrupt(Exception):
+class StudentInterrupt(MachineryError):
     """A KeyboardInterrupt raised inside a test (by the student's code), as a test failure."""
 
     def __init__(self, interrupt: KeyboardInterrupt):
         super().__init__(words.code_raised("KeyboardInterrupt", str(interrupt)))
-
-
-class TestTimeout(Exception):
-    """Raised inside a test that ran past its time limit."""
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise :class:`TestTimeout` in the main thread after ``seconds`` (no-op elsewhere)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise TestTimeout(words.check_too_long(seconds))
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def marker_arg(item, name: str, default=None):
@@ -80,9 +54,9 @@ class SpecPlugin:
 
     def __init__(self, namespace, reference: str | None, target: str | None = None,
                  timeout: float = 10.0):
-        # a dict of names (a notebook's globals), or an object that reads them elsewhere
+        # a dict of names (a notebook's globals), or a Submission that reads them elsewhere
         # (grader.sandbox's SandboxedSubmission, which also brings its own time limit)
-        self.submission = Submission(namespace) if isinstance(namespace, dict) else namespace
+        self.submission = namespace if isinstance(namespace, Submission) else Submission(namespace)
         self.reference = reference
         self.target = target
         self.timeout = timeout
@@ -100,8 +74,7 @@ class SpecPlugin:
     @pytest.fixture
     def tmp_path(self, tmp_path_factory):
         """pytest's ``tmp_path``; with a sandboxed submission, a folder the sandbox sees too."""
-        shared = getattr(type(self.submission), "shared_folder", None)
-        return shared(self.submission) if shared else tmp_path_factory.mktemp("spec", numbered=True)
+        return self.submission.shared_folder() or tmp_path_factory.mktemp("spec", numbered=True)
 
     @pytest.fixture
     def ref(self):
@@ -120,8 +93,7 @@ class SpecPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
         seconds = float(marker_arg(item, "timeout", self.timeout))
-        own_limit = getattr(type(self.submission), "time_limit", None)
-        with own_limit(self.submission, seconds) if own_limit else time_limit(seconds):
+        with self.submission.time_limit(seconds):
             try:
                 return (yield)
             except KeyboardInterrupt as error:
