@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from grader.core.submission import MachineryError
+from grader.core.submission import MachineryError, explain_error, quoting
 
 _PRINT = dict(precision=6, threshold=20, edgeitems=3, suppress_small=True)
 
@@ -214,8 +214,8 @@ def builds_on(checked: str, probes: dict, relation: str = "그 함수를 사용�
                 break
         if culprit is None:
             raise
-        from grader.core.submission import explain_error
-        raise Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))) from None
+        raise quoting(Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))),
+                      error) from None
 
 
 def builds_on_problem(checked: str, culprit: str, relation: str, saw: str) -> str:

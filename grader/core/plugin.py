@@ -20,7 +20,7 @@ import pytest
 
 from grader.core import words
 from grader.core.results import TestResult
-from grader.core.submission import MachineryError, Submission, TestTimeout, explain_error
+from grader.core.submission import MachineryError, Submission, TestTimeout, error_frame, explain_error
 
 MARKERS = {
     "graded(target)": "the graded item (function or constant) this test checks",
@@ -106,22 +106,24 @@ class SpecPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            message = "" if report.passed else self._message(call)
-            self.results.append(self._result(item, passed=report.passed, message=message))
+            message, frame = ("", None) if report.passed else self._message(call)
+            self.results.append(self._result(item, passed=report.passed, message=message, frame=frame))
 
-    def _message(self, call) -> str:
+    def _message(self, call) -> tuple[str, list | None]:
+        """The failure's message, and where in the student's code its error came from (if it says)."""
         if call.excinfo is None:
-            return "건너뛰었습니다 (skipped)"
+            return "건너뛰었습니다 (skipped)", None
         error = call.excinfo.value
         if isinstance(error, (TestTimeout, StudentInterrupt, pytest.fail.Exception)):
-            return str(error)
-        return explain_error(error)
+            return str(error), None
+        frame = error_frame(error)
+        return explain_error(error), list(frame) if frame else None
 
     @staticmethod
-    def _result(item, passed: bool, message: str = "") -> TestResult:
+    def _result(item, passed: bool, message: str = "", frame: list | None = None) -> TestResult:
         points = float(marker_arg(item, "points", 1))
         return TestResult(
             target=str(marker_arg(item, "graded", "")), name=item.name, description=describe(item),
             points=points if passed else 0.0, max_points=points, passed=passed,
             hidden=item.get_closest_marker("hidden") is not None,
-            message=message, hint=str(marker_arg(item, "hint", "")))
+            message=message, hint=str(marker_arg(item, "hint", "")), frame=frame)

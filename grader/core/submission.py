@@ -93,28 +93,47 @@ class Submission:
 
 
 def explain_error(exc: BaseException) -> str:
-    """A one-paragraph explanation of an exception raised by student code."""
+    """A one-paragraph explanation of an exception raised by student code (with where in the
+    code it came from, :func:`error_frame`, worded by ``words.code_at``)."""
+    plain = _plain_explanation(exc)
+    if plain is not None:
+        return plain
+    frame = error_frame(exc)
     remote_type = getattr(exc, "remote_type", None)     # raised in a sandboxed process
+    return words.code_raised(type(exc).__name__ if remote_type is None else remote_type, str(exc),
+                             words.code_at(*frame) if frame else "")
+
+
+def error_frame(exc: BaseException) -> tuple[str, int, str] | None:
+    """``(name, line, code)`` of the student's code that :func:`explain_error` names for ``exc``
+    (raised here or, as a RemoteError, in a sandboxed process), or None. A check whose own
+    message quotes such an explanation sets ``frame_in_message`` on its exception
+    (:func:`quoting`)."""
+    if getattr(exc, "frame_in_message", None):     # a check's message that quotes an explanation
+        return exc.frame_in_message
+    if _plain_explanation(exc) is not None:
+        return None
+    if getattr(exc, "remote_type", None) is not None:
+        return getattr(exc, "frame", None)
+    return student_frame(exc)
+
+
+def quoting(error: BaseException, explained: BaseException) -> BaseException:
+    """``error``, whose message quotes :func:`explain_error` of ``explained``, marked with its frame."""
+    error.frame_in_message = error_frame(explained)
+    return error
+
+
+def _plain_explanation(exc: BaseException) -> str | None:
+    """Not implemented yet, or an assertion's own message: said without a frame (else None)."""
+    remote_type = getattr(exc, "remote_type", None)
     if remote_type is not None:
-        return _explain_remote(remote_type, str(exc), getattr(exc, "frame", None))
-    if isinstance(exc, NotImplementedError):
+        not_implemented, asserted = remote_type == "NotImplementedError", remote_type == "AssertionError"
+    else:
+        not_implemented, asserted = isinstance(exc, NotImplementedError), isinstance(exc, AssertionError)
+    if not_implemented:
         return words.NOT_IMPLEMENTED
-    if isinstance(exc, AssertionError) and str(exc):
-        return str(exc)
-    return words.code_raised(type(exc).__name__, str(exc), _where(student_frame(exc)))
-
-
-def _explain_remote(remote_type: str, message: str, frame) -> str:
-    if remote_type == "NotImplementedError":
-        return explain_error(NotImplementedError())
-    if remote_type == "AssertionError" and message:
-        return message
-    return words.code_raised(remote_type, message, _where(frame))
-
-
-def _where(frame) -> str:
-    """The one wording of a frame of the student's code (see :func:`student_frame`)."""
-    return words.code_at(*frame) if frame else ""
+    return str(exc) if asserted and str(exc) else None
 
 
 def student_frame(exc: BaseException) -> tuple[str, int, str] | None:

@@ -15,12 +15,8 @@ and becomes a :class:`Remote` here, whose every use is a request to its owner (`
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping, MutableSequence
-from typing import TYPE_CHECKING
 
 from .errors import RemoteError
-
-if TYPE_CHECKING:
-    from .peer import Peer
 
 class Remote:
     """Something that lives on the other side; every use is a request to it."""
@@ -28,7 +24,8 @@ class Remote:
     __slots__ = ("_peer", "_handle", "_generation", "_type", "_name")
 
     @staticmethod
-    def make(peer: Peer, handle: int, kind, type_name: str, name: str):
+    def make(peer, handle: int, kind, type_name: str, name: str):
+        """A proxy for ``handle`` of ``peer``'s other side (``peer``: a .peer.Peer)."""
         cls = {"mapping": RemoteMapping, "sequence": RemoteSequence, "iterator": RemoteIterator}.get(kind, Remote)
         proxy = object.__new__(cls)
         for slot, value in zip(Remote.__slots__, (peer, handle, peer.generation, type_name, name)):
@@ -102,7 +99,7 @@ class SyncedDict(dict):
     ``params["W1"] = ...``, ``del params[k]`` and in-place changes to its arrays reach the owner.
     """
 
-    _peer: Peer
+    _peer: object       # the .peer.Peer whose other side owns the dict
     _handle: int
 
     def _send(self, op: str, **fields):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
-from grader.core.submission import MachineryError, explain_error
+from grader.core.submission import MachineryError, explain_error, quoting
 
 RTOL, ATOL = 1e-7, 1e-12
 TOLERANCE = dict(rtol=RTOL, atol=ATOL)
@@ -188,7 +188,7 @@ def running(sub, *names):
         them = "그 함수" if len(wrong) == 1 else "그 함수들"
         note = (f"이 검사 (check) 는 여러분의 {', '.join(wrong)} 도 실행하는데, {them}{'가' if len(wrong) == 1 else '이'} "
                 f"자기 검사에서 틀린 값을 냅니다: 먼저 {them}{'를' if len(wrong) == 1 else '을'} 고치세요")
-        raise AssertionError("\n".join([f"{first} ({note})", *rest])) from None
+        raise quoting(AssertionError("\n".join([f"{first} ({note})", *rest])), error) from None
 
 
 @pytest.mark.graded("affine_forward")
