@@ -7,11 +7,12 @@ The interface every submission has, in this process (:class:`Submission`) or in 
 - ``sub.time_limit(seconds)``: a context manager that bounds one test (or one observation);
 - ``sub.replace_for_test(monkeypatch, name, value)``: the student's ``name`` is ``value``
   until the test ends (a spec grades one function on the reference's helpers);
+- ``sub.namespace()``: the student's names as a mutable mapping (a sandbox's: a view into it);
 - ``sub.shared_folder()``: a folder for a spec's files that the student's code sees too
   (None: pytest's own ``tmp_path`` will do).
 
 Errors of the machinery, not of the student (a time limit, a sandboxed process that died,
-an unreadable reply), are :class:`MachineryError`\\ s: a check never blames them on the
+an unreadable reply), are subclasses of :class:`MachineryError`: a check never blames them on the
 student's code, and specs tell them apart with ``isinstance``.
 """
 from __future__ import annotations
@@ -46,8 +47,8 @@ class Submission:
     """A student's namespace (e.g. a notebook's ``globals()``), read as attributes.
 
     ``sub.step`` is the student's ``step``; a missing name raises :class:`MissingDefinition`.
-    The methods below are the interface the engine and the specs use (a student's global of
-    the same name is still read with ``sub.NAME`` only where it is not one of them).
+    Its methods are the interface the engine and the specs use (they shadow a student's global
+    of the same name).
     """
 
     def __init__(self, namespace: dict):

@@ -1,7 +1,7 @@
 """What can go wrong on the wire, and an exception that crosses it.
 
 The machinery's own failures (:class:`ProtocolError` and its kinds, :class:`DeadlineExceeded`)
-are :class:`grader.core.submission.MachineryError`\\ s where the grader's public core is
+subclass :class:`grader.core.submission.MachineryError` where the grader's public core is
 importable (always in the grader, and in the sandbox's public copy): a spec or a comparison
 tells them from the student's errors with ``isinstance``. A protocol copied on its own gets a
 plain ``Exception`` for a base instead.
