@@ -24,6 +24,7 @@ decodes at most what the child's memory budget allows (:func:`reply_bounds`), an
 """
 from __future__ import annotations
 
+import gc
 import inspect
 import json
 import os
@@ -129,7 +130,7 @@ class Peer(Codec):
         data = self._read_exactly(size)
         self.check_deadline()
         try:
-            message = json.loads(data)
+            message = _parse(data)
         except (ValueError, RecursionError) as error:
             raise ProtocolError(f"malformed message: {error}") from None
         if not isinstance(message, dict):
@@ -375,6 +376,19 @@ def _public(name: str) -> None:
 
 def _is_method(target, name: str) -> bool:
     return inspect.isfunction(getattr(type(target), name, None))
+
+
+def _parse(data: bytes):
+    """``json.loads`` without the cyclic collector, which a reply of millions of small lists
+    (a hostile one, within the size bound) would run often enough to cost ten times the parse
+    (measured: 7 MB of ``[],[],...``, 17 s with it, 1.8 s without). JSON makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def follow_environment(env) -> None:
