@@ -36,8 +36,12 @@ def imports(path, known) -> set[str]:
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
-            assert not node.level, f"{path}: relative import"
-            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else node.module for a in node.names]
+            module = node.module or ""
+            if node.level:      # relative: only the sandbox's protocol (its child imports it as `protocol`)
+                assert module_name(path).startswith("grader.sandbox.protocol"), f"{path}: relative import"
+                package = module_name(path).split(".")[:None if path.name == "__init__.py" else -1]
+                module = ".".join([*package[:len(package) - node.level + 1], *([module] if module else [])])
+            names = [f"{module}.{a.name}" if f"{module}.{a.name}" in known else module for a in node.names]
         else:
             continue
         for name in names:

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.core.seeds import seed_generators
+from grader.core.submission import TestTimeout
 
 SEED = 1234
 
@@ -112,7 +113,7 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
     try:
         train_model(model, x_fit.copy(), y_fit.copy())
     except Exception as error:
-        if type(error).__name__ == "TestTimeout":
+        if isinstance(error, TestTimeout):
             raise SubmissionError(f"build_model() + train_model() did not finish within the training "
                                   f"budget and were stopped ({error})") from error
         raise SubmissionError(f"train_model(model, x_train, y_train) raised {type(error).__name__}: "

@@ -22,13 +22,16 @@ class TestResult:
     hidden: bool
     message: str = ""
     hint: str = ""
+    # where in the student's code the error of ``message`` came from: [name, line, code]
+    # (grader.core.submission.error_frame), worded inside ``message`` by words.code_at
+    frame: list | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "TestResult":
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data or k != "frame"})
 
 
 def total(results: list[TestResult]) -> tuple[float, float]:

@@ -18,6 +18,11 @@ def code_raised(error_type: str, message: str = "", where: str = "") -> str:
     return text + (f" ({where})" if where else "")
 
 
+def code_at(name: str, line: int, code: str = "") -> str:
+    """Where in the student's code: ``step, 3번째 줄 (line 3): return 1 / z``."""
+    return f"{name}, {line}번째 줄 (line {line})" + (f": {code}" if code else "")
+
+
 def check_too_long(seconds: float) -> str:
     """A check that ran past its time limit."""
     return (f"{seconds:g}초 안에 끝나지 않아 멈췄습니다 (took longer than {seconds:g} s and was stopped). "

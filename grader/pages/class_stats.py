@@ -9,6 +9,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from grader.core import words
 from grader.pages.class_results import ClassResults, RecordedNotebook
 from grader.weeks import is_homework
 
@@ -55,7 +56,7 @@ class Tally:
     max_points: float
     order: int                    # its place in the notebook's spec
     passed: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)   # (student, message)
+    failures: list[tuple] = field(default_factory=list)   # (student, message, frame of the student's code)
 
     @property
     def attempts(self) -> int:
@@ -87,7 +88,7 @@ def pass_rates(results: ClassResults) -> list[Tally]:
             if result.passed:
                 stats.passed += 1
             else:
-                stats.failures.append((item.student, result.message))
+                stats.failures.append((item.student, result.message, result.frame))
     names = results.names()
     return sorted(found.values(), key=lambda s: (s.pass_rate is None, s.pass_rate or 0.0,
                                                  names.get(s.notebook, s.notebook), s.order))
@@ -95,17 +96,14 @@ def pass_rates(results: ClassResults) -> list[Tally]:
 
 # a number not inside an identifier (x_1); Korean counters may follow it (3개, 2번째)
 NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z0-9_])")
-# where in the student's code an exception came from: "(step, 3번째 줄 (line 3): ...)" (older
-# results: "(in step, line 3: ...)")
-STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|[^()]*, \d+번째 줄 \(line \d+\)).*\)\s*$")
 
 
-def problem_of(message: str) -> str:
+def problem_of(message: str, frame: list | None = None) -> str:
     """What a failure message says went wrong, with its numbers as ``#``: failures to group by.
 
     The first line names the problem (:class:`grader.core.compare.Mismatch` puts expected and
     received values on the lines after it); where in the student's code an exception came
-    from is dropped, and so are the numbers, so the same mistake made with different values
+    from (``frame``, see TestResult.frame) is dropped, and so are the numbers, so the same mistake made with different values
     groups together while different problems stay apart.
     """
     lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
@@ -114,7 +112,8 @@ def problem_of(message: str) -> str:
     first = lines[0]
     if NOT_IMPLEMENTED in first:
         return NOT_IMPLEMENTED
-    first = STUDENT_FRAME.sub("", first)
+    if frame:
+        first = first.split(f" ({words.code_at(*frame)}", 1)[0]
     first = NUMBER.sub("#", first)
     return re.sub(r"\s+", " ", first).strip()
 
@@ -130,11 +129,11 @@ class MessageGroup:
         return len(self.students)
 
 
-def group_failures(failures: list[tuple[str, str]]) -> list[MessageGroup]:
+def group_failures(failures: list[tuple]) -> list[MessageGroup]:
     """``(student, message)`` pairs grouped by :func:`problem_of`, the largest group first."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for student, message in failures:
-        groups.setdefault(problem_of(message), []).append((student, message))
+    for student, message, *frame in failures:
+        groups.setdefault(problem_of(message, *frame), []).append((student, message))
     found = []
     for problem, members in groups.items():
         example = Counter(message for _, message in members).most_common(1)[0][0]

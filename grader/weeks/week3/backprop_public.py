@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, show, without_overflow
-from grader.core.submission import explain_error
+from grader.core.submission import MachineryError, explain_error, quoting
 from grader.weeks.week3.cases import case
 
 RTOL, ATOL = 1e-7, 1e-12
@@ -175,15 +175,13 @@ BASIC_CASES = {"affine_forward": _affine_forward_ok, "affine_backward": _affine_
                "softmax_cross_entropy": _softmax_cross_entropy_ok, "TwoLayerNet": _two_layer_net_ok,
                "sgd_step": _sgd_step_ok}
 NET_PARTS = ("affine_forward", "relu_forward", "softmax_cross_entropy", "affine_backward", "relu_backward")
-# raised by the grading machinery (time limits, a stopped process), not by a wrong answer
-_MACHINERY = {"DeadlineExceeded", "PeerGone", "ProtocolError", "TestTimeout", "StudentInterrupt", "SandboxFailure"}
 
 
 def _fails_basic_case(sub, name) -> bool:
     try:
         BASIC_CASES[name](sub)
     except Exception as error:      # noqa: BLE001 (any error of the student's code is a failure)
-        if type(error).__name__ in _MACHINERY:
+        if isinstance(error, MachineryError):   # a time limit, a stopped process: not a wrong answer
             raise
         return True
     return False
@@ -195,7 +193,7 @@ def running(sub, *names):
     try:
         yield
     except Exception as error:
-        if type(error).__name__ in _MACHINERY:
+        if isinstance(error, MachineryError):   # a time limit, a stopped process: not a wrong answer
             raise
         wrong = [name for name in names if _fails_basic_case(sub, name)]
         if not wrong:
@@ -204,7 +202,7 @@ def running(sub, *names):
         them = "그 함수" if len(wrong) == 1 else "그 함수들"
         note = (f"이 검사 (check) 는 여러분의 {', '.join(wrong)} 도 실행하는데, {them}{'가' if len(wrong) == 1 else '이'} "
                 f"자기 검사에서 틀린 값을 냅니다: 먼저 {them}{'를' if len(wrong) == 1 else '을'} 고치세요")
-        raise AssertionError("\n".join([f"{first} ({note})", *rest])) from None
+        raise quoting(AssertionError("\n".join([f"{first} ({note})", *rest])), error) from None
 
 
 @pytest.mark.graded("affine_forward")
