@@ -76,11 +76,14 @@ def _rank(item) -> int:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Keep ``xdist_group`` working under pytest 9: pytest-xdist (3.8) sends a group's tests to one
-    worker by appending ``@<group>`` to each item's ``_nodeid``, an attribute pytest 9 no longer
+    """Keep ``xdist_group`` working under pytest 9.2: pytest-xdist (3.8) sends a group's tests to one
+    worker by appending ``@<group>`` to each item's ``_nodeid``, an attribute pytest 9.2 no longer
     reads (a node's id is ``_id``), so every group was silently split over the workers and each
-    worker built the group's minutes-long module fixtures again. Where xdist's suffix did not
-    take, put it where pytest 9 reads it."""
+    worker built the group's minutes-long module fixtures again (pytest-dev/pytest-xdist#1386,
+    open; its fix, #1388, does what this does). Where xdist's suffix did not take, put it where
+    pytest reads it. This relies on pytest internals (``_pytest.nodeid.NodeId``, ``Item._id``):
+    ``setup.cfg``'s ``test`` extra pins pytest and pytest-xdist to the versions checked, and
+    ``tests/test_xdist_groups.py`` tests the pins and the behaviour."""
     if not getattr(config.option, "loadgroup", False):
         return
     items.sort(key=_rank)     # stable: a group's tests, and a module's, keep their order

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, root_missing
 from tests.server_fixtures import free_port, postgres_missing
 
 COURSE_ID = "ml-term"
@@ -25,12 +24,7 @@ SERVERS = Path("/srv")
 
 def can_run() -> str | None:
     """Why a course server cannot be made here (None: it can)."""
-    if os.geteuid() != 0:
-        return "needs root to make Unix users"
-    for tool in ("useradd", "userdel", "runuser", "bwrap"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed"
-    return postgres_missing()
+    return root_missing("make Unix users", ("useradd", "userdel", "runuser", "bwrap")) or postgres_missing()
 
 
 @dataclass

@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
 from grader.server.database import BIN, SERVER_USER, Cluster
+from tests.helpers import open_folder, skip_for
 
 
 def free_port() -> int:
@@ -40,11 +39,8 @@ def postgres_missing() -> str | None:
 @pytest.fixture(scope="module")
 def postgres():
     """A running :class:`grader.server.database.Cluster` (module-wide); stopped and removed after."""
-    reason = postgres_missing()
-    if reason:
-        pytest.skip(reason)
-    base = Path(tempfile.mkdtemp(prefix="grader-postgres-"))
-    base.chmod(0o755)
+    skip_for(postgres_missing())
+    base = open_folder("grader-postgres-")
     cluster = Cluster(base / "postgres", free_port())
     try:
         cluster.init()

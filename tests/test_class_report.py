@@ -14,7 +14,8 @@ from grader.grading.gradescope import INSTRUCTOR, RESULTS, results_document
 from grader.pages import class_report
 from grader.pages.class_report import collect, group_failures, problem_of, pass_rates, write_report
 from grader.core.results import TestResult as Result
-from grader.core.submission import explain_error
+from grader.core import words
+from grader.core.submission import error_frame, explain_error
 
 # One worker for the module: its module fixture (a class graded into a report) is built once,
 # not once per worker.
@@ -39,10 +40,15 @@ def step_wrong(index: int, wrong: int) -> str:
     return failure(lambda: assert_close(received, expected, "step(z=[-1, 0, 0, 2, -3])"))
 
 
-def type_error_in_student_code() -> str:
+def type_error_in_student_code() -> tuple[str, list]:
+    """The message of a TypeError raised in a student's ``predict``, and its frame (as a result keeps it)."""
     def predict(x):
         return x * None
-    return failure(lambda: predict(3))
+    try:
+        predict(3)
+    except TypeError as error:
+        return explain_error(error), list(error_frame(error))
+    raise AssertionError("predict(3) did not raise")
 
 
 NOT_IMPLEMENTED = explain_error(NotImplementedError())
@@ -156,11 +162,16 @@ def test_messages_differing_only_in_numbers_group_and_different_problems_do_not(
     assert problem_of(SHAPE) != problem_of(STEP_A)
     assert problem_of(NOT_IMPLEMENTED) == class_report.NOT_IMPLEMENTED
     assert problem_of(TIER_MISS.format(0.5)) == problem_of(TIER_MISS.format(0.8))
-    # the same exception from different lines of students' code is one mistake
-    other_line = re.sub(r"\(predict, \d+번째 줄 \(line \d+\): .*\)$", "(predict, 7번째 줄 (line 7): y = x * None)",
-                        type_error_in_student_code())
-    assert other_line != type_error_in_student_code() and "TypeError" in other_line
-    assert problem_of(type_error_in_student_code()) == problem_of(other_line)
+    # the same exception from different lines of students' code is one mistake: the result keeps
+    # the frame as data, and the problem leaves its wording out
+    message, frame = type_error_in_student_code()
+    assert frame[0] == "predict" and frame[2] == "return x * None" and words.code_at(*frame) in message
+    other_frame = ["predict", 7, "y = x * None"]
+    other_line = message.replace(words.code_at(*frame), words.code_at(*other_frame))
+    assert other_line != message and "TypeError" in other_line
+    assert problem_of(message, frame) == problem_of(other_line, other_frame)
+    assert problem_of(message) != problem_of(other_line)      # (the code is part of the message)
+    assert group_failures([("ann", message, frame), ("ben", other_line, other_frame)])[0].count == 2
     assert problem_of("x_1 = 3 wrong") == "x_1 = # wrong"
     groups = group_failures([("bob", STEP_A), ("chen", STEP_B), ("eve", SHAPE), ("dana", NOT_IMPLEMENTED),
                              ("fay", STEP_A)])

@@ -26,7 +26,7 @@ from grader.course.demo import make_course
 from grader.course.release import nbgrader, nbgrader_env
 from grader.grading.gradebook_access import SubmissionLock, masked, unreachable
 from grader.core.cells import kind
-from tests.helpers import RELEASE, SOURCE, hand_in
+from tests.helpers import RELEASE, SOURCE, hand_in, open_folder, skip_for
 from tests.server_fixtures import free_port, gradebook_url, postgres, postgres_missing  # noqa: F401
 
 pytestmark = pytest.mark.xdist_group("postgres")
@@ -105,14 +105,11 @@ def test_the_cluster_listens_on_loopback_and_takes_passwords_only(postgres, grad
 
 
 def test_for_course_makes_and_starts_the_gradebook_once():
-    reason = postgres_missing()
-    if reason:
-        pytest.skip(reason)
+    skip_for(postgres_missing())
     from grader.server import database
     from grader.server.layout import Course
 
-    root = Path(tempfile.mkdtemp(prefix="grader-course-"))
-    root.chmod(0o755)
+    root = open_folder("grader-course-")
     course = Course(course_id="db-test", root=root, instructors=("teacher",), database_port=free_port(),
                     prefix="t")
     try:

@@ -1,11 +1,12 @@
-"""grader.weeks.week3.model_eval: seeded, deterministic training to a .keras file; safe-mode loading; tiers and reports."""
+"""grader.core.model_eval (and week 3's plan, grader.weeks.week3.homework): seeded, deterministic training to a .keras file; safe-mode loading; tiers and reports."""
 import numpy as np
 import pytest
 
-from grader.weeks.week3 import model_eval
+from grader.core import model_eval
+from grader.core.model_eval import Evaluation, SubmissionError, grade_model, load_trained, tier_of, train_to_file
+from grader.weeks.week3 import homework
 from grader.weeks.week3.data.mnist import bundled_splits
-from grader.weeks.week3.model_eval import (Evaluation, SubmissionError, grade_model, load_trained, split_for_grading, tier_of,
-                               train_to_file)
+from grader.weeks.week3.homework import split_for_grading
 
 
 def dense_build():
@@ -66,18 +67,25 @@ def test_student_errors_become_messages(tmp_path, small):
         train_to_file(lambda: "model", dense_train, small[0], small[1], tmp_path / "m.keras")
 
 
-def test_grade_model_trains_once_and_reports(monkeypatch, small):
+@pytest.fixture
+def counted(monkeypatch):
+    """A fresh start (no model kept from another test), the quick grading data, and a
+    ``train_model`` that records the size of each training set it is given."""
     monkeypatch.setattr(model_eval, "_last", None)
-    data = split_for_grading(bundled_splits(), quick=True)
     calls = []
 
     def train(model, x, y):
         calls.append(len(x))
         return dense_train(model, x, y)
 
+    return split_for_grading(bundled_splits(), quick=True), train, calls
+
+
+def test_grade_model_trains_once_and_reports(counted, small):
+    data, train, calls = counted
     first = grade_model(dense_build, train, data)
     again = grade_model(dense_build, train, data)
-    assert first is again and calls == [model_eval.QUICK_FIT]
+    assert first is again and calls == [homework.QUICK_FIT]
     assert not first.error and 0.5 < first.test.accuracy <= 1.0
     assert first.test.total == len(data.x_test) and first.validation.total == len(data.x_val)
     report = first.test.report()
@@ -95,8 +103,8 @@ def test_over_budget(monkeypatch):
 def test_quick_plan_keeps_the_test_part_whole():
     splits = bundled_splits()
     data = split_for_grading(splits, quick=True)
-    assert data.kind == "quick" and data.tiers == model_eval.TIERS["quick"]
-    assert len(data.x_fit) == model_eval.QUICK_FIT and len(data.x_val) == 400 and len(data.x_test) == 1000
+    assert data.kind == "quick" and data.tiers == homework.TIERS["quick"]
+    assert len(data.x_fit) == homework.QUICK_FIT and len(data.x_val) == 400 and len(data.x_test) == 1000
     full = split_for_grading(splits)
     assert full.kind == "bundled" and len(full.x_fit) == 3600
     assert not full.x_fit.flags.writeable
@@ -116,13 +124,13 @@ def test_data_kind(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / ".keras"))
     monkeypatch.delenv("MNIST_PATH", raising=False)
     monkeypatch.delenv("GRADER_MNIST_QUICK", raising=False)
-    assert model_eval.data_kind() == "bundled"
+    assert homework.data_kind() == "bundled"
     monkeypatch.setenv("MNIST_PATH", str(tmp_path))
-    assert model_eval.data_kind() == "full"
+    assert homework.data_kind() == "full"
     monkeypatch.setenv("GRADER_MNIST_QUICK", "1")
-    assert model_eval.data_kind() == "quick"
+    assert homework.data_kind() == "quick"
     monkeypatch.setenv("GRADER_MNIST_BUDGET", "42")
-    assert model_eval.budget_for("quick") == 42.0
+    assert homework.budget_for("quick") == 42.0
 
 
 class StandInPeer:
@@ -139,19 +147,12 @@ class StandInPeer:
         assert op == "seed"
 
 
-def test_grade_model_trains_once_for_every_proxy_of_the_same_function(monkeypatch):
+def test_grade_model_trains_once_for_every_proxy_of_the_same_function(counted):
     """``grader grade`` hands each check a new proxy of ``build_model``/``train_model``: the five
     accuracy checks share one training (before: one each), and only a different object or a
     restarted child (a new peer or generation) trains again."""
     from grader.sandbox.protocol import Remote
-    monkeypatch.setattr(model_eval, "_last", None)
-    data = split_for_grading(bundled_splits(), quick=True)
-    calls = []
-
-    def train(model, x, y):
-        calls.append(len(x))
-        return dense_train(model, x, y)
-
+    data, train, calls = counted
     peer = StandInPeer({1: dense_build, 2: train, 3: train})
 
     def proxies(peer, train_handle=2):
@@ -160,7 +161,7 @@ def test_grade_model_trains_once_for_every_proxy_of_the_same_function(monkeypatc
 
     first = grade_model(*proxies(peer), data)
     assert [grade_model(*proxies(peer), data) for _ in range(4)] == [first] * 4
-    assert calls == [model_eval.QUICK_FIT] and not first.error
+    assert calls == [homework.QUICK_FIT] and not first.error
     assert grade_model(*proxies(peer, train_handle=3), data) is not first        # another object in the child
     restarted = StandInPeer(peer.objects, generation=2)
     assert grade_model(*proxies(restarted), data) is not first                   # the child was restarted

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import pytest
 
 from grader.sandbox.launcher import processes_counted_per_sandbox
 from grader.server.accounts import ids
-from tests.helpers import built_once
+from tests.helpers import built_once, give_to, open_folder, skip_for
 from tests.hostile import BY_NAME, Context, Kind, _appended, build_corpus, full, total, zero
 
 pytestmark = [pytest.mark.xdist_group("privilege"), pytest.mark.slow]
@@ -49,15 +47,13 @@ def _run() -> dict:
     from tests.course_server import make_server
     account = make_server(("nobody-here",), course_id="nproc", whole=False)
     user = account.course.owner
-    base = Path(tempfile.mkdtemp(prefix="grader-nproc-"))
-    base.chmod(0o755)
+    base = open_folder("grader-nproc-")
     atexit.register(subprocess.run, ["rm", "-rf", "--one-file-system", str(base)], capture_output=True)
     ctx = Context(submissions=base / "submitted", results=base / "results", outside=base / "outside",
                   token=uuid.uuid4().hex[:12], port=1, course=base)
     build_corpus(ctx, KINDS)
     uid, gid = ids(user)
-    for path in [base, *base.rglob("*")]:
-        os.chown(path, uid, gid, follow_symlinks=False)
+    give_to(base, uid, gid)
     idle = subprocess.Popen(["runuser", "-u", user, "--", "sh", "-c", f"for i in $(seq {IDLE}); do sleep 600 & done; wait"])
     atexit.register(subprocess.run, ["pkill", "-KILL", "-u", user], capture_output=True)
     for _ in range(100):
@@ -93,9 +89,7 @@ def _tasks_of(uid: int) -> int:
 @pytest.fixture(scope="module")
 def graded():
     from tests.course_server import can_run
-    reason = can_run()
-    if reason:
-        pytest.skip(reason)
+    skip_for(can_run())
     if not processes_counted_per_sandbox():
         pytest.skip("this kernel counts RLIMIT_NPROC per account (Linux < 5.14): the README says so")
     return built_once("nonroot-processes", _run)

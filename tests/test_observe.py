@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from grader.weeks.week3 import model_eval
-from grader.grading.observe import AXIS, observe
+from grader.core import model_eval
+from grader.grading.observe import observe
+from grader.weeks.week3.instructor.observers import AXIS
 from grader.core.submission import Submission
 from tests.helpers import namespace_with
 

@@ -308,7 +308,7 @@ TRANSFER = '''
 import gc, os, sys
 import numpy as np
 XFER = sys.argv[3]
-PEER = next(o for o in gc.get_objects() if type(o).__name__ == "Child")
+PEER = next(o for o in gc.get_objects() if type(o).__name__ == "Peer")
 REAL_ENCODE = PEER.encode
 
 class Named:

@@ -1,8 +1,10 @@
-"""The feedback pictures (grader/pages/pictures.py): valid observations give real PNGs, broken
-ones give no picture and no exception, and Korean labels fall back to English without a font."""
+"""The feedback pictures (grader/pages/pictures.py, and week 3's drawers in
+grader/weeks/week3/instructor/): valid observations give real PNGs, broken ones give no picture
+and no exception, and Korean labels fall back to English without a font."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 import struct
 
@@ -10,7 +12,10 @@ import numpy as np
 import pytest
 
 from grader.pages import figures
+from grader.grading.observe import picture_rows
 from grader.pages import pictures as P
+from grader.weeks.week3.instructor import drawers as D
+from grader.weeks.week3.instructor.pictures import PICTURES
 
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 AXIS = np.linspace(-0.5, 1.5, 21)
@@ -73,13 +78,13 @@ def confusion() -> dict:
 
 
 KINDS = {   # observation key: (spec, kind function, valid data)
-    "gates": ("perceptron", P.gate_regions, gates),
-    "perceptron_training": ("perceptron", P.perceptron_training, perceptron_training),
-    "xor_region": ("xor_mlp", P.xor_region, xor_region),
-    "losses": ("backprop", P.loss_curve, losses),
-    "augmented": ("training_skills", P.augmented_images, augmented),
-    "letters": ("sign_language_mnist", P.letter_grid, letters),
-    "confusion": ("mnist_homework", P.confusion_matrix, confusion),
+    "gates": ("perceptron", D.gate_regions, gates),
+    "perceptron_training": ("perceptron", D.perceptron_training, perceptron_training),
+    "xor_region": ("xor_mlp", D.xor_region, xor_region),
+    "losses": ("backprop", D.loss_curve, losses),
+    "augmented": ("training_skills", D.augmented_images, augmented),
+    "letters": ("sign_language_mnist", D.letter_grid, letters),
+    "confusion": ("mnist_homework", D.confusion_matrix, confusion),
 }
 
 
@@ -141,10 +146,14 @@ def test_valid_observation_gives_a_png(key, drawn):
     assert len(drawn) == 1 and texts(drawn[0])      # titled and labelled
 
 
-def test_dispatch_covers_every_kind_and_nothing_for_accuracy():
-    assert {key for table in P.KINDS.values() for key in table} == set(KINDS)
-    for key, (spec, draw, _) in KINDS.items():
-        assert P.KINDS[spec][key] is draw
+def test_the_weeks_table_covers_every_kind_and_draws_nothing_for_accuracy():
+    drawn_rows = [row for row in PICTURES if row.draw is not None]
+    assert {row.name for row in drawn_rows} == set(KINDS)
+    for row in drawn_rows:
+        assert KINDS[row.name][:2] == (row.spec, row.draw) and row.shown
+    assert [(row.spec, row.name, row.shown) for row in PICTURES if row.draw is None] == \
+        [("mnist_homework", "accuracy", False)]
+    assert all(re.search(HANGUL, row.caption[0]) and row.caption[1].isascii() for row in PICTURES)
     assert P.pictures("mnist_homework", {"accuracy": {"validation": 0.98, "test": 0.97, "seconds": 30}}) == []
 
 
@@ -164,7 +173,7 @@ def test_unknown_spec_or_no_observations_give_nothing():
 def test_a_wrong_gate_is_named_and_ringed(drawn):
     observation = gates()
     observation["xor_gate"] = observation["or_gate"]           # OR is not XOR at (1, 1)
-    picture = P.gate_regions(observation)
+    picture = D.gate_regions(observation)
     assert "XOR at (1, 1)" in picture.caption
     assert any(t.startswith("XOR: 1/4") for t in texts(drawn[0]))
     assert "disagrees" in picture.caption
@@ -175,14 +184,14 @@ def test_gates_with_some_failures_draw_the_rest(drawn):
     observation["xor_gate"] = {"error": "RecursionError: maximum recursion depth exceeded"}
     del observation["nand_gate"]
     observation["or_gate"] = [[0, 1]]                          # wrong shape: that panel is left out
-    assert_picture(P.gate_regions(observation))
+    assert_picture(D.gate_regions(observation))
     assert len(drawn[0].axes) == 1
 
 
 @pytest.mark.parametrize("w", [[0.5, 0.0], [0.0, 0.0]], ids=["vertical-line", "no-line"])
 def test_perceptron_line_special_cases(w):
     observation = perceptron_training() | {"w": w, "errors": list(range(80, 0, -1))}
-    picture = P.perceptron_training(observation)
+    picture = D.perceptron_training(observation)
     assert_picture(picture)
     assert ("no line" in picture.caption) == (w == [0.0, 0.0])
     assert "still had 1 error" in picture.caption
@@ -190,31 +199,31 @@ def test_perceptron_line_special_cases(w):
 
 def test_xor_output_that_never_crosses_half(drawn):
     observation = xor_region() | {"output": np.full((21, 21), 0.2).tolist()}
-    picture = P.xor_region(observation)
+    picture = D.xor_region(observation)
     assert_picture(picture)
     assert "2 XOR points" in picture.caption
 
 
 def test_loss_on_log_scale_only_when_it_spans_a_decade(drawn):
-    P.loss_curve(losses())
-    P.loss_curve({"losses": [1.0, 0.8, 0.7], "setting": None})
+    D.loss_curve(losses())
+    D.loss_curve({"losses": [1.0, 0.8, 0.7], "setting": None})
     assert drawn[0].axes[0].get_yscale() == "log"
     assert drawn[1].axes[0].get_yscale() == "linear"
     assert not any("\u2212" in t or "$" in t for t in texts(drawn[0]))   # plain tick labels, no mathtext
 
 
 def test_loss_caption_names_the_setting():
-    assert "lr 0.5, 60 epochs" in P.loss_curve(losses()).caption
+    assert "lr 0.5, 60 epochs" in D.loss_curve(losses()).caption
 
 
 def test_augmentation_copy_identical_to_originals_is_mentioned():
     observation = augmented()
     observation["images"][2] = observation["images"][0]
-    assert "copy 2 is identical" in P.augmented_images(observation).caption
+    assert "copy 2 is identical" in D.augmented_images(observation).caption
 
 
 def test_letters_flag_wrong_and_missing_letters(drawn):
-    picture = P.letter_grid(letters())
+    picture = D.letter_grid(letters())
     assert "3 gave 'd'" in picture.caption and "4 gave no string" in picture.caption
     titles = {ax.get_title(): ax.title.get_color() for ax in drawn[0].axes if ax.get_title()}
     assert titles["A (0)"] == "black"
@@ -222,7 +231,7 @@ def test_letters_flag_wrong_and_missing_letters(drawn):
 
 
 def test_confusion_caption_and_title(drawn):
-    picture = P.confusion_matrix(confusion())
+    picture = D.confusion_matrix(confusion())
     assert "4 taken for 9 (6x), 7 taken for 2 (3x), 3 taken for 5 (1x)" in picture.caption
     title = drawn[0].axes[0].get_title()
     assert "confusion matrix" in title and "validation" in title and "accuracy" in title and "%" in title
@@ -230,7 +239,7 @@ def test_confusion_caption_and_title(drawn):
 
 def test_confusion_pairs_come_from_the_matrix_when_missing():
     observation = confusion() | {"pairs": "nonsense", "accuracy": None}
-    assert "4 taken for 9 (6x)" in P.confusion_matrix(observation).caption
+    assert "4 taken for 9 (6x)" in D.confusion_matrix(observation).caption
 
 
 # ---------------------------------------------------------------- failed or malformed data
@@ -301,13 +310,15 @@ def test_non_mapping_observations_give_no_picture(value):
 def test_huge_list_is_refused_before_numpy_copies_it():
     huge = [[0.0] * 1000] * 1000                                # a million numbers, one list object
     with pytest.raises(P.Undrawable, match="too large"):
-        P.numbers(huge)
+        P.numbers(huge, strict=True)
 
 
 def test_a_drawing_error_costs_only_that_picture(monkeypatch):
     def broken(obs):
         raise RuntimeError("matplotlib broke")
-    monkeypatch.setitem(P.KINDS["perceptron"], "gates", broken)
+    rows = tuple(dataclasses.replace(row, draw=broken) if row.name == "gates" else row
+                 for row in picture_rows("perceptron"))
+    monkeypatch.setattr(P, "picture_rows", lambda spec: rows)
     found = P.pictures("perceptron", {"gates": gates(), "perceptron_training": perceptron_training()})
     assert len(found) == 1 and found[0].caption.startswith("With")
 
@@ -336,7 +347,7 @@ def test_english_only_without_a_korean_font(monkeypatch, drawn):
 @pytest.mark.skipif(figures.korean_font() is None, reason="no font with Hangul installed")
 def test_korean_labels_use_the_korean_font(drawn):
     from matplotlib import font_manager
-    P.confusion_matrix(confusion())
+    D.confusion_matrix(confusion())
     title = drawn[0].axes[0].title
     assert HANGUL.search(title.get_text()) and "(confusion matrix)" in title.get_text()
     path = font_manager.findfont(title.get_fontproperties(), fallback_to_default=False)
@@ -345,6 +356,6 @@ def test_korean_labels_use_the_korean_font(drawn):
 
 def test_student_letters_are_shown_verbatim_not_as_mathtext(drawn):
     observation = letters() | {"letters": ["$\\frac{", "$x$", "가", "A", "B", "F"]}
-    picture = P.letter_grid(observation)
+    picture = D.letter_grid(observation)
     assert_picture(picture)
     assert "$x$ (1)" in [ax.title.get_text().replace("\\$", "$") for ax in drawn[0].axes]

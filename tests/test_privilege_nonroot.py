@@ -12,52 +12,23 @@ canary file unchanged, the host process alive.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import built_once
+from tests.helpers import GraderAccount, built_once, give_to, grader_account, nonroot_missing, skip_for
 from tests.hostile import Context, build_corpus, privilege
 from tests.test_hostile_corpus import GRADE_OPTIONS, require_isolation
 from tests.test_privilege import KINDS, _canaries, _clean_up, changed, environment_digest
 
 pytestmark = [pytest.mark.xdist_group("privilege"), pytest.mark.slow]
 
-USER = "grader-nonroot-test"
 
-
-def _can_run() -> str | None:
-    if os.geteuid() != 0:
-        return "needs root to make the test user and its mount namespace"
-    for tool in ("useradd", "userdel", "setpriv", "bwrap"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed"
-    return None
-
-
-def _as_user(uid: int, command: list[str], home: Path) -> list[str]:
-    """``command`` as ``uid`` in a mount namespace where /root holds only the Python it needs."""
-    pyenv = Path(os.path.realpath(sys.executable))
-    binds = ["--ro-bind", "/root/.pyenv", "/root/.pyenv"] if str(pyenv).startswith("/root/.pyenv") else []
-    return ["bwrap", "--dev-bind", "/", "/", "--tmpfs", "/root", *binds, "--die-with-parent",
-            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-            "--bounding-set=-all", "--no-new-privs",
-            "env", "-i", f"HOME={home}", f"PATH={Path(sys.executable).parent}:/usr/bin:/bin", "LANG=C.UTF-8",
-            "TF_CPP_MIN_LOG_LEVEL=3", "MPLBACKEND=Agg", "PYTHONUNBUFFERED=1", *command]
-
-
-def _run(base: Path) -> dict:
-    subprocess.run(["useradd", "--no-create-home", "--system", "--shell", "/usr/sbin/nologin", USER],
-                   check=False, capture_output=True)
-    atexit.register(subprocess.run, ["userdel", USER], capture_output=True)
-    uid = int(subprocess.run(["id", "-u", USER], check=True, capture_output=True, text=True).stdout)
+def _run(account: GraderAccount) -> dict:
+    base = account.folder
     ctx = Context(submissions=base / "submitted", results=base / "results", outside=base / "outside",
                   token=uuid.uuid4().hex[:12], port=0, course=base)
     ctx.outside.mkdir(parents=True)
@@ -66,12 +37,9 @@ def _run(base: Path) -> dict:
     before = environment_digest(canary)
     atexit.register(_clean_up, ctx)
     build_corpus(ctx, KINDS)
-    for path in [base, *base.rglob("*")]:
-        if path != canary and not path.name.startswith("canary"):
-            os.chown(path, uid, uid, follow_symlinks=False)
-    command = [sys.executable, "-c", "from grader.student.cli import main; main()", "grade",
-               str(ctx.submissions), "--out", str(ctx.results), *GRADE_OPTIONS]
-    done = subprocess.run(_as_user(uid, command, base), capture_output=True, text=True, timeout=900, cwd=base)
+    give_to(base, account.uid, account.gid, keep=lambda path: path.name.startswith("canary"))
+    done = account.run("-c", "from grader.student.cli import main; main()", "grade",
+                       str(ctx.submissions), "--out", str(ctx.results), *GRADE_OPTIONS)
     scores, shown = {}, []
     for path in ctx.results.glob("**/results.json"):
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -83,14 +51,14 @@ def _run(base: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def nonroot():
-    reason = _can_run()
-    if reason:
-        pytest.skip(reason)
+    skip_for(nonroot_missing())
     require_isolation("privilege as a non-root grader")
-    base = Path(tempfile.mkdtemp(prefix="grader-nonroot-"))     # not under /tmp/pytest-of-root (0700)
-    base.chmod(0o755)
-    atexit.register(shutil.rmtree, base, True)
-    return built_once("privilege-nonroot", lambda: _run(base))
+
+    def run() -> dict:
+        stack = contextlib.ExitStack()       # the user and its folder: removed when the worker exits
+        atexit.register(stack.close)
+        return _run(stack.enter_context(grader_account("grader-nonroot")))
+    return built_once("privilege-nonroot", run)
 
 
 def test_every_kind_scores_exactly_as_a_non_root_grader(nonroot):

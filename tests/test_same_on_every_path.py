@@ -117,7 +117,7 @@ OPTIONS = Options()
 def sandboxed(spec: str, cells: list[tuple[int, str]], target: str | None = None,
               options: Options = OPTIONS) -> dict[tuple[str, str], Outcome]:
     """What ``grader grade`` and ``nbgrader autograde`` give: the cells in a fresh sandboxed child."""
-    from grader.weeks.week3.model_eval import forget
+    from grader.core.model_eval import forget
     from grader.sandbox.session import SandboxedSubmission
 
     forget()
@@ -144,7 +144,7 @@ class ReusedChild:
         self.sandbox = None
 
     def grade(self, spec: str, cells: list[tuple[int, str]], target: str) -> dict[tuple[str, str], Outcome]:
-        from grader.weeks.week3.model_eval import forget
+        from grader.core.model_eval import forget
         from grader.sandbox.session import SandboxedSubmission
 
         forget()

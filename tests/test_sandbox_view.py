@@ -2,7 +2,8 @@
 
 - :func:`grader.sandbox.view.sandbox_view` binds no path that holds or lies in the ``grader``
   package as installed, ``solutions`` or the project's folder, and binds every student-side
-  distribution (the course's requirements minus :data:`NOT_FOR_STUDENTS`, transitively);
+  distribution (the course's ``student`` extra, transitively) and no package of the
+  ``instructor`` extra that students do not need anyway;
 - a path given to :func:`grader.sandbox.view.hide` inside a bound folder is covered: in a real
   sandbox a hidden file cannot be read (``/dev/null`` on a ``nodev`` mount), a hidden folder
   is empty (the way to keep, e.g., a homework's held-out data out);
@@ -19,7 +20,7 @@ import pytest
 from grader.sandbox import view
 from grader.sandbox.launcher import Limits, tmpfs_sizes, workdir_size
 from grader.sandbox.session import SandboxedSubmission
-from grader.core.course import NOT_FOR_STUDENTS, PACKAGE
+from grader.core.course import INSTRUCTOR_EXTRA, PACKAGE, STUDENT_EXTRA, declared_requirements
 from tests.test_hostile_corpus import require_isolation
 
 
@@ -45,10 +46,19 @@ def test_the_view_binds_nothing_of_the_course():
 def test_the_view_holds_every_student_side_package_and_no_instructor_one():
     names = {view._normal(d.metadata["Name"]) for d in view.student_distributions()}
     assert {"numpy", "matplotlib", "scikit-learn", "mlxtend", "pytest", "keras"} <= names
-    assert "nbgrader" not in names and not {view._normal(n) for n in NOT_FOR_STUDENTS} - {"psutil"} & names
+    instructor = {view._normal(view._requirement_name(line)) for line in declared_requirements(INSTRUCTOR_EXTRA)}
+    # psutil (ipykernel's) and jsonschema (nbformat's) are student-side too
+    instructor -= {"psutil", "jsonschema", "dl-week3-coursework"}
+    assert {"nbgrader", "distributed", "pytest-timeout"} <= instructor and not instructor & names, instructor & names
     targets = {m.target for m in mounts()}
     import numpy
     assert os.path.dirname(numpy.__file__) in targets
+
+
+def test_the_student_side_is_the_student_extra():
+    declared = [view._requirement_name(line) for line in declared_requirements(STUDENT_EXTRA)]
+    assert "numpy" in declared and "nbgrader" not in declared
+    assert view.course_requirements() == declared, "the installed metadata is not setup.cfg's: make install"
 
 
 def test_a_hidden_path_inside_a_bound_folder_is_covered(monkeypatch):

@@ -1,11 +1,15 @@
 """A second week, written here and nowhere else, goes through the whole course with no change to grader/.
 
 The temporary course is a copy of this repository's grader/ and configuration, plus a week
-``week4`` of two short notebooks with a public and a hidden spec each: release, `grader check`,
-`grader grade`, `nbgrader autograde`, the feedback (ours and nbgrader's) and the student wheel.
+``week4`` of two short notebooks with a public and a hidden spec each, one feedback picture
+(``instructor/pictures.py``) and a homework (``homework.py``: the squares notebook, with a
+hidden accuracy tier): release, `grader check`, `grader grade` (the picture on the feedback
+page, the homework's accuracy in the class report), `nbgrader autograde`, the feedback (ours and
+nbgrader's) and the student wheel (without the week's ``instructor/``).
 """
 from __future__ import annotations
 
+import csv
 import filecmp
 import json
 import os
@@ -62,12 +66,75 @@ pytestmark = pytest.mark.hidden
 
 
 @pytest.mark.graded("{function}")
-@pytest.mark.points(1)
+@pytest.mark.points({points})
 @pytest.mark.hint("Any shape of array works the same way.")
 def test_{function}_random(sub, ref):
     """matches the reference on a random (3, 4) array"""
     x = np.random.default_rng(4).normal(size=(3, 4))
     assert_close(sub.{function}(x.copy()), ref.{function}(x), call("{function}", x))
+'''
+
+TIER_CHECK = '''
+
+from grader.weeks.week4.homework import TIER, accuracy
+
+
+@pytest.mark.graded("square")
+@pytest.mark.points(0.5)
+@pytest.mark.hint("Square every held-out value.")
+def test_square_tier(sub):
+    """at least 90% of the held-out values right"""
+    assert accuracy(sub.square) >= TIER, f"accuracy {accuracy(sub.square):.0%} is below {TIER:.0%}"
+'''
+
+HOMEWORK = '''\
+"""Week 4's homework: the squares notebook, scored on values only the grader holds, with one tier."""
+import numpy as np
+
+SPEC = "squares"
+TIER = 0.9
+
+
+def accuracy(square) -> float:
+    """The share of 50 held-out values that ``square`` gets right."""
+    x = np.linspace(-3.0, 3.0, 50)
+    return float(np.mean(np.isclose(np.asarray(square(x.copy()), dtype=float).ravel(), x ** 2)))
+'''
+
+PICTURES = '''\
+"""Week 4's pictures: one drawn for the doubling notebook, and the homework's accuracy (not shown)."""
+import numpy as np
+
+from grader.grading.observe import PictureRow, numbers
+from grader.pages.pictures import finish, label_, mapping, new_figure
+from grader.weeks.week4 import homework
+
+
+def doubled(sub):
+    x = np.linspace(-2.0, 2.0, 9)
+    return {"x": x.tolist(), "y": numbers(sub.double(x.copy()), x.shape, "double(x)").tolist()}
+
+
+def draw_doubled(obs):
+    obs = mapping(obs)
+    x, y = (numbers(obs.get(key), ndim=1, name=key, strict=True) for key in ("x", "y"))
+    figure = new_figure(4.0, 3.0)
+    ax = figure.subplots()
+    ax.plot(x, 2 * x, ls="--", color="gray")
+    ax.plot(x, y, marker="o")
+    ax.set_title(label_("두 배", "doubled"))
+    return finish(figure, "WEEK4 PICTURE: your double(x) (dots) beside 2x (dashed).")
+
+
+def accuracy(sub):
+    value = homework.accuracy(sub.square)
+    return {"validation": value, "test": value, "seconds": 0.0}
+
+
+PICTURES = (
+    PictureRow("doubling", "doubled", doubled, draw_doubled, ("두 배로 만든 값", "the doubled values")),
+    PictureRow("squares", "accuracy", accuracy, None, ("숙제 정확도", "the homework's accuracy"), shown=False),
+)
 '''
 
 
@@ -124,14 +191,20 @@ def course(tmp_path_factory) -> Path:
     (specs / "__init__.py").write_text('"""Specs of a small second week."""\n', encoding="utf-8")
     for notebook, (spec, function, _, _) in NOTEBOOKS.items():
         nbformat.write(source_notebook(notebook), course / "source" / WEEK / f"{notebook}.ipynb")
-        values = dict(notebook=notebook, function=function, expected=EXPECTED[function], hint=HINTS[function])
+        values = dict(notebook=notebook, function=function, expected=EXPECTED[function], hint=HINTS[function],
+                      points=0.5 if spec == "squares" else 1)
         (specs / f"{spec}_public.py").write_text(PUBLIC_SPEC.format(**values), encoding="utf-8")
-        (specs / f"{spec}_hidden.py").write_text(HIDDEN_SPEC.format(**values), encoding="utf-8")
+        hidden = HIDDEN_SPEC.format(**values) + (TIER_CHECK if spec == "squares" else "")
+        (specs / f"{spec}_hidden.py").write_text(hidden, encoding="utf-8")
+    (specs / "homework.py").write_text(HOMEWORK, encoding="utf-8")            # the homework, with its tier
+    (specs / "instructor").mkdir()                                              # its pictures, never shipped
+    (specs / "instructor" / "__init__.py").write_text('"""Week 4\'s pictures."""\n', encoding="utf-8")
+    (specs / "instructor" / "pictures.py").write_text(PICTURES, encoding="utf-8")
     run(course, sys.executable, "-m", "grader.course.release")      # every week of source/: week4
     return course
 
 
-def test_nothing_in_grader_changed_but_the_new_specs(course):
+def test_nothing_in_grader_changed_but_the_new_week(course):
     compared = filecmp.dircmp(ROOT / "grader", course / "grader", ignore=["__pycache__"])
 
     def differences(node, prefix=""):
@@ -194,8 +267,20 @@ def test_grader_grade_and_feedback_pages(course, submitted):
         assert (bob["score"], bob["max_score"]) == (0, 2), bob["output"]
         page = (out / "bob" / notebook / "feedback.html").read_text(encoding="utf-8")
         assert "default_rng(4)" not in page           # the hidden check's code stays hidden
+    shown = (out / "alice" / "01_doubling" / "feedback.html").read_text(encoding="utf-8")
+    assert "WEEK4 PICTURE: your double(x)" in shown and "data:image/png;base64," in shown   # the week's picture
+    unwritten = (out / "bob" / "01_doubling" / "feedback.html").read_text(encoding="utf-8")
+    assert "두 배로 만든 값" in unwritten and "the doubled values" in unwritten     # could not draw: its caption
+    homework = (out / "alice" / "02_squares" / "feedback.html").read_text(encoding="utf-8")
+    assert "<img" not in homework and "숙제 정확도" not in homework                 # the accuracy is not shown
     run(course, sys.executable, "-m", "grader.student.cli", "report", out)
-    assert (out / "report.html").is_file()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="accuracy"' in report and "100.0%" in report     # the homework its week declares, alice's model
+    assert "at least 90% of the held-out values right" in report                  # the tier's pass rate
+    with open(out / "report.csv", encoding="utf-8-sig") as table:
+        rows = {(row["student"], row["notebook"]): row for row in csv.DictReader(table)}
+    assert rows[("alice", "02_squares")]["accuracy test"] == "1.0000"
+    assert rows[("bob", "02_squares")]["accuracy test"] == ""
     assert gradebook_scores(course) == {"alice": (4, 4), "bob": (0, 4)}   # the week, found from the specs
 
 
@@ -223,7 +308,8 @@ def test_student_wheel_and_zip_name_both_weeks(course):
         names = wheel.namelist()
     assert {f"grader/weeks/{WEEK}/doubling_public.py", f"grader/weeks/{WEEK}/squares_public.py",
             "grader/weeks/week3/perceptron_public.py", "grader/core/engine.py"} <= set(names)
-    assert not [n for n in names if "_hidden" in n or n.startswith(("solutions", "grader/course/"))]
+    assert f"grader/weeks/{WEEK}/homework.py" in names
+    assert not [n for n in names if "_hidden" in n or "/instructor/" in n or n.startswith(("solutions", "grader/course/"))]
     with zipfile.ZipFile(course / "dist" / "week3-week4-assignments.zip") as archive:
         held = archive.namelist()
     assert {f"{WEEK}/01_doubling.ipynb", f"{WEEK}/02_squares.ipynb", "week3/01_perceptron.ipynb"} <= set(held)

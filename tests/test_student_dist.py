@@ -127,9 +127,19 @@ def test_wheel_metadata(dist):
     meta = Parser().parsestr(texts[f"{info}/METADATA"])
     assert meta["Name"] == "dl-week3-grader" and meta["Version"] == version
     assert "grader = grader.student.cli:main" in texts[f"{info}/entry_points.txt"]
+    assert "grader.commands" not in texts[f"{info}/entry_points.txt"], "the wheel declares no instructor command"
     requires = {re.match(r"[\w.-]+", r).group(0).lower() for r in meta.get_all("Requires-Dist")}
     assert not requires & {"nbgrader", "tensorflow-cpu"}
     assert set(PROVIDED_BY.values()) <= requires
+
+
+def test_grade_is_a_declared_command_the_student_package_lacks(monkeypatch, capsys):
+    from grader.student import cli
+    assert set(cli.other_commands()) == {"grade", "report"}      # this repository's install declares them
+    monkeypatch.setattr(cli, "other_commands", dict)               # as in the student wheel: none
+    assert cli.main(["grade", "submitted", "--out", "results"]) == cli.EXIT_UNREADABLE
+    said = capsys.readouterr().err
+    assert "'grade'" in said and "not a command of this installation" in said and "not in the student package" in said
 
 
 def test_zip_holds_the_released_notebooks(dist):
@@ -323,3 +333,8 @@ def test_installed_grader_checks_released_notebooks(student_venv, tmp_path):
     assert done.stdout.splitlines()[-2:] == ["점수 (score): 13 / 13",
         "숨은 검사 (hidden checks) 9점은 채점 때 실행됩니다 (run at grading time)."]
     assert "[hidden]" not in done.stdout and "숨은 검사 (hidden)" not in done.stdout
+
+    # the instructor's commands are not declared by the wheel, and not shipped: said plainly
+    grade = run([grader, "grade", "submitted", "--out", "results"], tmp_path, env)
+    assert grade.returncode == 2 and "Traceback" not in grade.stderr, grade.stderr
+    assert "not a command of this installation" in grade.stderr and "not in the student package" in grade.stderr

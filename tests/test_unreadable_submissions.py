@@ -3,7 +3,7 @@
 Made by root for the test: a user (removed afterwards) who owns the course folder, and a course
 of four students: two as handed in, ``locked`` whose ``submitted/locked/week3`` is mode 000, and
 ``private`` whose notebook is root's with mode 0600. As that user (see
-tests/test_privilege_nonroot.py for how it runs the project's Python), ``nbgrader autograde`` and
+tests/helpers.py's ``as_user`` for how it runs the project's Python), ``nbgrader autograde`` and
 ``grader grade`` each name the two students and the paths they cannot read, and grade the others.
 """
 from __future__ import annotations
@@ -14,54 +14,32 @@ import json
 import os
 import pwd
 import shutil
-import subprocess
-import sys
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.helpers import hand_in
+from tests.helpers import give_to, grader_account, hand_in, nonroot_missing, skip_for
 from tests.server_fixtures import postgres  # noqa: F401
 from tests.test_gradebook_postgres import NOTEBOOK, course_on, rows
-from tests.test_privilege_nonroot import _as_user, _can_run
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def non_root_course(postgres):
-    reason = _can_run()
-    if reason:
-        pytest.skip(reason)
-    user = f"grader-db-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["useradd", "--no-create-home", "--system", "--shell", "/usr/sbin/nologin", user],
-                   check=True, capture_output=True)
-    base = Path(tempfile.mkdtemp(prefix="grader-unreadable-"))
-    base.chmod(0o755)
-    try:
-        uid, gid = pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid
+    skip_for(nonroot_missing())
+    with grader_account("grader-db") as account:
         url = postgres.create_course_database("unreadable_course", "unreadable_course", uuid.uuid4().hex)
-        course = course_on(url, base)
+        course = course_on(url, account.folder)
         hand_in(course, ["fullmarks", "partial"], NOTEBOOK)
         for student in ("locked", "private"):
             shutil.copytree(course / "submitted" / "fullmarks", course / "submitted" / student)
-        for path in [base, *base.rglob("*")]:
-            os.chown(path, uid, gid, follow_symlinks=False)
+        give_to(account.folder, account.uid, account.gid)
         (course / "submitted" / "locked" / "week3").chmod(0o000)
         private = course / "submitted" / "private" / "week3" / f"{NOTEBOOK}.ipynb"
         os.chown(private, 0, 0)
         private.chmod(0o600)
-        yield user, uid, base, course, url
-    finally:
-        subprocess.run(["userdel", user], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def run_as(uid: int, home: Path, cwd: Path, *command: str) -> subprocess.CompletedProcess:
-    return subprocess.run(_as_user(uid, [sys.executable, *command], home), cwd=cwd, capture_output=True,
-                          text=True, timeout=900)
+        yield account, course, url
 
 
 def expected(user: str) -> tuple[str, str]:
@@ -74,9 +52,9 @@ def expected(user: str) -> tuple[str, str]:
 
 
 def test_nbgrader_autograde_names_an_unreadable_submission_and_grades_the_others(non_root_course):
-    user, uid, base, course, url = non_root_course
-    locked, private = expected(user)
-    done = run_as(uid, base, course, "-m", "nbgrader", "autograde", "week3")
+    account, course, url = non_root_course
+    locked, private = expected(account.user)
+    done = account.run("-m", "nbgrader", "autograde", "week3", cwd=course)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert f"locked/week3: {locked}" in output, output
@@ -88,10 +66,10 @@ def test_nbgrader_autograde_names_an_unreadable_submission_and_grades_the_others
 
 
 def test_grader_grade_names_an_unreadable_submission_and_grades_the_others(non_root_course):
-    user, uid, base, course, url = non_root_course
-    locked, private = (line.replace("cannot read", "(cannot read)") for line in expected(user))
-    done = run_as(uid, base, course, "-c", "import sys; from grader.student.cli import main; sys.exit(main())",
-                  "grade", "submitted", "--out", "results", "--no-progress", "--workers", "2")
+    account, course, url = non_root_course
+    locked, private = (line.replace("cannot read", "(cannot read)") for line in expected(account.user))
+    done = account.run("-c", "import sys; from grader.student.cli import main; sys.exit(main())",
+                       "grade", "submitted", "--out", "results", "--no-progress", "--workers", "2", cwd=course)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Traceback" not in output, output

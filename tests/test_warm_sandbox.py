@@ -12,11 +12,8 @@ submission that stops or kills its parent costs that submission only: the next o
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -210,25 +207,10 @@ print("SEEN " + json.dumps(seen))
 
 def test_nothing_leaks_and_a_killed_parent_is_replaced_for_a_non_root_grader():
     """As a course's grader account (not root): bwrap's user namespace, every child the parent's uid."""
-    from tests.test_privilege_nonroot import _as_user, _can_run
-    reason = _can_run()
-    if reason:
-        pytest.skip(reason)
-    import subprocess
-    import sys
-    import uuid
-    user = f"grader-warm-{uuid.uuid4().hex[:6]}"
-    subprocess.run(["useradd", "--no-create-home", "--system", "--shell", "/usr/sbin/nologin", user],
-                   check=True, capture_output=True)
-    home = tempfile.mkdtemp(prefix="grader-warm-home-")
-    try:
-        uid = int(subprocess.run(["id", "-u", user], check=True, capture_output=True, text=True).stdout)
-        os.chown(home, uid, uid)
-        done = subprocess.run(_as_user(uid, [sys.executable, "-c", AS_GRADER_ACCOUNT], Path(home)),
-                              capture_output=True, text=True, timeout=600, cwd=ROOT)
-    finally:
-        subprocess.run(["userdel", user], capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+    from tests.helpers import grader_account, nonroot_missing, skip_for
+    skip_for(nonroot_missing())
+    with grader_account("grader-warm") as account:
+        done = account.run("-c", AS_GRADER_ACCOUNT, cwd=ROOT, timeout=600)
     lines = [line for line in done.stdout.splitlines() if line.startswith("SEEN ")]
     assert lines, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     import json

@@ -7,8 +7,9 @@ Public and hidden specs, each notebook in a sandbox, in parallel (see :mod:`grad
 Writes ``RESULTS/<student>/<notebook>/results.json`` (Gradescope's schema), ``feedback.txt``
 and ``RESULTS/grades.csv``; a second run grades only what is missing. Exit code 0 when the
 batch finished (whatever the scores), 2 when the submissions cannot be found or the
-``--gradebook`` database cannot be reached (said before grading when it is down at the start). Registered by
-:mod:`grader.student.cli` when this module is installed (it is not in the student package).
+``--gradebook`` database cannot be reached (said before grading when it is down at the start).
+:data:`GRADE` and :data:`REPORT` are declared in ``setup.cfg``'s entry-point group
+``grader.commands``, which :mod:`grader.student.cli` reads (the student wheel declares neither).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from grader.core.engine import DEFAULT_TIMEOUT
 from grader.sandbox.launcher import Limits
+from grader.student.cli import Command
 
 EXIT_PASS, EXIT_UNREADABLE = 0, 2
 
@@ -112,3 +114,7 @@ def grade_command(args) -> int:
           f"({CSV_NAME})" + (f"; {len(broken)} could not be graded normally (see status)" if broken else ""))
     print(f"feedback pages: {args.out}/<student>/<notebook>/feedback.html; class report: grader report {args.out}")
     return EXIT_PASS
+
+
+GRADE = Command(add_grade_command, grade_command)
+REPORT = Command(add_report_command, report_command)

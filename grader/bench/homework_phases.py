@@ -6,7 +6,7 @@ Grades the notebook (by default the reference, source/week3/06_mnist_homework.ip
 :func:`grader.grading.sandboxed.grade_cells`, as both instructor paths do, and times in this
 process: the sandboxed child's start (its cells import TensorFlow), the Keras guard's start
 (grader/sandbox/keras_guard.py) and each of its examines, the trusted side's ``load_model``, the
-training (:func:`grader.weeks.week3.model_eval.train_to_file`) and every check. CPU seconds count this
+training (:func:`grader.core.model_eval.train_to_file`) and every check. CPU seconds count this
 process and every process under it (sampled from /proc every 0.2 s, so the sandboxed children
 are counted too): on a busy machine they move much less than the wall seconds.
 Phases nest (a check's seconds include the guard examines and the training it caused).
@@ -102,8 +102,8 @@ class _PerCheck:
 def instrument() -> None:
     import keras
 
+    from grader.core import model_eval
     from grader.sandbox import keras_guard, session
-    from grader.weeks.week3 import model_eval
     _timed(session.SandboxedSubmission, "start", "sandbox start + cells (student's child, guard)")
     _timed(keras_guard, "_guard", "guard start + Keras import (first call)")
     _timed(keras_guard, "_examine", "guard examine (probe or predict)")
@@ -123,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         os.environ["GRADER_MNIST_QUICK"] = "1"
     from grader.grading.sandboxed import expected_tests, grade_cells, runnable_cells
-    from grader.weeks.week3 import model_eval
+    from grader.weeks.week3 import homework
     cells = runnable_cells(json.loads(Path(args.notebook).read_text()))
     expected_tests("mnist_homework")            # collected once per process: not a grading's cost
-    model_eval.grading_plan()
+    homework.grading_plan()
     instrument()
     threading.Thread(target=_sample_forever, daemon=True).start()
     for number in range(args.rounds):
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         graded = grade_cells("mnist_homework", cells)
         wall, cpu = time.monotonic() - wall, cpu_seconds() - cpu
         score = sum(r.points for r in graded.results), sum(r.max_points for r in graded.results)
-        print(f"grading {number + 1} ({model_eval.data_kind()}): {graded.status}, {score[0]:g}/{score[1]:g} points, "
+        print(f"grading {number + 1} ({homework.data_kind()}): {graded.status}, {score[0]:g}/{score[1]:g} points, "
               f"wall {wall:.1f} s, CPU {cpu:.1f} s, load average {os.getloadavg()[0]:.1f}")
         print(f"  {'phase':<52} {'wall s':>8} {'CPU s':>8} {'calls':>6}")
         for name, (seconds, used, count) in phases.items():

@@ -1,6 +1,6 @@
 """``make bench``: the homework's reference model beside a plain dense baseline, graded for real.
 
-Both go through the homework grader's own path (:func:`grader.weeks.week3.model_eval.grade_model`): seeded,
+Both go through the homework grader's own path (:func:`grader.core.model_eval.grade_model`): seeded,
 deterministic training on the students' training part minus the validation part, a ``.keras``
 file loaded in safe mode, accuracy on the validation part and on the hidden test part. The
 baseline is ``Rescaling -> Flatten -> Dense(128, relu) -> Dense(10, softmax)`` trained by the
@@ -50,11 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         os.environ["GRADER_MNIST_QUICK"] = "1"
 
-    from grader.weeks.week3 import model_eval
+    from grader.core import model_eval
+    from grader.weeks.week3.homework import grading_plan
     from solutions.week3 import mnist_homework as reference
 
     started = time.monotonic()
-    data = model_eval.grading_plan()
+    data = grading_plan()
     print(f"data: {data.source}")
     print(f"plan: {data.kind}; the grader trains on {len(data.x_fit):,} images, validates on {len(data.x_val):,}, "
           f"tests on {len(data.x_test):,} (hidden); tiers {', '.join(map(model_eval.percent, data.tiers))}; "

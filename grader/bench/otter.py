@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -26,10 +25,10 @@ import nbformat
 from grader.bench.measure import children_cpu, grade_with_grader
 from grader.course.demo import ASSIGNMENT
 from grader.course.release import ROOT
+from grader.grading.check_calls import NotATestCell, checks_of
 
 OTTER_VENV = Path(os.environ.get("GRADER_OTTER_VENV", ROOT / ".venv-otter"))
 NOTEBOOK = "01_perceptron"
-CHECK_CALL = re.compile(r"""check\(\s*["']([\w:]+)["']""")
 TEST_FILE = '''OK_FORMAT = False
 from otter.test_files import test_case
 
@@ -76,9 +75,14 @@ def graded_items(release) -> list[tuple[str, str, float]]:
     items = []
     for cell in release.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        found = CHECK_CALL.search(cell.source) if meta.get("grade") and cell.cell_type == "code" else None
-        if found:
-            items.append((meta["grade_id"], found.group(1), float(meta.get("points", 0))))
+        if not (meta.get("grade") and cell.cell_type == "code"):
+            continue
+        try:
+            first = checks_of(cell.source)[0]
+        except NotATestCell:
+            continue
+        selector = f"{first.spec}:{first.target}" if first.target else first.spec
+        items.append((meta["grade_id"], selector, float(meta.get("points", 0))))
     return items
 
 

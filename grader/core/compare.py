@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from grader.core.submission import MachineryError, explain_error, quoting
 from grader.core import words
 
 _PRINT = dict(precision=6, threshold=20, edgeitems=3, suppress_small=True)
@@ -187,12 +188,6 @@ def without_overflow(what: str):
         raise Mismatch(what, words.WARNING_RAISED.format(message=numeric[0].message))
 
 
-# Errors of the grading machinery (a time limit, a sandboxed process that died), not of the
-# student's code: a check's failure with one of these is never re-explained (by name, so that
-# this module needs neither the plugin nor the sandbox).
-_MACHINERY_ERRORS = {"TestTimeout", "DeadlineExceeded", "ProtocolError", "SandboxFailure"}
-
-
 @contextlib.contextmanager
 def builds_on(checked: str, probes: dict, relation: str = words.BUILDS_ON):
     """Run a check of the graded function ``checked``, which builds on other graded functions
@@ -201,27 +196,24 @@ def builds_on(checked: str, probes: dict, relation: str = words.BUILDS_ON):
     when that function is wrong). When the check fails and a probe fails too, the failure
     names that function first (``relation`` says how ``checked`` depends on it, e.g. "may call it"
     where the notebook leaves that to the student), then says what the check saw."""
-    def machinery(error: BaseException) -> bool:
-        return any(cls.__name__ in _MACHINERY_ERRORS for cls in type(error).__mro__)
-
     try:
         yield
     except Exception as error:
-        if machinery(error):
+        if isinstance(error, MachineryError):   # a time limit, a stopped process: not the student's
             raise
         culprit = None
         for name, probe in probes.items():
             try:
                 probe()
             except Exception as failure:   # a wrong value, or an error raised by that function
-                if machinery(failure):
+                if isinstance(failure, MachineryError):
                     raise
                 culprit = name
                 break
         if culprit is None:
             raise
-        from grader.core.submission import explain_error
-        raise Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))) from None
+        raise quoting(Mismatch(checked, builds_on_problem(checked, culprit, relation, explain_error(error))),
+                      error) from None
 
 
 def builds_on_problem(checked: str, culprit: str, relation: str, saw: str) -> str:

@@ -8,15 +8,17 @@ the engine names a week: adding one is adding these folders. A spec's name is un
 """
 from __future__ import annotations
 
+import configparser
 import json
 from pathlib import Path
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "weeks"
 KINDS = ("public", "hidden")
 HIDDEN_POINTS_FILE = "hidden_points.json"     # written by grader.course.hidden_points; ships
-# setup.cfg requirements students do not need (nbgrader; Dask, tqdm and psutil serve batch
-# grading and the instructor's tools): not in the student wheel, not in the sandbox's view.
-NOT_FOR_STUDENTS = {"nbgrader", "latex2mathml", "pytest-timeout", "distributed", "tqdm", "psutil"}
+# setup.cfg's extras: what students get (the student wheel's requirements, the sandbox's view)
+# and what only the instructor's side needs.
+STUDENT_EXTRA, INSTRUCTOR_EXTRA = "student", "instructor"
+INSTRUCTOR_ONLY = "instructor"                # a week's folder of modules that never ship (grader/weeks/__init__.py)
 
 
 def weeks(specs_dir: Path = SPECS_DIR) -> list[str]:
@@ -61,15 +63,27 @@ def hidden_points(spec: str, specs_dir: Path = SPECS_DIR) -> dict[str, float]:
 PACKAGE = Path(__file__).resolve().parents[1]       # grader/
 
 
+def declared_requirements(extra: str, setup_cfg: Path = PACKAGE.parent / "setup.cfg") -> list[str]:
+    """The requirement lines of one of ``setup.cfg``'s extras, comments left out (``[]`` when
+    there is no ``setup.cfg``: an installed package reads its metadata instead)."""
+    config = configparser.ConfigParser()
+    if not config.read(setup_cfg, encoding="utf-8"):
+        return []
+    lines = config.get("options.extras_require", extra, fallback="").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
 def student_files(package: Path = PACKAGE) -> list[Path]:
     """What a student installs, relative to the package's parent, sorted: ``grader/__init__.py``,
     the whole of ``grader/core/`` and ``grader/student/`` (their code: no data file) and each
-    week's folder but its hidden specs (``*_hidden.py``), with its table of hidden points
+    week's folder but its hidden specs (``*_hidden.py``) and its ``instructor/`` folder (its pictures,
+    drawn with the grader's pages), with its table of hidden points
     (:data:`HIDDEN_POINTS_FILE`, when written).
     The student wheel and the sandboxed child both hold exactly these files."""
     files = [package / "__init__.py", *(package / "core").rglob("*.py"), *(package / "student").rglob("*.py"),
              package / "weeks" / "__init__.py"]
     for week in weeks(package / "weeks"):
-        files += [f for f in (package / "weeks" / week).rglob("*.py") if not f.name.endswith("_hidden.py")]
+        files += [f for f in (package / "weeks" / week).rglob("*.py")
+                  if not f.name.endswith("_hidden.py") and INSTRUCTOR_ONLY not in f.relative_to(package).parts]
         files += [*(package / "weeks" / week).glob(HIDDEN_POINTS_FILE)]
     return sorted(f.relative_to(package.parent) for f in files if "__pycache__" not in f.parts)

@@ -5,6 +5,8 @@ Markers used by specs:
 - ``@pytest.mark.graded("step")`` (usually on a class): the graded item a test belongs to.
 - ``@pytest.mark.points(2)``: what the test is worth (default 1).
 - ``@pytest.mark.hint("...")``: one line shown to the student when the test fails.
+- ``@pytest.mark.title("...")``: the test's title, where a docstring cannot give it (one case of a
+  parametrized table: ``pytest.param(..., marks=[graded, points, hint, title])``).
 - ``@pytest.mark.timeout(30)``: wall-clock seconds before the test fails (default from the run).
 - ``pytestmark = pytest.mark.hidden`` (module level): a hidden test; its failure message is
   never shown to students.
@@ -15,53 +17,28 @@ for hidden specs, ``ref`` (the reference solution module).
 from __future__ import annotations
 
 import importlib
-import signal
-import threading
-from contextlib import contextmanager
 
 import pytest
 
 from grader.core import words
 from grader.core.results import TestResult
-from grader.core.submission import Submission, explain_error
+from grader.core.submission import MachineryError, Submission, TestTimeout, error_frame, explain_error
 
 MARKERS = {
     "graded(target)": "the graded item (function or constant) this test checks",
     "points(n)": "points the test is worth",
     "hint(text)": "a one-line hint shown when the test fails",
+    "title(text)": "the test's title (else its docstring's first line)",
     "timeout(seconds)": "wall-clock limit for the test",
     "hidden": "a hidden test: its details never reach students",
 }
 
 
-class StudentInterrupt(Exception):
+class StudentInterrupt(MachineryError):
     """A KeyboardInterrupt raised inside a test (by the student's code), as a test failure."""
 
     def __init__(self, interrupt: KeyboardInterrupt):
         super().__init__(words.code_raised("KeyboardInterrupt", str(interrupt)))
-
-
-class TestTimeout(Exception):
-    """Raised inside a test that ran past its time limit."""
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise :class:`TestTimeout` in the main thread after ``seconds`` (no-op elsewhere)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise TestTimeout(words.check_too_long(seconds))
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def marker_arg(item, name: str, default=None):
@@ -70,6 +47,8 @@ def marker_arg(item, name: str, default=None):
 
 
 def describe(item) -> str:
+    if marker_arg(item, "title"):
+        return str(marker_arg(item, "title"))
     doc = getattr(item.obj, "__doc__", None) or ""
     first = doc.strip().splitlines()[0] if doc.strip() else ""
     return first or item.name.removeprefix("test_").replace("_", " ")
@@ -80,9 +59,9 @@ class SpecPlugin:
 
     def __init__(self, namespace, reference: str | None, target: str | None = None,
                  timeout: float = 10.0):
-        # a dict of names (a notebook's globals), or an object that reads them elsewhere
+        # a dict of names (a notebook's globals), or a Submission that reads them elsewhere
         # (grader.sandbox's SandboxedSubmission, which also brings its own time limit)
-        self.submission = Submission(namespace) if isinstance(namespace, dict) else namespace
+        self.submission = namespace if isinstance(namespace, Submission) else Submission(namespace)
         self.reference = reference
         self.target = target
         self.timeout = timeout
@@ -100,8 +79,7 @@ class SpecPlugin:
     @pytest.fixture
     def tmp_path(self, tmp_path_factory):
         """pytest's ``tmp_path``; with a sandboxed submission, a folder the sandbox sees too."""
-        shared = getattr(type(self.submission), "shared_folder", None)
-        return shared(self.submission) if shared else tmp_path_factory.mktemp("spec", numbered=True)
+        return self.submission.shared_folder() or tmp_path_factory.mktemp("spec", numbered=True)
 
     @pytest.fixture
     def ref(self):
@@ -120,8 +98,7 @@ class SpecPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
         seconds = float(marker_arg(item, "timeout", self.timeout))
-        own_limit = getattr(type(self.submission), "time_limit", None)
-        with own_limit(self.submission, seconds) if own_limit else time_limit(seconds):
+        with self.submission.time_limit(seconds):
             try:
                 return (yield)
             except KeyboardInterrupt as error:
@@ -134,22 +111,24 @@ class SpecPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            message = "" if report.passed else self._message(call)
-            self.results.append(self._result(item, passed=report.passed, message=message))
+            message, frame = ("", None) if report.passed else self._message(call)
+            self.results.append(self._result(item, passed=report.passed, message=message, frame=frame))
 
-    def _message(self, call) -> str:
+    def _message(self, call) -> tuple[str, list | None]:
+        """The failure's message, and where in the student's code its error came from (if it says)."""
         if call.excinfo is None:
-            return words.SKIPPED
+            return words.SKIPPED, None
         error = call.excinfo.value
         if isinstance(error, (TestTimeout, StudentInterrupt, pytest.fail.Exception)):
-            return str(error)
-        return explain_error(error)
+            return str(error), None
+        frame = error_frame(error)
+        return explain_error(error), list(frame) if frame else None
 
     @staticmethod
-    def _result(item, passed: bool, message: str = "") -> TestResult:
+    def _result(item, passed: bool, message: str = "", frame: list | None = None) -> TestResult:
         points = float(marker_arg(item, "points", 1))
         return TestResult(
             target=str(marker_arg(item, "graded", "")), name=item.name, description=describe(item),
             points=points if passed else 0.0, max_points=points, passed=passed,
             hidden=item.get_closest_marker("hidden") is not None,
-            message=message, hint=str(marker_arg(item, "hint", "")))
+            message=message, hint=str(marker_arg(item, "hint", "")), frame=frame)

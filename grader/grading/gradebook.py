@@ -7,7 +7,6 @@ The assignment must already be in the gradebook (``nbgrader generate_assignment`
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,11 +14,11 @@ import nbformat
 
 from grader.core import course
 from grader.core.cells import kind
+from grader.grading.check_calls import NotATestCell, checks_of
 from grader.grading.gradebook_access import database_down, masked, scrubbed
 from grader.grading.gradescope import RESULTS, read_results
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECK_CALL = re.compile(r"""check\(\s*["'](\w+):(\w+)["']""")
 
 
 def cell_targets(notebook_path: Path) -> dict[str, str]:
@@ -28,9 +27,12 @@ def cell_targets(notebook_path: Path) -> dict[str, str]:
     targets = {}
     for cell in notebook.cells:
         if kind(cell) == "test":
-            match = CHECK_CALL.search(cell.source)
-            if match:
-                targets[cell.metadata["nbgrader"]["grade_id"]] = match.group(2)
+            try:
+                target = checks_of(cell.source)[0].target
+            except NotATestCell:
+                continue
+            if target:
+                targets[cell.metadata["nbgrader"]["grade_id"]] = target
     return targets
 
 

@@ -20,9 +20,7 @@ so a notebook that cannot be graded gets 0 with the reason in every test cell.
 """
 from __future__ import annotations
 
-import ast
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -31,75 +29,25 @@ from traitlets import Float, Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from grader.core import words
 from grader.core.cells import kind
-from grader.student.checker import parse_selector, report_title
+from grader.grading.check_calls import Check, NotATestCell, checks_of  # noqa: F401
+from grader.student.checker import report_title
 from grader.grading.clock import grade_on_clock
 from grader.grading.sandboxed import Graded, Options, expected_tests, runnable_cells
 from grader.grading.submissions import stray_note, stray_notebooks
 from grader.student.report import format_report
 from grader.student.report_html import report_html
-from grader.core.results import TestResult
 from grader.sandbox.launcher import Limits, isolation_note
+from grader.core import words
 
 DEFAULTS = Options()
 Answer = tuple[str, "str | None", float]   # a test cell's report text, its HTML (None: text only), points
-
-
-@dataclass(frozen=True)
-class Check:
-    """One ``check("spec:target", globals(), hidden=...)`` call of a test cell."""
-
-    spec: str
-    target: str | None
-    hidden: bool
-
-    def results(self, graded: list[TestResult]) -> list[TestResult]:
-        return [r for r in graded if r.hidden == self.hidden and (self.target is None or r.target == self.target)]
-
-
-class NotATestCell(ValueError):
-    """A test cell's source is not a list of ``check(...)`` calls this grader understands."""
-
-
-def checks_of(source: str) -> list[Check]:
-    """The checks a test cell runs: each ``check("spec:target", globals(), hidden=True)`` call.
-
-    The selector must be a string literal and ``hidden`` a literal True/False, else
-    :class:`NotATestCell`.
-    """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        raise NotATestCell(words.TEST_CELL_NOT_PYTHON.format(error=error.msg)) from None
-    checks = []
-    for node in sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
-        if not (isinstance(node, ast.Call) and _called_name(node.func) == "check"):
-            continue
-        if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            raise NotATestCell(words.CHECK_NAME_NOT_LITERAL)
-        hidden = next((k.value for k in node.keywords if k.arg == "hidden"), ast.Constant(False))
-        if not (isinstance(hidden, ast.Constant) and isinstance(hidden.value, bool)):
-            raise NotATestCell(words.CHECK_HIDDEN_NOT_BOOL)
-        spec, target = parse_selector(node.args[0].value)
-        checks.append(Check(spec, target, hidden.value))
-    if not checks:
-        raise NotATestCell(words.TEST_CELL_WITHOUT_CHECK)
-    return checks
 
 
 def is_test_cell(cell) -> bool:
     """A code cell that nbgrader scores from its output, whatever its tags say (a student may tag
     a test cell ``demo``; nbgrader gives an output-less test cell full marks)."""
     return cell.get("cell_type") == "code" and bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
-
-
-def _called_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 class SandboxedExecute(NbGraderPreprocessor):

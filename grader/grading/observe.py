@@ -1,162 +1,96 @@
 """What a student's functions do on fixed inputs: the data behind their feedback pictures.
 
 After the specs, :func:`observe` calls a few of the student's functions once more on small,
-fixed inputs (in the sandbox, each call bounded in time) and keeps what they return as
-plain JSON: the decision regions of their gates, their perceptron's training, the output of
-their XOR network on a grid, their loss curve, their augmented images, their letters, their
-MNIST confusion matrix. Nothing here is graded; a function that fails or returns nonsense
-gives ``{"error": "..."}`` for that picture, and the rest goes on.
+fixed inputs (in the sandbox, each call bounded in time) and keeps what they return as plain
+JSON. What to observe, and how to draw it, is the week's: each week lists its pictures in
+``grader/weeks/<week>/instructor/pictures.py`` (``PICTURES``: one :class:`PictureRow` per
+picture), found here by the spec's week. Nothing here is graded; a function that fails or
+returns nonsense gives ``{"error": "..."}`` for that picture, and the rest goes on.
 """
 from __future__ import annotations
 
-import contextlib
+import functools
 import warnings
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-
 from grader.core import words
 
-GRID = 41                      # points per axis of a decision-region grid
-AXIS = np.linspace(-0.5, 1.5, GRID).round(5)
 SECONDS = 10.0                 # per observation
-MAX_NUMBERS = 200_000          # the most numbers one observation may keep
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([0, 1, 1, 0])
+MAX_NUMBERS = 200_000          # the most numbers one observation may keep (or be drawn from)
+
+
+@dataclass(frozen=True)
+class PictureRow:
+    """One picture of a notebook's feedback page: what to observe of the student's functions and
+    how to draw it (a week's ``instructor/pictures.py`` lists them)."""
+
+    spec: str                                   # the notebook
+    name: str                                   # the key in observations.json
+    observe: Callable[[object], dict]           # the submission -> plain JSON data (in the trusted process)
+    draw: Callable[[dict], object] | None       # that data -> grader.pages.pictures.Picture (None: not drawn)
+    caption: tuple[str, str]                    # (Korean, English): what the picture shows, e.g. in "could not draw"
+    shown: bool = True                          # False: for the class report only (e.g. a hidden test's accuracy)
+
+
+@functools.lru_cache(maxsize=None)
+def picture_rows(spec: str | None) -> tuple[PictureRow, ...]:
+    """The pictures of notebook ``spec``, from its week's table (none when the week has no table)."""
+    from grader.core.course import week_of
+    from grader.weeks import week_module
+    table = week_module(week_of(spec), "instructor.pictures") if spec else None
+    return tuple(row for row in getattr(table, "PICTURES", ()) if row.spec == spec)
 
 
 class Unusable(ValueError):
-    """A student's function returned something that cannot be drawn."""
+    """A student's function returned something that cannot be drawn (or an observation is such)."""
 
 
-def numbers(value, shape: tuple | None = None, name: str = "the result") -> np.ndarray:
-    """``value`` as a finite float array (of ``shape``, if given), or raise :class:`Unusable`."""
+def _size_hint(value, depth: int = 6) -> int:
+    """The number of entries a nested list would hold, judged from its first elements
+    (cheap: refuses a huge observation before NumPy copies it)."""
+    size = 1
+    while isinstance(value, (list, tuple)) and depth > 0:
+        size *= len(value)
+        if not value:
+            return 0
+        value, depth = value[0], depth - 1
+    return size
+
+
+def numbers(value, shape: tuple | None = None, name: str = "the result", *, ndim: int | None = None,
+            limit: int = MAX_NUMBERS, strict: bool = False) -> np.ndarray:
+    """``value`` as a finite float array (of ``shape`` or with ``ndim`` dimensions, if given), or raise
+    :class:`Unusable`. ``strict`` (data read back to be drawn): numbers only, and at least one;
+    strings, None, dicts and ragged lists are refused."""
+    if strict and (isinstance(value, (str, bytes, dict)) or value is None):
+        raise Unusable(f"{name} is not numbers")
+    if strict and _size_hint(value) > limit:
+        raise Unusable(f"{name} is too large")
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        array = np.asarray(value) if strict else np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
         raise Unusable(f"{name} is not numbers ({type(value).__name__})") from None
-    if array.size > MAX_NUMBERS:
+    if array.dtype.kind not in "biuf":
+        raise Unusable(f"{name} is not numbers ({array.dtype})")
+    if array.size > limit:
         raise Unusable(f"{name} is too large to draw ({array.size} numbers)")
+    if strict and array.size == 0:
+        raise Unusable(f"{name} is empty")
+    if ndim is not None and array.ndim != ndim:
+        raise Unusable(f"{name} has {array.ndim} dimensions, expected {ndim}")
     if shape is not None and array.shape != tuple(shape):
         raise Unusable(f"{name} has shape {array.shape}, expected {tuple(shape)}")
+    array = array.astype(float)
     if not np.all(np.isfinite(array)):
         raise Unusable(f"{name} contains nan or inf")
     return array
 
 
-def _grid() -> tuple[np.ndarray, np.ndarray]:
-    """(x1, x2), each (GRID, GRID): rows follow x2, columns follow x1."""
-    return np.meshgrid(AXIS, AXIS)
-
-
-# ---------------------------------------------------------------- one function per picture
-
-def gates(sub) -> dict:
-    x1, x2 = _grid()
-    found = {"axis": AXIS.tolist()}
-    for name in ("and_gate", "or_gate", "nand_gate", "xor_gate"):
-        found[name] = _attempt(lambda: numbers(getattr(sub, name)(x1.copy(), x2.copy()), x1.shape, name).tolist())
-    failed = [found[name]["error"] for name in found if isinstance(found[name], dict)]
-    if len(failed) == 4:
-        raise Unusable(failed[0])
-    return found
-
-
-def perceptron_training(sub) -> dict:
-    rng = np.random.default_rng(3)
-    X = rng.uniform(-1, 1, size=(30, 2))
-    y = (X @ np.array([1.0, -2.0]) + 0.3 > 0).astype(int)
-    result = sub.train_perceptron(X.copy(), y.copy(), lr=0.1, epochs=50, seed=0)
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise Unusable("train_perceptron did not return (w, b, errors)")
-    w, b, errors = result
-    return {"X": X.tolist(), "y": y.tolist(), "w": numbers(w, (2,), "w").tolist(),
-            "b": float(numbers(b, None, "b").reshape(-1)[0]), "errors": numbers(errors, None, "errors").ravel().tolist()}
-
-
-def xor_region(sub) -> dict:
-    weights = sub.XOR_WEIGHTS
-    arrays = {key: numbers(weights[key], None, f'XOR_WEIGHTS["{key}"]') for key in ("W1", "b1", "W2", "b2")}
-    x1, x2 = _grid()
-    points = np.column_stack([x1.ravel(), x2.ravel()])
-    output = numbers(sub.mlp_forward(points, **arrays), (len(points), 1), "mlp_forward(...)")
-    return {"axis": AXIS.tolist(), "output": output.reshape(x1.shape).round(5).tolist(),
-            "X": XOR_X.tolist(), "y": XOR_Y.tolist()}
-
-
-def losses(sub) -> dict:
-    import importlib
-
-    from grader.core.course import reference_module
-
-    budget = importlib.import_module(reference_module("backprop")).XOR_BUDGET   # trusted constants, not student code
-    net = sub.TwoLayerNet(2, budget["hidden_dim"], 2, weight_scale=budget["weight_scale"], seed=0)
-    history = sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=budget["lr"], epochs=budget["epochs"],
-                        batch_size=budget["batch_size"], seed=0)
-    setting = (f"TwoLayerNet(2, {budget['hidden_dim']}, 2) trained on the four XOR points, lr {budget['lr']}, "
-               f"{budget['epochs']} epochs")
-    return {"losses": numbers(history, None, "train(...)").ravel().tolist(), "setting": setting}
-
-
-def augmented(sub) -> dict:
-    from grader.weeks.week3.data.mnist import bundled_training_split
-    images, labels = bundled_training_split()
-    picked = [int(np.flatnonzero(labels == digit)[0]) for digit in range(6)]
-    X, y, copies = images[picked], labels[picked].astype(int), 3
-    result = sub.augment(X.copy(), y.copy(), copies, 0)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Unusable("augment did not return (X_aug, y_aug)")
-    shape = (len(X) * (copies + 1), *X.shape[1:])
-    out = numbers(result[0], shape, "X_aug")
-    return {"images": out.reshape(copies + 1, len(X), *X.shape[1:]).round(4).tolist(), "labels": y.tolist()}
-
-
-def letters(sub) -> dict:
-    from grader.weeks.week3.data.sign_mnist import standin_arrays
-    images, labels, _, _ = standin_arrays()
-    picked = [int(np.flatnonzero(labels == label)[0]) for label in np.unique(labels)[:8]]
-    said = [_attempt(lambda: sub.letter(int(label))) for label in labels[picked]]
-    if all(isinstance(text, dict) for text in said):
-        raise Unusable(said[0]["error"])
-    said = [text[:8] if isinstance(text, str) else None for text in said]
-    return {"images": images[picked].astype(int).tolist(), "labels": labels[picked].astype(int).tolist(),
-            "letters": said}
-
-
-def mnist_model(sub) -> dict:
-    """The confusion matrix on the validation part and the accuracies of the model the specs
-    trained (no new training: :func:`grader.weeks.week3.model_eval.last_graded`)."""
-    from grader.weeks.week3.model_eval import last_graded
-    graded = last_graded()
-    if graded is None or graded.validation is None:
-        raise Unusable(graded.error if graded is not None and graded.error else "the model was not trained")
-    validation = graded.validation
-    return {"matrix": validation.confusion.astype(int).tolist(), "split": validation.split,
-            "accuracy": validation.accuracy, "pairs": [list(p) for p in validation.confused_pairs()]}
-
-
-def mnist_accuracy(sub) -> dict:
-    """For the class report: validation and hidden-test accuracy (never drawn on a student's page)."""
-    from grader.weeks.week3.model_eval import last_graded
-    graded = last_graded()
-    if graded is None or graded.test is None:
-        raise Unusable("the model was not trained")
-    return {"validation": graded.validation.accuracy, "test": graded.test.accuracy, "seconds": graded.seconds}
-
-
-OBSERVERS: dict[str, dict[str, Callable]] = {
-    "perceptron": {"gates": gates, "perceptron_training": perceptron_training},
-    "xor_mlp": {"xor_region": xor_region},
-    "backprop": {"losses": losses},
-    "training_skills": {"augmented": augmented},
-    "sign_language_mnist": {"letters": letters},
-    "mnist_homework": {"confusion": mnist_model, "accuracy": mnist_accuracy},
-}
-
-
 # ---------------------------------------------------------------- running them
 
-def _attempt(make) -> object:
+def attempt(make) -> object:
     """``make()``, or ``{"error": ...}`` when the student's code raised (a sandbox that timed out
     or died is not the student's answer: that propagates, to the observation's time limit)."""
     from grader.sandbox.protocol import DeadlineExceeded, ProtocolError
@@ -184,15 +118,13 @@ def _explain(error: BaseException) -> str:
 
 def observe(spec: str, sub, seconds: float = SECONDS) -> dict:
     """``{picture name: data or {"error": ...}}`` for notebook ``spec``, from the submission ``sub``
-    (a sandboxed submission bounds each observation by ``seconds``)."""
+    (each observation bounded by ``seconds``, see ``Submission.time_limit``)."""
     found = {}
-    limit = getattr(type(sub), "time_limit", None)
-    for name, observer in OBSERVERS.get(spec, {}).items():
-        bound = limit(sub, seconds) if limit else contextlib.nullcontext()
+    for row in picture_rows(spec):
         try:
-            with bound, warnings.catch_warnings():
+            with sub.time_limit(seconds), warnings.catch_warnings():
                 warnings.simplefilter("ignore")     # the student's warnings, sent back by the sandbox
-                found[name] = observer(sub)
+                found[row.name] = row.observe(sub)
         except Exception as error:
-            found[name] = {"error": _explain(error)}
+            found[row.name] = {"error": _explain(error)}
     return found

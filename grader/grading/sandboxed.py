@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from grader.core import words
-from grader.core.results import TestResult
+from grader.core.results import TestResult, merge_results
 from grader.sandbox.launcher import Limits
 
 _ONE_AT_A_TIME = threading.Lock()   # pytest runs one session per process at a time
@@ -91,7 +91,7 @@ def grade_cells(spec: str, cells: list[tuple[int, str]], options: Options = Opti
 def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, observe_work: bool) -> Graded:
     from grader.core.engine import run_specs
     from grader.sandbox import keras_guard
-    from grader.weeks.week3.model_eval import forget, use_predictor
+    from grader.core.model_eval import forget, use_predictor
     from grader.grading.observe import observe
     from grader.sandbox.session import SandboxedSubmission
 
@@ -105,7 +105,7 @@ def _grade_cells(spec: str, cells: list[tuple[int, str]], options: Options, obse
             results = run_specs(spec, sandbox, scope="all", timeout=options.test_timeout)
             if observe_work:
                 graded.observations = observe(spec, sandbox)
-        graded.results = _merge(graded.results, results)
+        graded.results = merge_results(graded.results, {(r.target, r.name): r for r in results})
     except Exception as error:  # the grader itself failed: say so, keep the batch going
         graded.status = "error"
         graded.notes.append(words.GRADING_FAILED.format(error_type=type(error).__name__, error=error))
@@ -134,9 +134,3 @@ def explain_unrun(results: list[TestResult], notes: list[str]) -> None:
     for result in results:
         if not result.passed and not result.message:
             result.message = words.not_run(notes[0] if notes else words.NOTEBOOK_UNGRADABLE)
-
-
-def _merge(expected: list[TestResult], graded: list[TestResult]) -> list[TestResult]:
-    """The trusted list of tests, with the outcome of each from ``graded`` (missing = failed)."""
-    by_key = {(r.target, r.name): r for r in graded}
-    return [by_key.get((t.target, t.name), t) for t in expected]

@@ -8,401 +8,34 @@ who has not handed in or whose notebook could not be graded, the grading time pe
 submission, and for the homework the accuracy distribution. It is for instructors: hidden
 tests' real messages (from ``instructor.json``) appear on it.
 
-:func:`collect` turns the folder into plain data (:class:`ClassResults`); the functions
-after it compute the tables from that data; :func:`write_report` draws and writes the page
-and the CSV. Missing or corrupt files never stop the report: they are listed as broken.
+By job: :mod:`grader.pages.class_results` turns the folder into plain data (:func:`collect`,
+:class:`ClassResults`); :mod:`grader.pages.class_stats` computes the tables from that data;
+this module draws the pictures and the page, :mod:`grader.pages.class_csv` the CSV, and
+:func:`write_report` writes both. Missing or corrupt files never stop the report: they are
+listed as broken.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import os
-import re
 import statistics
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.core import words
-from grader.grading.gradescope import (FEEDBACK_PAGE, INSTRUCTOR, OBSERVATIONS, RESULTS, read_results, spreadsheet_safe,
-                                      write_atomically)
+from grader.grading.gradescope import FEEDBACK_PAGE, write_atomically
+from grader.pages.class_csv import csv_rows, write_csv  # noqa: F401
+from grader.pages.class_results import BrokenFile, ClassResults, RecordedNotebook, collect  # noqa: F401
+from grader.pages.class_stats import (NOT_IMPLEMENTED, FollowUp, MessageGroup,  # noqa: F401
+                                      NotebookScores, Tally, _fraction, _points, follow_ups, group_failures,
+                                      homework_accuracy, notebook_scores, pass_rates, problem_of)
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
-from grader.core.results import TestResult
+from grader.core import words
 
-HOMEWORK_SPEC = "mnist_homework"
-NOT_IMPLEMENTED = "not implemented yet"
 TOP_GROUPS = 3
 SLOWEST = 5
 NAMES_SHOWN = 10            # students named per message group
 LONG_EXAMPLE = 10           # lines: longer examples fold away under <details>
 NOT_TIMED = ("empty", "unknown", "refused")   # statuses that ran nothing: left out of the grading times
-
-
-# ---------------------------------------------------------------- plain data from disk
-
-@dataclass
-class GradedNotebook:
-    """One student's notebook as ``grader grade`` recorded it."""
-
-    student: str
-    notebook: str                 # the file's stem, e.g. "01_perceptron" ("(nothing)": nothing handed in)
-    spec: str | None
-    status: str                   # "graded", "unreadable", "empty", "unknown" or "error"
-    score: float
-    max_score: float
-    seconds: float
-    cell_seconds: float
-    notes: list[str]
-    tests: list[TestResult]       # with hidden tests' real messages when instructor.json was readable
-    accuracy: dict | None = None  # the homework's {"validation", "test", "seconds"} or {"error"}
-    folder: Path | None = None    # where its files (results.json, feedback.html) are
-
-    @property
-    def key(self) -> str:
-        """Which notebook of the course this is: its spec (stems differ in a flat layout), else its stem."""
-        return self.spec or self.notebook
-
-    @property
-    def graded(self) -> bool:
-        return self.status == "graded"
-
-
-@dataclass
-class BrokenFile:
-    """A file of the results folder that could not be used."""
-
-    path: str                     # relative to the results folder
-    student: str
-    notebook: str                 # the notebook's folder name
-    problem: str
-    fatal: bool                   # True: this notebook's results are lost (results.json unusable)
-
-
-@dataclass
-class ClassResults:
-    folder: Path
-    notebooks: list[GradedNotebook]
-    broken: list[BrokenFile] = field(default_factory=list)
-
-    def names(self) -> dict[str, str]:
-        """Course notebook key -> the name to show (the stem the students' files share, else the spec)."""
-        stems: dict[str, Counter] = {}
-        for item in self.notebooks:
-            stems.setdefault(item.key, Counter())[item.notebook] += 1
-        names = {}
-        for key, counter in stems.items():
-            stem, count = counter.most_common(1)[0]
-            names[key] = stem if count * 2 > sum(counter.values()) else key
-        return names
-
-    def course_notebooks(self) -> list[str]:
-        """Keys of the notebooks someone handed in that belong to the course, in name order."""
-        names = self.names()
-        keys = {n.key for n in self.notebooks if n.spec and n.status not in ("empty", "unknown")}
-        return sorted(keys, key=lambda k: (names[k], k))
-
-    def students(self) -> list[str]:
-        return sorted({n.student for n in self.notebooks} | {b.student for b in self.broken if b.fatal})
-
-
-def _number(value, default: float = 0.0) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if math.isfinite(number) else default
-
-
-def _tests_of(document: dict) -> list[TestResult]:
-    tests = []
-    for entry in document.get("tests") or []:
-        extra = entry.get("extra_data") or {}
-        target = str(extra.get("target", ""))
-        name = str(entry.get("name", ""))
-        description = name[len(target) + 2:] if target and name.startswith(f"{target}: ") else name
-        passed = entry.get("status") == "passed"
-        tests.append(TestResult(target=target, name=str(extra.get("test", name)), description=description,
-                                points=_number(entry.get("score")), max_points=_number(entry.get("max_score")),
-                                passed=passed, hidden=bool(extra.get("hidden", False)),
-                                message="" if passed else str(entry.get("output", ""))))
-    return tests
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _read_notebook(folder: Path, root: Path, broken: list[BrokenFile]) -> GradedNotebook | None:
-    student, stem = folder.parent.name, folder.name
-
-    def problem(path: Path, what: str, fatal: bool = False) -> None:
-        broken.append(BrokenFile(str(path.relative_to(root)), student, stem, what, fatal))
-
-    results = folder / RESULTS
-    if not results.exists():
-        if any(folder.iterdir()):
-            problem(results, "results.json is missing (grading did not finish?)", fatal=True)
-        return None
-    document = read_results(results)
-    try:
-        extra = document["extra_data"]
-        item = GradedNotebook(
-            student=str(extra.get("student") or student), notebook=str(extra.get("notebook") or stem),
-            spec=extra.get("spec") or None, status=str(extra.get("status") or "unknown"),
-            score=_number(document.get("score")), max_score=_number(document.get("max_score")),
-            seconds=_number(extra.get("seconds")), cell_seconds=_number(extra.get("cell_seconds")),
-            notes=[str(n) for n in extra.get("notes") or []], tests=_tests_of(document), folder=folder)
-    except (TypeError, KeyError, AttributeError, ValueError):
-        problem(results, "results.json is unreadable or not grader's results", fatal=True)
-        return None
-    _add_instructor_messages(item, folder / INSTRUCTOR, lambda what: problem(folder / INSTRUCTOR, what))
-    observations = folder / OBSERVATIONS
-    if observations.exists():
-        data = _read_json(observations)
-        accuracy = data.get("accuracy") if isinstance(data, dict) else None
-        if isinstance(accuracy, dict):
-            item.accuracy = accuracy
-        elif not isinstance(data, dict):
-            problem(observations, "observations.json is unreadable")
-    return item
-
-
-def _add_instructor_messages(item: GradedNotebook, path: Path, problem) -> None:
-    """Replace each test's student-facing output by the full result from instructor.json."""
-    data = _read_json(path)
-    if not item.tests:
-        return
-    if not isinstance(data, list):
-        problem("instructor.json is missing or unreadable: hidden tests show only their hints")
-        return
-    full = {}
-    for entry in data:
-        try:
-            result = TestResult.from_dict(entry)
-        except (TypeError, KeyError):
-            continue
-        full[(result.target, result.name)] = result
-    item.tests = [full.get((t.target, t.name), t) for t in item.tests]
-
-
-def collect(results_dir: Path) -> ClassResults:
-    """Every ``<student>/<notebook>/results.json`` under ``results_dir`` (unusable ones in ``broken``)."""
-    root = Path(results_dir)
-    notebooks: list[GradedNotebook] = []
-    broken: list[BrokenFile] = []
-    for student in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for folder in sorted(p for p in student.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            item = _read_notebook(folder, root, broken)
-            if item is not None:
-                notebooks.append(item)
-    notebooks.sort(key=lambda n: (n.student, n.notebook))
-    return ClassResults(root, notebooks, broken)
-
-
-# ---------------------------------------------------------------- what the tables say
-
-@dataclass
-class NotebookScores:
-    key: str
-    name: str
-    handed_in: int                # notebooks on disk (graded or not)
-    scores: list[float]           # of the graded ones
-    max_score: float
-
-    @property
-    def mean(self) -> float | None:
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.scores) if self.scores else None
-
-
-def notebook_scores(results: ClassResults) -> list[NotebookScores]:
-    names = results.names()
-    table_ = []
-    for key in results.course_notebooks():
-        items = [n for n in results.notebooks if n.key == key]
-        graded = [n for n in items if n.graded]
-        table_.append(NotebookScores(key, names[key], len(items), [n.score for n in graded],
-                                     max((n.max_score for n in items), default=0.0)))
-    return table_
-
-
-@dataclass
-class Tally:
-    """One test of one notebook over the class's graded notebooks."""
-
-    notebook: str                 # the notebook's key
-    target: str
-    name: str
-    description: str
-    hidden: bool
-    max_points: float
-    order: int                    # its place in the notebook's spec
-    passed: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)   # (student, message)
-
-    @property
-    def attempts(self) -> int:
-        return self.passed + len(self.failures)
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.passed / self.attempts if self.attempts else None
-
-    @property
-    def column(self) -> str:
-        return f"{self.target}: {self.name}" if self.target else self.name
-
-
-def pass_rates(results: ClassResults) -> list[Tally]:
-    """Every test of every course notebook, hardest first (lowest pass rate; unrun tests last)."""
-    found: dict[tuple, Tally] = {}
-    for item in results.notebooks:
-        if not item.spec or item.status in ("empty", "unknown"):
-            continue
-        for order, result in enumerate(item.tests):
-            stats = found.get((item.key, result.target, result.name))
-            if stats is None:
-                stats = found[(item.key, result.target, result.name)] = Tally(
-                    item.key, result.target, result.name, result.description, result.hidden,
-                    result.max_points, order)
-            if not item.graded:
-                continue
-            if result.passed:
-                stats.passed += 1
-            else:
-                stats.failures.append((item.student, result.message))
-    names = results.names()
-    return sorted(found.values(), key=lambda s: (s.pass_rate is None, s.pass_rate or 0.0,
-                                                 names.get(s.notebook, s.notebook), s.order))
-
-
-# a number not inside an identifier (x_1); Korean counters may follow it (as in words.ELEMENTS_DIFFER)
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z0-9_])")
-# where in the student's code an exception came from: "(words.STUDENT_FRAME: ...)" (older
-# results: "(in step, line 3: ...)")
-_FRAME = re.escape(words.STUDENT_FRAME).replace(re.escape("{name}"), "[^()]*").replace(re.escape("{line}"), r"\d+")
-STUDENT_FRAME = re.compile(r"\s*\((?:in [^()]*, line \d+\b|" + _FRAME + r").*\)\s*$")
-
-
-def problem_of(message: str) -> str:
-    """What a failure message says went wrong, with its numbers as ``#``: failures to group by.
-
-    The first line names the problem (:class:`grader.core.compare.Mismatch` puts expected and
-    received values on the lines after it); where in the student's code an exception came
-    from is dropped, and so are the numbers, so the same mistake made with different values
-    groups together while different problems stay apart.
-    """
-    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
-    if not lines:
-        return "(no message)"
-    first = lines[0]
-    if NOT_IMPLEMENTED in first:
-        return NOT_IMPLEMENTED
-    first = STUDENT_FRAME.sub("", first)
-    first = NUMBER.sub("#", first)
-    return re.sub(r"\s+", " ", first).strip()
-
-
-@dataclass
-class MessageGroup:
-    problem: str                  # normalised (see problem_of)
-    students: list[str]
-    example: str                  # the most common full message of the group
-
-    @property
-    def count(self) -> int:
-        return len(self.students)
-
-
-def group_failures(failures: list[tuple[str, str]]) -> list[MessageGroup]:
-    """``(student, message)`` pairs grouped by :func:`problem_of`, the largest group first."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for student, message in failures:
-        groups.setdefault(problem_of(message), []).append((student, message))
-    found = []
-    for problem, members in groups.items():
-        example = Counter(message for _, message in members).most_common(1)[0][0]
-        found.append(MessageGroup(problem, sorted(student for student, _ in members), example))
-    return sorted(found, key=lambda g: (-g.count, g.problem))
-
-
-@dataclass
-class FollowUp:
-    student: str
-    notebook: str
-    problem: str                  # "not handed in", a status, "results unreadable", "not on the roster"
-    detail: str = ""
-
-
-def follow_ups(results: ClassResults, roster: list[str] | None = None) -> list[FollowUp]:
-    """Who to talk to: missing notebooks (one row each), notebooks not graded normally, unusable results."""
-    from grader.grading.submissions import safe_name, spec_for
-
-    names = results.names()
-    course = results.course_notebooks()
-    roster = [r for r in (roster or []) if r]
-    found: list[FollowUp] = []
-    handed_in: dict[str, set[str]] = {}
-    empty: set[str] = set()
-    for item in results.notebooks:
-        handed_in.setdefault(item.student, set())
-        if item.status == "empty" and course:      # said by the "not handed in" rows below
-            empty.add(item.student)
-            continue
-        handed_in[item.student].add(item.key)
-        if not item.graded:
-            detail = item.notes[0] if item.notes else ""
-            found.append(FollowUp(item.student, names.get(item.key, item.notebook), item.status, detail))
-    for broken in results.broken:
-        key = spec_for(broken.notebook, course) or broken.notebook
-        if broken.fatal:
-            handed_in.setdefault(broken.student, set()).add(key)
-        found.append(FollowUp(broken.student, names.get(key, broken.notebook),
-                              "results unreadable" if broken.fatal else "file unreadable",
-                              f"{broken.path}: {broken.problem}"))
-    by_folder = {safe_name(s): s for s in handed_in}
-    students = sorted(set(handed_in) | {by_folder.get(safe_name(r), r) for r in roster})
-    for student in students:
-        mine = handed_in.get(student, set())
-        nothing = not mine & set(course)
-        detail = ("handed in nothing" if student in empty else "no results at all" if student not in handed_in
-                  else "")
-        found += [FollowUp(student, names[k], "not handed in", detail if nothing else "")
-                  for k in course if k not in mine]
-    if roster:
-        listed = {safe_name(r) for r in roster} | set(roster)
-        found += [FollowUp(s, "", "not on the roster", "a typo in the student id?")
-                  for s in sorted(handed_in) if s not in listed and safe_name(s) not in listed]
-    order = {k: i for i, k in enumerate(names[k] for k in course)}
-    return sorted(found, key=lambda f: (f.student, order.get(f.notebook, len(order)), f.notebook, f.problem))
-
-
-def homework_accuracy(results: ClassResults) -> tuple[list[GradedNotebook], list[GradedNotebook]]:
-    """Homework notebooks with an accuracy, and those whose model could not be evaluated."""
-    measured, failed = [], []
-    for item in results.notebooks:
-        if item.spec != HOMEWORK_SPEC or item.accuracy is None:
-            continue
-        if _fraction(item.accuracy.get("test")) is not None:
-            measured.append(item)
-        else:                       # {"error": ...}: the model could not be trained or evaluated
-            failed.append(item)
-    return measured, failed
-
-
-def _fraction(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return value / 100 if 1 < value <= 100 else float(value)
 
 
 # ---------------------------------------------------------------- pictures
@@ -453,7 +86,7 @@ def _time_histogram(seconds: dict[str, list[float]]) -> str | None:
     return to_data_uri(fig)
 
 
-def _accuracy_histogram(measured: list[GradedNotebook]) -> str:
+def _accuracy_histogram(measured: list[RecordedNotebook]) -> str:
     plt = pyplot()
     from matplotlib.ticker import MaxNLocator
     test = [100 * _fraction(n.accuracy["test"]) for n in measured]
@@ -475,12 +108,6 @@ def _accuracy_histogram(measured: list[GradedNotebook]) -> str:
 
 
 # ---------------------------------------------------------------- the page
-
-def _points(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:g}" if float(value).is_integer() else f"{value:.{digits}f}"
-
 
 def _percent(fraction: float | None) -> str:
     return "–" if fraction is None else f"{100 * fraction:.0f}%"
@@ -635,11 +262,11 @@ def _accuracy_section(results: ClassResults) -> str:
 def _students_section(results: ClassResults, names: dict[str, str], page_dir: Path | None) -> str:
     """Every student's score per notebook, each linked to the feedback page beside its results."""
     keys = results.course_notebooks()
-    by_student: dict[str, dict[str, GradedNotebook]] = {}
+    by_student: dict[str, dict[str, RecordedNotebook]] = {}
     for item in results.notebooks:
         by_student.setdefault(item.student, {})[item.key] = item
 
-    def cell(item: GradedNotebook | None) -> str:
+    def cell(item: RecordedNotebook | None) -> str:
         if item is None:
             return '<span class="muted">-</span>'
         text = f"{_points(item.score, 3)} / {_points(item.max_score, 3)}"
@@ -685,50 +312,6 @@ def render(results: ClassResults, roster: list[str] | None = None, page_dir: Pat
         _students_section(results, names, page_dir),
     ]
     return page("class report", "\n".join(s for s in sections if s))
-
-
-# ---------------------------------------------------------------- the CSV
-
-def csv_rows(results: ClassResults, roster: list[str] | None = None) -> tuple[list[str], list[list]]:
-    """The header and one row per student and notebook (missing ones too), for spreadsheets."""
-    names = results.names()
-    stats = sorted(pass_rates(results), key=lambda s: (names.get(s.notebook, s.notebook), s.order))
-    clashes = Counter(s.column for s in stats)
-    columns = {(s.notebook, s.target, s.name): (f"{names.get(s.notebook, s.notebook)} {s.column}"
-                                               if clashes[s.column] > 1 else s.column) for s in stats}
-    measured, failed = homework_accuracy(results)
-    with_accuracy = bool(measured)
-    header = ["student", "notebook", "status", "score", "max_score", "seconds", *columns.values()]
-    if with_accuracy:
-        header += ["accuracy validation", "accuracy test"]
-    rows = []
-    for item in results.notebooks:
-        earned = {(item.key, t.target, t.name): t.points for t in item.tests}
-        row = [item.student, names.get(item.key, item.notebook), item.status, _points(item.score, 3),
-               _points(item.max_score, 3), f"{item.seconds:.3f}"]
-        row += ["" if key not in earned else _points(earned[key], 3) for key in columns]
-        if with_accuracy:
-            accuracy = item.accuracy or {}
-            row += ["" if _fraction(accuracy.get(k)) is None else f"{_fraction(accuracy.get(k)):.4f}"
-                    for k in ("validation", "test")]
-        rows.append(row)
-    blank = [""] * (len(header) - 3)
-    for follow in follow_ups(results, roster):
-        if follow.problem in ("not handed in", "results unreadable"):
-            status = "missing" if follow.problem == "not handed in" else follow.problem
-            rows.append([follow.student, follow.notebook, status, *blank])
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return header, [[spreadsheet_safe(v) for v in row] for row in rows]
-
-
-def write_csv(results: ClassResults, path: Path, roster: list[str] | None = None) -> Path:
-    header, rows = csv_rows(results, roster)
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_atomically(Path(path), "\ufeff" + text.getvalue())   # a BOM: Excel then reads UTF-8 (Korean names)
-    return Path(path)
 
 
 def write_report(results_dir: Path, html_path: Path, csv_path: Path | None = None,

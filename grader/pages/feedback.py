@@ -9,18 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.core import words
 from grader.core.compare import KOREAN_LABELS, split_message
 from grader.grading.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.html import escape, figure, page, progress_bar, table
+from grader.core import words
 
 STATUS_TEXT = words.STATUS_TEXT
-NOT_SHOWN = {"accuracy"}      # observations for the class report only (hidden test accuracy)
-PICTURE_NAMES = {
-    "gates": "the gates' decision regions", "perceptron_training": "the perceptron's training",
-    "xor_region": "the XOR network's decision region", "losses": "the loss curve",
-    "augmented": "the augmented images", "letters": "the letters", "confusion": "the confusion matrix",
-}
 
 
 def _points(value) -> str:
@@ -77,16 +71,21 @@ def _failure(number: int, test: dict) -> str:
 
 
 def _pictures(spec: str | None, observations: dict) -> str:
+    """The pictures of the week's table for ``spec`` (:mod:`grader.pages.pictures`), and a note for
+    each that could not be drawn, named by its caption; rows not shown (class report only) are left out."""
+    from grader.grading.observe import picture_rows
     from grader.pages.pictures import pictures
-    shown = {name: value for name, value in observations.items() if name not in NOT_SHOWN}
+    rows = {row.name: row for row in picture_rows(spec)}
+    shown = {name: value for name, value in observations.items() if name not in rows or rows[name].shown}
     if not shown:
         return ""
     parts = [f"<h2>{words.label_html(words.YOUR_CODE_IN_PICTURES, muted=True)}</h2>"]
     parts += [figure(picture.data_uri, picture.caption) for picture in pictures(spec or "", shown)]
     for name, value in shown.items():
         if isinstance(value, dict) and "error" in value:
+            what = words.label_html(rows[name].caption) if name in rows else escape(name)
             parts.append(f'<p class="muted">{words.label_html(words.COULD_NOT_DRAW, muted=True)} '
-                         f'{escape(PICTURE_NAMES.get(name, name))}: {escape(value["error"])}</p>')
+                         f'{what}: {escape(value["error"])}</p>')
     return "\n".join(parts)
 
 

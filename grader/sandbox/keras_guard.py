@@ -25,7 +25,7 @@ import numpy as np
 from grader.core import words
 from grader.sandbox.launcher import Limits
 from grader.sandbox.protocol import custom_class_error
-from grader.weeks.week3.model_eval import SubmissionError
+from grader.core.model_eval import SubmissionError
 
 PROBE_IMAGES = 16               # the largest batch a spec predicts in the grader's own process
 PROBE_SECONDS = 5.0             # at most, for those images, in the guard

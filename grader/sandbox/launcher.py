@@ -46,7 +46,7 @@ from pathlib import Path
 from grader.sandbox.held_out import hidden_from_sandbox, sandbox_data_view
 from grader.sandbox.view import hide, sandbox_view
 
-CHILD_FILES = ("child.py", "protocol.py", "zygote.py")
+CHILD_FILES = ("child.py", "protocol", "zygote.py")      # the protocol is a package (a folder)
 HERE = Path(__file__).resolve().parent
 CHILD_CODE = "/opt/grader-child"
 PASSED_ENV = ("MNIST_PATH", "SIGN_MNIST_DIR")
@@ -279,7 +279,7 @@ def _bwrap_command(bwrap: str, workdir: str, codedir: str, limits: Limits, uid: 
     hide(*hidden_from_sandbox())     # held-out data (the homework's test split) is not in the view
     for mount in sandbox_view(codedir, workdir, CHILD_CODE, data, tmpfs_sizes(limits)):
         command += mount.args()
-    command += sandbox_data_view(codedir, cover_hidden=False)   # MNIST_PATH: a training-only copy (grader/sandbox/held_out.py)
+    command += sandbox_data_view(codedir, cover_hidden=False)   # e.g. MNIST_PATH: a training-only copy (grader/sandbox/held_out.py)
     # the working folder keeps its path inside, so paths the grader hands over mean the same there
     return command + ["--chdir", workdir]
 
@@ -328,15 +328,18 @@ _child_code: list[str] = []
 
 
 def child_code() -> str:
-    """A folder (made once per process) with the child's two files and the grader's public
-    modules, exactly what students install (so ``from grader.weeks.week3.data.mnist import ...`` in a
+    """A folder (made once per process) with the child's files (:data:`CHILD_FILES`) and the grader's public
+    modules, exactly what students install (so ``from grader.weeks.<week>.data... import ...`` in a
     notebook works), and nothing else: no hidden spec, no solution."""
     if not _child_code:
         from grader.core.course import PACKAGE, student_files
 
         folder = Path(tempfile.mkdtemp(prefix="grader-child-"))
         for name in CHILD_FILES:
-            shutil.copy(HERE / name, folder / name)
+            if (HERE / name).is_dir():
+                shutil.copytree(HERE / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(HERE / name, folder / name)
         for relative in student_files():
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ import numpy as np
 from grader.sandbox import warm
 from grader.sandbox.launcher import FOLLOWED_ENV, Launched, Limits
 from grader.sandbox.protocol import DeadlineExceeded, Peer, PeerGone, ProtocolError, Remote, RemoteError, TooLarge
-from grader.core.submission import MissingDefinition
+from grader.core.submission import MachineryError, MissingDefinition, Submission
 from grader.core import words
 
 STARTUP_SECONDS = 60.0
@@ -63,12 +63,13 @@ def too_large(error: TooLarge) -> str:
     return words.REPLY_TOO_LARGE.format(error=error)
 
 
-class SandboxFailure(AssertionError):
+class SandboxFailure(MachineryError, AssertionError):
     """The sandboxed process timed out or died during a test (the message says which)."""
 
 
-class SandboxedSubmission:
-    """The names a notebook defines, living in a sandboxed child process."""
+class SandboxedSubmission(Submission):
+    """The names a notebook defines, living in a sandboxed child process (the interface of
+    :class:`grader.core.submission.Submission`)."""
 
     def __init__(self, cells: list[tuple[int, str]], limits: Limits = Limits(), cell_timeout: float = 60.0,
                  deadline_seconds: float = 600.0):
@@ -201,8 +202,7 @@ class SandboxedSubmission:
         path.mkdir(mode=0o755)
         return path
 
-    @property
-    def _namespace(self):
+    def namespace(self):
         """The notebook's globals, as a dict-like view into the child (for monkeypatching)."""
         self._ensure_running()
         self._handles = None        # names may be rebound from here on: look each one up again

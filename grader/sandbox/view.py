@@ -5,8 +5,8 @@ The view is built from what student code needs, never from "the whole environmen
 - the system folders (:data:`SYSTEM`), read-only;
 - the interpreter: ``sys.base_prefix`` (its stdlib and shared library), the venv's
   ``pyvenv.cfg`` and the Python executable, read-only;
-- the student-side packages: the course's requirements minus those students do not get
-  (:data:`grader.core.course.NOT_FOR_STUDENTS`), followed transitively through
+- the student-side packages: the course's ``student`` extra (``setup.cfg``; see
+  :func:`grader.core.course.declared_requirements`), followed transitively through
   :mod:`importlib.metadata`; each distribution's top-level folders and files (from its
   ``RECORD``, or ``top_level.txt``) are bound one by one. Every site-packages folder that lies
   inside a bound folder (a system-wide install under ``/usr``, the interpreter's own
@@ -95,15 +95,15 @@ def _course_distributions() -> tuple[metadata.Distribution, ...]:
     return tuple(dists)
 
 
-def _requirement_name(line: str) -> str | None:
-    """The project name of a requirement line, or None when it applies only to an extra or
-    not to this interpreter."""
+def _requirement_name(line: str, extra: str = "") -> str | None:
+    """The project name of a requirement line, or None when it applies only to another extra
+    than ``extra`` or not to this interpreter."""
     from packaging.requirements import InvalidRequirement, Requirement
     try:
         requirement = Requirement(line)
     except InvalidRequirement:
         return None
-    if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+    if requirement.marker is not None and not requirement.marker.evaluate({"extra": extra}):
         return None
     return requirement.name
 
@@ -113,18 +113,14 @@ def _normal(name: str) -> str:
 
 
 def course_requirements() -> list[str]:
-    """What the course's distribution requires (from its metadata, or else ``setup.cfg``
-    beside the package), minus what students never get."""
-    from grader.core.course import NOT_FOR_STUDENTS, PACKAGE
+    """What the course's distribution gives students: its ``student`` extra (from its metadata,
+    or else ``setup.cfg`` beside the package)."""
+    from grader.core.course import STUDENT_EXTRA, declared_requirements
     lines = [line for dist in _course_distributions() for line in (dist.requires or [])]
-    if not lines and (PACKAGE.parent / "setup.cfg").is_file():
-        import configparser
-        config = configparser.ConfigParser()
-        config.read(PACKAGE.parent / "setup.cfg", encoding="utf-8")
-        lines = config["options"]["install_requires"].strip().splitlines()
-    names = [_requirement_name(line.strip()) for line in lines if line.strip()]
-    excluded = {_normal(n) for n in NOT_FOR_STUDENTS}
-    return [n for n in dict.fromkeys(filter(None, names)) if _normal(n) not in excluded]
+    names = [_requirement_name(line.strip(), STUDENT_EXTRA) for line in lines if line.strip()]
+    if not lines:
+        names = [_requirement_name(line) for line in declared_requirements(STUDENT_EXTRA)]
+    return list(dict.fromkeys(filter(None, names)))
 
 
 @functools.lru_cache(maxsize=None)

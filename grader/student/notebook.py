@@ -27,7 +27,7 @@ from grader.core import words
 from grader.core.cells import kind, spec_name
 from grader.core.notebook_file import NotebookError, parse, read_text  # noqa: F401 (NotebookError: re-exported)
 from grader.core.engine import DEFAULT_TIMEOUT, run_specs
-from grader.core.results import TestResult
+from grader.core.results import TestResult, merge_results
 
 RESULTS_MIME = "application/vnd.grader.results+json"
 #: Beyond the checks' own timeouts: the kernel's pytest start, and the whole run's stop.
@@ -74,20 +74,16 @@ def _kernel_results(cell) -> list[dict]:
     return []
 
 
-def _merge(expected: list[TestResult], reported: list[dict], fallback: str) -> list[TestResult]:
+def _from_kernel(expected: list[TestResult], reported: list[dict], fallback: str) -> list[TestResult]:
     """Keep the trusted list of tests; take only pass/fail and the message from the kernel."""
-    by_key = {}
-    for item in reported:
-        if isinstance(item, dict):
-            by_key[(item.get("target"), item.get("name"))] = item
-    merged = []
-    for test in expected:
-        item = by_key.get((test.target, test.name))
+    def outcome(test: TestResult, item: dict | None) -> TestResult:
         passed = bool(item and item.get("passed") is True)
         message = str(item.get("message", "")) if item else fallback
-        merged.append(TestResult(**{**test.to_dict(), "passed": passed, "message": message,
-                                    "points": test.max_points if passed else 0.0}))
-    return merged
+        return TestResult(**{**test.to_dict(), "passed": passed, "message": message,
+                             "points": test.max_points if passed else 0.0})
+
+    found = {(item.get("target"), item.get("name")): item for item in reported if isinstance(item, dict)}
+    return merge_results(expected, found, outcome)
 
 
 def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float = 60.0,
@@ -143,5 +139,5 @@ def grade_notebook(path: str | Path, scope: str = "public", cell_timeout: float 
         error = _cell_error(cell, cell_timeout)
         if error:
             notes.append(words.cell_note(number, error))
-    results = _merge(expected, _kernel_results(program.cells[-1]), fallback)
+    results = _from_kernel(expected, _kernel_results(program.cells[-1]), fallback)
     return GradedNotebook(path, spec, results, notes)

@@ -460,7 +460,7 @@ def _transfer_escape(folder: Path, ctx: Context) -> None:
         _xfer = sys.argv[3]                       # the child's transfer folder
         os.rename(_xfer, _xfer + "-moved")
         os.symlink({str(ctx.outside)!r}, _xfer)    # a host path: meaningless here, real to the grader
-        _peer = next(o for o in gc.get_objects() if type(o).__name__ == "Child")
+        _peer = next(o for o in gc.get_objects() if type(o).__name__ == "Peer")
         _names = iter(["victim-1.npy", "victim-text.txt", "victim-2.npy", "victim-3.npy"] * 4)
         _real_encode = _peer.encode
 

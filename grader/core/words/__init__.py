@@ -30,6 +30,11 @@ def missing_name(name: str) -> str:
     return ko.MISSING_NAME.format(name=name)
 
 
+def code_at(name: str, line: int, code: str = "") -> str:
+    """Where in the student's code: ``step, 3번째 줄 (line 3): return 1 / z``."""
+    return ko.STUDENT_FRAME.format(name=name, line=line) + (f": {code}" if code else "")
+
+
 def code_raised(error_type: str, message: str = "", where: str = "") -> str:
     """``여러분의 코드가 예외 (exception)를 일으켰습니다: ValueError: ...`` (and where, if known)."""
     text = ko.CODE_RAISED.format(error_type=error_type) + (f": {message}" if message else "")

@@ -116,6 +116,10 @@ NOTEBOOK_NOT_RUN = "노트북을 실행할 수 없었습니다 (could not be run
 CHECK_DID_NOT_RUN = "이 검사는 실행되지 않았습니다 (did not run)"
 
 # ---- grader check, and pytest's options (the command line) ------------------------------------
+CLI_NOT_A_COMMAND = ("'{command}' 명령은 이 설치에 없습니다 (is not a command of this installation); "
+                     "명령 (commands): {commands}.")
+CLI_INSTRUCTOR_ONLY = (" `grader grade` 와 `grader report` 는 과목 저장소 (course repository)의 채점자용 명령입니다: "
+                       "학생 패키지 (student package)에는 없습니다 (not in the student package).")
 CLI_DESCRIPTION = "과목의 노트북 (notebooks)을 검사하고 채점합니다 (check and grade the course's notebooks)."
 CLI_CHECK = "노트북의 공개 검사 (public checks)를 실행합니다"
 CLI_CELL_TIMEOUT = "셀 (cell) 하나가 실행될 수 있는 초 (seconds; 기본값 (default) {seconds:g})"

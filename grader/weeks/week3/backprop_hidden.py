@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call, without_overflow
-from grader.weeks.week3.backprop_public import NET_PARTS, running
+from grader.weeks.week3.backprop_public import NET_PARTS, XOR_X, XOR_Y, running, train_on_xor, unpack, xor_net
+from grader.weeks.week3.cases import case
 
 pytestmark = pytest.mark.hidden
 
@@ -30,21 +31,12 @@ CE_SHAPES = [(3, 4), (8, 10), (1, 3), (5, 2)]                     # (N, C)
 NET_SHAPES = [(6, 5, 7, 4), (4, 3, 5, 3)]                         # (N, D, H, C)
 
 DIGITS_BUDGET = dict(hidden_dim=64, weight_scale=0.1, lr=0.3, epochs=30, batch_size=50)
-XOR_BUDGET = dict(hidden_dim=32, weight_scale=1.0, lr=0.5, epochs=200, batch_size=4)
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-XOR_Y = np.array([0, 1, 1, 0])
 
 
 # ---- helpers -------------------------------------------------------------------------------
 
 def shape_text(**arrays) -> str:
     return ", ".join(f"{name} {np.shape(value)}" for name, value in arrays.items())
-
-
-def unpack(result, names, what):
-    if not isinstance(result, tuple) or len(result) != len(names):
-        raise Mismatch(what, f"튜플 (tuple) ({', '.join(names)}) 을 돌려줘야 합니다", received=result)
-    return result
 
 
 def gradient_error(analytic: np.ndarray, numerical: np.ndarray) -> float:
@@ -128,32 +120,25 @@ def affine_gradients(sub, ref, seed):
         yield got, numerical, what
 
 
-@pytest.mark.graded("affine_backward")
-@pytest.mark.points(1)
-@pytest.mark.hint("dx = dout @ W.T 이고, 모양 (shape) 은 (N, D) 입니다.")
-def test_affine_backward_dx_numerical(sub, ref):
-    """dx 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
-    for got, numerical, what in affine_gradients(sub, ref, 3103):
-        assert_gradient(got[0], numerical[0], f"{what} 의 dx")
+AFFINE_GRADIENT_CASES = [
+    case(0, "dx", 3103, graded="affine_backward", id="dx",
+         title="dx 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)",
+         hint="dx = dout @ W.T 이고, 모양 (shape) 은 (N, D) 입니다."),
+    case(1, "dW", 3104, graded="affine_backward", id="dW",
+         title="dW 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)",
+         hint="dW = x.T @ dout 이고, 모양 (shape) 은 (D, M) 입니다."),
+    case(2, "db", 3105, graded="affine_backward", id="db",
+         title="db 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)",
+         hint="b 는 배치 (batch) 의 모든 행 (row) 에 더해지므로, 그 기울기 (gradient) 는 모든 행의 dout 을 "
+              "모읍니다. db 의 모양 (shape) 은 (M,) 입니다."),
+]
 
 
-@pytest.mark.graded("affine_backward")
-@pytest.mark.points(1)
-@pytest.mark.hint("dW = x.T @ dout 이고, 모양 (shape) 은 (D, M) 입니다.")
-def test_affine_backward_dW_numerical(sub, ref):
-    """dW 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
-    for got, numerical, what in affine_gradients(sub, ref, 3104):
-        assert_gradient(got[1], numerical[1], f"{what} 의 dW")
-
-
-@pytest.mark.graded("affine_backward")
-@pytest.mark.points(1)
-@pytest.mark.hint("b 는 배치 (batch) 의 모든 행 (row) 에 더해지므로, 그 기울기 (gradient) 는 모든 행의 dout 을 "
-                  "모읍니다. db 의 모양 (shape) 은 (M,) 입니다.")
-def test_affine_backward_db_numerical(sub, ref):
-    """db 가 수치 기울기 (numerical gradient) 와 같습니다 (여러 모양 (shape), float64)"""
-    for got, numerical, what in affine_gradients(sub, ref, 3105):
-        assert_gradient(got[2], numerical[2], f"{what} 의 db")
+@pytest.mark.parametrize("index, name, seed", AFFINE_GRADIENT_CASES)
+def test_affine_backward_numerical(sub, ref, index, name, seed):
+    """One of affine_backward's gradients against the numerical gradient (each row's title says which)."""
+    for got, numerical, what in affine_gradients(sub, ref, seed):
+        assert_gradient(got[index], numerical[index], f"{what} 의 {name}")
 
 
 @pytest.mark.graded("affine_backward")
@@ -650,10 +635,9 @@ def test_train_matches_reference(sub, ref):
                   "lr 0.5, 200 에포크 (epoch) 면 XOR 을 배웁니다.")
 def test_train_xor_with_reference_net(sub, ref):
     """정해진 예산 (budget) 으로 기준 (reference) TwoLayerNet 을 XOR 에서 100% 가 되도록 학습합니다"""
-    b = XOR_BUDGET
-    net = ref.TwoLayerNet(2, b["hidden_dim"], 2, weight_scale=b["weight_scale"], seed=0)
+    net = xor_net(ref.TwoLayerNet)
     with running(sub, "sgd_step"):
-        sub.train(net, XOR_X.copy(), XOR_Y.copy(), lr=b["lr"], epochs=b["epochs"], batch_size=b["batch_size"], seed=0)
+        train_on_xor(sub, net)
         assert_equal(net.loss(XOR_X).argmax(axis=1), XOR_Y, "train 후 XOR 에 대한 예측 (prediction)")
 
 

@@ -2,7 +2,7 @@
 accuracy tiers on the test part that only the grader holds.
 
 The tier checks score the model that the public ``accuracy`` checks trained (one training per
-submission, :func:`grader.weeks.week3.model_eval.grade_model`). Their messages (accuracy, confusion matrix,
+submission, :func:`grader.core.model_eval.grade_model`). Their messages (accuracy, confusion matrix,
 most confused pairs on the hidden test part) reach the instructor's results only.
 """
 import numpy as np
@@ -10,10 +10,13 @@ import pytest
 
 from grader.core.compare import Mismatch, assert_equal
 from grader.weeks.week3.data.mnist import write_mnist_folder, write_mnist_npz
-from grader.weeks.week3.model_eval import TIERS, percent
-from grader.weeks.week3.mnist_homework_public import (ACCURACY_TIMEOUT, KERAS_TIMEOUT, KIND, built_model, check_loaded,
-                                                graded_model, history_of, point_data_at, sample_images, small_split,
-                                                tiny_model, training_summary)
+from grader.core.model_eval import percent
+from grader.weeks.week3.homework import TIERS
+from grader.weeks.week3.cases import case
+from grader.weeks.week3.keras_checks import check_new_model_each_call
+from grader.weeks.week3.mnist_homework_public import (ACCURACY_TIMEOUT, KERAS_TIMEOUT, KIND, check_loaded, graded_model,
+                                                      history_of, model_of, point_data_at, require_tier, sample_images,
+                                                      small_split, tiny_model)
 
 pytestmark = pytest.mark.hidden
 
@@ -43,10 +46,10 @@ def test_resolution_order(sub, ref, monkeypatch, tmp_path):
 def test_random_files(sub, ref, monkeypatch, tmp_path):
     """무작위 npz 파일과 IDX 폴더 (folder) (gzip 된 것과 안 된 것): 참조 구현 (reference) 과 같음"""
     rng = np.random.default_rng(2031)
-    for case in range(3):
+    for trial in range(3):
         split = small_split(int(rng.integers(1 << 30)), int(rng.integers(1, 30)), int(rng.integers(1, 10)))
-        npz = write_mnist_npz(tmp_path / f"case{case}" / "mnist.npz", *split)
-        folder = write_mnist_folder(tmp_path / f"case{case}" / "idx", *split, gz=bool(case % 2))
+        npz = write_mnist_npz(tmp_path / f"case{trial}" / "mnist.npz", *split)
+        folder = write_mnist_folder(tmp_path / f"case{trial}" / "idx", *split, gz=bool(trial % 2))
         for target in (npz, folder):
             point_data_at(monkeypatch, tmp_path, mnist_path=target)
             x, y = ref.load_mnist()
@@ -61,11 +64,7 @@ def test_random_files(sub, ref, monkeypatch, tmp_path):
                   "나옵니다.")
 def test_new_model_each_call(sub):
     """부를 때마다 새 모델: 앞 모델과 함께 쓰는 층 (layer) 이 없음"""
-    first = built_model(sub.build_model)
-    second = built_model(sub.build_model)
-    shared = {id(layer) for layer in first.layers} & {id(layer) for layer in second.layers}
-    if first is second or shared:
-        raise Mismatch("build_model() 두 번 호출", "같은 모델을 돌려주었거나 층 (layer) 을 함께 씁니다")
+    check_new_model_each_call(lambda: model_of(sub), "build_model()")
 
 
 @pytest.mark.graded("train_model")
@@ -95,23 +94,14 @@ TIER_HINTS = (
 )
 
 
-def _tier_check(tier_index: int, threshold: float):
-    @pytest.mark.graded("accuracy")
-    @pytest.mark.points(2)
-    @pytest.mark.timeout(ACCURACY_TIMEOUT)
-    @pytest.mark.hint(TIER_HINTS[tier_index])
-    def check(sub):
-        graded, data = graded_model(sub)
-        test = graded.test
-        if test.accuracy < threshold:
-            raise Mismatch(f"숨겨진 테스트 데이터 (hidden test split) ({data.source})",
-                           f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n"
-                           + test.report() + "\n" + training_summary(graded, data))
-
-    check.__doc__ = f"숨겨진 테스트 데이터 (hidden test split) 정확도 (accuracy) {percent(threshold)} 이상"
-    check.__name__ = f"test_test_tier_{tier_index + 1}"
-    return check
+TIER_CASES = [case(threshold, graded="accuracy", points=2, id=str(index + 1), hint=TIER_HINTS[index],
+                   title=f"숨겨진 테스트 데이터 (hidden test split) 정확도 (accuracy) {percent(threshold)} 이상")
+              for index, threshold in enumerate(TIERS[KIND])]
 
 
-for _index, _threshold in enumerate(TIERS[KIND]):
-    globals()[f"test_test_tier_{_index + 1}"] = _tier_check(_index, _threshold)
+@pytest.mark.parametrize("threshold", TIER_CASES)
+@pytest.mark.timeout(ACCURACY_TIMEOUT)
+def test_test_tier(sub, threshold):
+    """One accuracy tier on the hidden test split (each row's title says which)."""
+    graded, data = graded_model(sub)
+    require_tier(graded.test, threshold, f"숨겨진 테스트 데이터 (hidden test split) ({data.source})", graded, data)

@@ -1,6 +1,6 @@
 """Public checks of 06_mnist_homework: fixed inputs, hard-coded expectations.
 
-The ``accuracy`` checks train the student's model once (:func:`grader.weeks.week3.model_eval.grade_model`)
+The ``accuracy`` checks train the student's model once (:func:`grader.core.model_eval.grade_model`)
 and score it on a validation part of the student's own training data; the hidden module
 scores the same trained model on the test part only the grader holds.
 Keras is imported inside the checks only, so collecting these specs stays fast.
@@ -8,10 +8,12 @@ Keras is imported inside the checks only, so collecting these specs stays fast.
 import numpy as np
 import pytest
 
-from grader.core import words
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape
 from grader.weeks.week3.data.mnist import bundled_training_split, write_mnist_folder, write_mnist_npz
-from grader.weeks.week3.model_eval import TIERS, budget_for, data_kind, grade_model, grading_plan, percent
+from grader.core.model_eval import grade_model, percent
+from grader.weeks.week3.homework import TIERS, budget_for, data_kind, grading_plan
+from grader.weeks.week3.cases import case
+from grader.weeks.week3.keras_checks import built_model
 from grader.core.keras_tools import keras_module, layers_of, watch_layer_class
 
 KIND = data_kind()
@@ -59,16 +61,9 @@ def check_loaded(sub, x_expected, y_expected, what: str) -> None:
     assert_equal(y.astype(np.int64), y_expected.astype(np.int64), f"{what} 의 y_train")
 
 
-def built_model(build):
-    """``build()``, checked to be a Keras model; returns it."""
-    keras = keras_module()
-    model = build()
-    if not isinstance(model, keras.Model):
-        raise Mismatch("build_model()", "Keras 모델 (keras.Sequential([...])) 을 돌려줘야 합니다",
-                       received=type(model).__name__)
-    if not type(model).__module__.startswith("keras."):     # the sandbox cannot even send such a model back
-        raise Mismatch("build_model()", words.custom_model_class(type(model).__name__))
-    return model
+def model_of(sub):
+    """What the student's build_model() returns, checked to be a model of Keras' own classes."""
+    return built_model(sub.build_model, "build_model", keras_classes_only=True)
 
 
 def probabilities(model, images: np.ndarray, what: str) -> np.ndarray:
@@ -202,7 +197,7 @@ class TestBuildModel:
                       "28 x 28 을 받고, 숫자마다 softmax 유닛 (unit) 하나로 끝납니다.")
     def test_raw_images_in_probabilities_out(self, sub):
         """모양 (shape) (28, 28) 의 날것 (raw) 이미지를 받아 이미지마다 확률 (probability) 10 개를 냄 (묶음 (bundled) 숫자 8 장)"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28):
             raise Mismatch("build_model() 의 입력 (input)", "날것 (raw) 이미지여야 합니다: "
@@ -217,7 +212,7 @@ class TestBuildModel:
                       "(factor) 이 255 를 1 로 보내는 Rescaling 층.")
     def test_rescaling_inside(self, sub):
         """모델 안에서 픽셀 (pixel) 을 스케일링 (scaling): 0-255 를 약 0-1 로 바꾸는 Rescaling 층"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         layers = rescaling_layers(model)
         if not layers:
             raise Mismatch("build_model() 의 층 (layers)", "keras.layers.Rescaling 층이 없습니다: 전처리 "
@@ -233,7 +228,7 @@ class TestBuildModel:
                       "엔트로피 (cross-entropy) (이름이 sparse_ 로 시작) 로 compile 하세요.")
     def test_loss(self, sub):
         """묶음 (bundled) 숫자 16 장: 정수 (integer) 정답의 sparse categorical 교차 엔트로피 (cross-entropy)"""
-        model = built_model(sub.build_model)
+        model = model_of(sub)
         if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
             raise Mismatch("build_model()", "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 "
                            "model.compile(optimizer=..., loss=..., metrics=[...]) 을 부르세요")
@@ -257,8 +252,8 @@ class TestBuildModel:
                       "층과 직접 만든 클래스 (custom class) 는 안전 모드 (safe mode) 로 읽을 수 없습니다.")
     def test_loads_in_safe_mode(self, sub, tmp_path):
         """.keras 로 저장하고 safe_mode=True 로 다시 읽어도 묶음 (bundled) 숫자 8 장에서 같은 출력 (output)"""
-        from grader.weeks.week3.model_eval import SubmissionError, load_trained
-        model = built_model(sub.build_model)
+        from grader.core.model_eval import SubmissionError, load_trained
+        model = model_of(sub)
         x, _ = sample_images(8)
         before = probabilities(model, x, "build_model() (날것 (raw) 이미지 8 장)")
         path = tmp_path / "model.keras"
@@ -327,24 +322,23 @@ VALIDATION_HINTS = (
 )
 
 
-def _validation_check(tier_index: int, threshold: float):
-    @pytest.mark.graded("accuracy")
-    @pytest.mark.points(1)
-    @pytest.mark.timeout(ACCURACY_TIMEOUT)
-    @pytest.mark.hint(VALIDATION_HINTS[tier_index])
-    def check(sub):
-        graded, data = graded_model(sub)
-        validation = graded.validation
-        if validation.accuracy < threshold:
-            raise Mismatch(f"검증 데이터 (validation split) (여러분이 가진 이미지 중 채점기 (grader) 가 떼어 둔 "
-                           f"{len(data.x_val):,} 장)",
-                           f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n" + validation.report() + "\n"
-                           + training_summary(graded, data))
-
-    check.__doc__ = f"검증 데이터 (validation split) 정확도 (accuracy) {percent(threshold)} 이상"
-    check.__name__ = f"test_validation_tier_{tier_index + 1}"
-    return check
+def require_tier(scores, threshold: float, where: str, graded, data) -> None:
+    """The accuracy in ``scores`` (one split's, of :func:`graded_model`) is at least ``threshold``;
+    else a Mismatch on ``where`` with the split's report and how the training went."""
+    if scores.accuracy < threshold:
+        raise Mismatch(where, f"정확도 (accuracy) 가 {percent(threshold)} 미만입니다\n" + scores.report() + "\n"
+                       + training_summary(graded, data))
 
 
-for _index, _threshold in enumerate(TIERS[KIND][:2]):
-    globals()[f"test_validation_tier_{_index + 1}"] = _validation_check(_index, _threshold)
+VALIDATION_CASES = [case(threshold, graded="accuracy", id=str(index + 1), hint=VALIDATION_HINTS[index],
+                         title=f"검증 데이터 (validation split) 정확도 (accuracy) {percent(threshold)} 이상")
+                    for index, threshold in enumerate(TIERS[KIND][:2])]
+
+
+@pytest.mark.parametrize("threshold", VALIDATION_CASES)
+@pytest.mark.timeout(ACCURACY_TIMEOUT)
+def test_validation_tier(sub, threshold):
+    """One accuracy tier on the validation split (each row's title says which)."""
+    graded, data = graded_model(sub)
+    require_tier(graded.validation, threshold, f"검증 데이터 (validation split) (여러분이 가진 이미지 중 채점기 "
+                 f"(grader) 가 떼어 둔 {len(data.x_val):,} 장)", graded, data)

@@ -12,9 +12,8 @@ SHAPES = [(), (7,), (3, 4), (2, 3, 5)]
 def use_reference(monkeypatch, sub, ref, *names):
     """The reference's ``names`` in the student's namespace for this check, so that a check of one
     function does not depend on the student's other graded functions it builds on."""
-    namespace = sub._namespace
     for name in names:
-        monkeypatch.setitem(namespace, name, getattr(ref, name))
+        sub.replace_for_test(monkeypatch, name, getattr(ref, name))
 
 
 @pytest.mark.graded("step")

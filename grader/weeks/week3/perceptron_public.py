@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, builds_on, call
+from grader.weeks.week3.cases import case
 
 TRUTH_X1 = np.array([0, 0, 1, 1])
 TRUTH_X2 = np.array([0, 1, 0, 1])
@@ -101,35 +102,25 @@ class TestPerceptron:
         assert_equal(got, [0, 0, 0, 1], call("perceptron", x, w, b))
 
 
-@pytest.mark.graded("and_gate")
-class TestAnd:
-    @pytest.mark.points(1)
-    @pytest.mark.hint("AND 는 (1, 1) 에서만 1 입니다: w1 이나 w2 하나만으로는 넘을 수 없도록 w0 를 충분히 "
-                      "작은 음수로 잡으세요.")
-    def test_truth_table(self, sub):
-        """AND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
-        with building_on(sub, "and_gate", "perceptron"):
-            check_truth_table(sub.and_gate, "and_gate", TRUTH["and_gate"])
+GATE_CASES = [
+    case("and_gate", graded="and_gate",
+         title="AND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로",
+         hint="AND 는 (1, 1) 에서만 1 입니다: w1 이나 w2 하나만으로는 넘을 수 없도록 w0 를 충분히 "
+              "작은 음수로 잡으세요."),
+    case("or_gate", graded="or_gate",
+         title="OR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로",
+         hint="OR 은 (0, 0) 에서만 0 입니다: w0 <= 0 이지만, w0 + w1 > 0 이고 w0 + w2 > 0 이어야 합니다."),
+    case("nand_gate", graded="nand_gate",
+         title="NAND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로",
+         hint="NAND 는 NOT AND 입니다: AND 가중치 (weight) 세 개의 부호 (sign) 를 모두 뒤집으세요."),
+]
 
 
-@pytest.mark.graded("or_gate")
-class TestOr:
-    @pytest.mark.points(1)
-    @pytest.mark.hint("OR 은 (0, 0) 에서만 0 입니다: w0 <= 0 이지만, w0 + w1 > 0 이고 w0 + w2 > 0 이어야 합니다.")
-    def test_truth_table(self, sub):
-        """OR 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
-        with building_on(sub, "or_gate", "perceptron"):
-            check_truth_table(sub.or_gate, "or_gate", TRUTH["or_gate"])
-
-
-@pytest.mark.graded("nand_gate")
-class TestNand:
-    @pytest.mark.points(1)
-    @pytest.mark.hint("NAND 는 NOT AND 입니다: AND 가중치 (weight) 세 개의 부호 (sign) 를 모두 뒤집으세요.")
-    def test_truth_table(self, sub):
-        """NAND 진리표 (truth table): 0/1 인 네 행 (row) (x1, x2) 을 숫자 (plain number) 로"""
-        with building_on(sub, "nand_gate", "perceptron"):
-            check_truth_table(sub.nand_gate, "nand_gate", TRUTH["nand_gate"])
+@pytest.mark.parametrize("gate", GATE_CASES)
+def test_gate_truth_table(sub, gate):
+    """One gate's truth table (each row's title says which)."""
+    with building_on(sub, gate, "perceptron"):
+        check_truth_table(getattr(sub, gate), gate, TRUTH[gate])
 
 
 @pytest.mark.graded("xor_gate")
@@ -153,7 +144,7 @@ class TestXor:
             def counted(x1, x2, _original=original, _name=name):
                 calls.append(_name)
                 return _original(x1, x2)
-            monkeypatch.setitem(sub._namespace, name, counted)
+            sub.replace_for_test(monkeypatch, name, counted)
         with building_on(sub, "xor_gate", "and_gate", "or_gate", "nand_gate"):
             got = sub.xor_gate(0, 1)
             if len(calls) < 2:
@@ -172,6 +163,14 @@ def learned_outputs(w, b) -> np.ndarray:
     computation, so this check does not depend on your perceptron)."""
     margins = AND_X @ np.asarray(w, dtype=float).reshape(-1) + float(np.asarray(b))
     return np.array([1 if m > 0 else 0 for m in margins])
+
+
+def check_never_converges(errors, what: str, epochs: int, which: str) -> None:
+    """Training on XOR (not linearly separable) runs all ``epochs`` (``which``, as the message says
+    them) with at least one mistake in each."""
+    if not isinstance(errors, list) or len(errors) != epochs or min(errors) == 0:
+        raise Mismatch(what, f"{which} 를 모두 돌고, 에포크마다 틀린 샘플이 하나 이상 있어야 합니다",
+                       received=errors if isinstance(errors, list) else type(errors).__name__)
 
 
 @pytest.mark.graded("train_perceptron")
@@ -219,11 +218,8 @@ class TestTrainPerceptron:
                 assert_close(b, b_given, f"{what} 에서 나온 b ({explicit} 에서 나온 b 와 비교)", rtol=1e-12)
             y = np.array([0, 1, 1, 0])
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy())
-            what = f"{call('train_perceptron', AND_X, y)} 에서 나온 errors (XOR)"
-            if not isinstance(errors, list) or len(errors) != 100 or min(errors) == 0:
-                raise Mismatch(what, "기본값 (default) 인 100 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 "
-                               "하나 이상 있어야 합니다",
-                               received=errors if isinstance(errors, list) else type(errors).__name__)
+            check_never_converges(errors, f"{call('train_perceptron', AND_X, y)} 에서 나온 errors (XOR)", 100,
+                                  "기본값 (default) 인 100 에포크 (epoch)")
 
     @pytest.mark.points(1)
     @pytest.mark.hint("에포크 (epoch) 마다 틀린 개수를 하나씩 추가하고, 틀린 샘플이 없는 첫 에포크 직후에 "
@@ -261,7 +257,5 @@ class TestTrainPerceptron:
         y = np.array([0, 1, 1, 0])
         with building_on(sub, "train_perceptron", "perceptron", "step"):
             _, _, errors = sub.train_perceptron(AND_X.copy(), y.copy(), lr=0.1, epochs=20)
-            what = f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=20)} 에서 나온 errors"
-            if not isinstance(errors, list) or len(errors) != 20 or min(errors) == 0:
-                raise Mismatch(what, "20 에포크 (epoch) 를 모두 돌고, 에포크마다 틀린 샘플이 하나 이상 있어야 합니다",
-                               received=errors if isinstance(errors, list) else type(errors).__name__)
+            check_never_converges(errors, f"{call('train_perceptron', AND_X, y, lr=0.1, epochs=20)} 에서 나온 errors",
+                                  20, "20 에포크 (epoch)")

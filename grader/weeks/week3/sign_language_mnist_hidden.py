@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from grader.core.compare import Mismatch, assert_close, assert_equal, call
+from grader.core.compare import assert_close, assert_equal, call
 from grader.weeks.week3.data.sign_mnist import HEADER
-from grader.weeks.week3.sign_language_mnist_public import (KERAS_TIMEOUT, VALID_LABELS, built_model, check_arrays,
+from grader.weeks.week3.keras_checks import check_new_model_each_call
+from grader.weeks.week3.sign_language_mnist_public import (KERAS_TIMEOUT, VALID_LABELS, model_of, check_arrays,
                                                      csv_line, expect_error, loaded, write_csv)
 
 pytestmark = pytest.mark.hidden
@@ -105,8 +106,4 @@ def test_random_batches(sub, ref):
 @pytest.mark.hint("층 (layer) 과 모델을 build_sign_model() 안에서 만드세요. 그래야 부를 때마다 새 모델이 나옵니다.")
 def test_new_model_each_call(sub):
     """부를 때마다 새 모델: 앞 모델과 함께 쓰는 층 (layer) 이 없음"""
-    first = built_model(sub.build_sign_model)
-    second = built_model(sub.build_sign_model)
-    shared = {id(layer) for layer in first.layers} & {id(layer) for layer in second.layers}
-    if first is second or shared:
-        raise Mismatch("build_sign_model() 두 번 호출", "같은 모델을 돌려주었거나 층 (layer) 을 함께 씁니다")
+    check_new_model_each_call(lambda: model_of(sub), "build_sign_model()")

@@ -11,6 +11,7 @@ import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_integer, assert_shape, call, show
 from grader.weeks.week3.data.sign_mnist import HEADER
+from grader.weeks.week3.keras_checks import built_model, require_compiled
 from grader.core.keras_tools import keras_module, layers_of
 
 VALID_LABELS = tuple(k for k in range(25) if k != 9)
@@ -89,13 +90,9 @@ def expect_error(sub, path, line: int | None, keyword: str, problem: str) -> Non
         raise Mismatch(what, f"오류 메시지 (error message) 에 다음이 없습니다: {', '.join(missing)}", received=message)
 
 
-def built_model(build):
-    keras = keras_module()
-    model = build()
-    if not isinstance(model, keras.Model):
-        raise Mismatch("build_sign_model()", "Keras 모델 (keras.Sequential([...])) 을 돌려줘야 합니다",
-                       received=type(model).__name__)
-    return model
+def model_of(sub):
+    """What the student's build_sign_model() returns, checked to be a Keras model."""
+    return built_model(sub.build_sign_model, "build_sign_model")
 
 
 def ready_images(count: int, seed: int) -> np.ndarray:
@@ -130,12 +127,6 @@ def probabilities(model, images: np.ndarray, what: str, training: bool = False) 
 
 def cross_entropy(p: np.ndarray, labels) -> float:
     return float(-np.mean(np.log(np.clip(p[np.arange(len(labels)), np.asarray(labels)], 1e-7, 1.0))))
-
-
-def require_compiled(model) -> None:
-    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        raise Mismatch("build_sign_model()", "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 "
-                       "model.compile(optimizer=..., loss=..., metrics=[...]) 을 부르세요")
 
 
 def dropout_layers(model) -> list:
@@ -289,7 +280,7 @@ class TestBuildSignModel:
                       "확률 (probability) 입니다.")
     def test_shapes(self, sub):
         """(28, 28, 1) 이미지를 받아 이미지마다 확률 (probability) 25 개를 냄 (대체 데이터 (stand-in) 이미지 6 장)"""
-        model = built_model(sub.build_sign_model)
+        model = model_of(sub)
         inputs = getattr(model, "inputs", None) or []
         if len(inputs) == 1 and tuple(inputs[0].shape)[1:] != (28, 28, 1):
             raise Mismatch("build_sign_model() 의 입력 (input)", "preprocess 가 주는 모양 (shape) 인 "
@@ -304,8 +295,8 @@ class TestBuildSignModel:
                       "넣으세요.")
     def test_loss(self, sub):
         """대체 데이터 (stand-in) 이미지 16 장: 원-핫 (one-hot) 정답의 categorical 교차 엔트로피 (cross-entropy) 와 정확도 (accuracy) 지표"""
-        model = built_model(sub.build_sign_model)
-        require_compiled(model)
+        model = model_of(sub)
+        require_compiled(model, "build_sign_model()")
         images, labels = ready_images(16, seed=2)
         p = probabilities(model, images, "build_sign_model() (전처리된 이미지 (preprocessed images) 16 장)")
         expected = cross_entropy(p, labels)
@@ -333,7 +324,7 @@ class TestBuildSignModel:
                       "끄지 않습니다.")
     def test_dropout(self, sub):
         """Dropout 층이 있어 대체 데이터 (stand-in) 이미지 8 장의 출력을 학습 (training) 때만 바꿈"""
-        model = built_model(sub.build_sign_model)
+        model = model_of(sub)
         layers = dropout_layers(model)
         rates = [float(layer.rate) for layer in layers]
         if not any(0.0 < rate < 1.0 for rate in rates):
@@ -358,8 +349,8 @@ class TestBuildSignModel:
         """대체 데이터 (stand-in) 이미지 64 장으로 5 에포크 (epoch) 학습하면 손실 (loss) 이 줄어듦"""
         keras = keras_module()
         keras.utils.set_random_seed(0)
-        model = built_model(sub.build_sign_model)
-        require_compiled(model)
+        model = model_of(sub)
+        require_compiled(model, "build_sign_model()")
         images, labels = ready_images(64, seed=5)
         targets = one_hot(labels)
         before = float(model.evaluate(images, targets, verbose=0, return_dict=True)["loss"])

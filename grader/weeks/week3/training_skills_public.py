@@ -596,6 +596,15 @@ def using_random_shift(sub, what):
                        f"random_shift 를 먼저 고치세요 (random_shift 의 검사 (check) 를 보세요)") from None
 
 
+def augmented(sub, copies: int, seed: int, check) -> None:
+    """``check(sub, X, y, what)``, a check of augment(X, y, copies, seed) on the four small digits;
+    when it fails because the student's random_shift is wrong, the message says so."""
+    X, y = small_digits()
+    what = spelled("augment", "X", y, copies, seed) + AUGMENT_TEXT
+    with using_random_shift(sub, what):
+        check(sub, X, y, what)
+
+
 @pytest.mark.graded("augment")
 class TestAugment:
     @pytest.mark.points(1)
@@ -603,10 +612,7 @@ class TestAugment:
                       "라벨 (label) 을 돌려주세요.")
     def test_shapes_and_dtype(self, sub):
         """X 는 (6, 6) uint8 이미지 네 장, copies = 2, seed 0, 그리고 X / 16 (float64), copies = 1: 모양 (shape) 과 자료형 (dtype)"""
-        X, y = small_digits()
-        what = spelled("augment", "X", y, 2, 0) + AUGMENT_TEXT
-        with using_random_shift(sub, what):
-            self.shapes_and_dtype(sub, X, y, what)
+        augmented(sub, 2, 0, self.shapes_and_dtype)
 
     @staticmethod
     def shapes_and_dtype(sub, X, y, what):
@@ -641,10 +647,7 @@ class TestAugment:
                       "덩어리 (block) 로 반복되며, 라벨 하나씩 반복되지 않습니다. 뒤집기 (flip) 는 쓰지 않습니다.")
     def test_labels_follow_images(self, sub):
         """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 5: X_aug[k] 는 X[k % n] 을 1 이하로 이동 (shift), y_aug[k] = y[k % n]"""
-        X, y = small_digits()
-        what = spelled("augment", "X", y, 3, 5) + AUGMENT_TEXT
-        with using_random_shift(sub, what):
-            self.labels_follow_images(sub, X, y, what)
+        augmented(sub, 3, 5, self.labels_follow_images)
 
     @staticmethod
     def labels_follow_images(sub, X, y, what):
@@ -662,10 +665,7 @@ class TestAugment:
                       "(크기 조정 (rescaling) 없음).")
     def test_copies_differ_and_range(self, sub):
         """X 는 (6, 6) uint8 이미지 네 장, copies = 3, seed 1: 픽셀 값 범위 (pixel range) 유지, 복사본 (copy) 이 모두 같지는 않음"""
-        X, y = small_digits()
-        what = spelled("augment", "X", y, 3, 1) + AUGMENT_TEXT
-        with using_random_shift(sub, what):
-            self.copies_differ_and_range(sub, X, y, what)
+        augmented(sub, 3, 1, self.copies_differ_and_range)
 
     @staticmethod
     def copies_differ_and_range(sub, X, y, what):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from grader.core.compare import Mismatch, assert_close, assert_equal, assert_shape, call
-from grader.weeks.week3.xor_mlp_public import (XOR_LABELS, XOR_X, built_model, check_xor_predictions,
+from grader.weeks.week3.xor_mlp_public import (XOR_LABELS, XOR_X, xor_model, check_xor_predictions,
                                          guarded_sigmoid, initial_weights, keras_module, xor_weights)
 
 pytestmark = pytest.mark.hidden
@@ -57,7 +57,7 @@ def test_sigmoid_random(sub, ref):
                   "모양 (shape) 은 (n, 1) 입니다.")
 def test_forward_random(sub, ref, monkeypatch):
     """무작위 네트워크 (network) (n, d, h) = (1, 2, 2), (7, 3, 5), (20, 6, 1) 에서 참조 구현 (reference, 그 sigmoid 사용) 과 같습니다"""
-    monkeypatch.setitem(sub._namespace, "sigmoid", ref.sigmoid)   # graded on its own, not on the student's sigmoid
+    sub.replace_for_test(monkeypatch, "sigmoid", ref.sigmoid)   # graded on its own, not on the student's sigmoid
     rng = np.random.default_rng(2023)
     for n, d, h in [(1, 2, 2), (7, 3, 5), (20, 6, 1)]:
         X = rng.normal(size=(n, d))
@@ -91,16 +91,16 @@ def test_xor_weights_shuffled_batch(sub, ref):
 def test_build_matches_reference(sub, ref):
     """hidden_units = 2, 5, 16 에서 참조 구현 (reference) 의 가중치 모양 (weight shape); seed=3 두 번은 같은 가중치, seed=4 는 다른 가중치"""
     for hidden_units in (2, 5, 16):
-        model, what = built_model(sub.build_xor_model, hidden_units=hidden_units, seed=3)
-        reference, _ = built_model(ref.build_xor_model, hidden_units=hidden_units, seed=3)
+        model, what = xor_model(sub.build_xor_model, hidden_units=hidden_units, seed=3)
+        reference, _ = xor_model(ref.build_xor_model, hidden_units=hidden_units, seed=3)
         shapes = [w.shape for w in initial_weights(model)]
         expected = [w.shape for w in initial_weights(reference)]
         if shapes != expected:
             raise Mismatch(f"{what} 의 가중치 모양 (weight shape)", "기대한 Dense(hidden_units) -> Dense(1) "
                            "네트워크 (network) 와 다릅니다", expected=expected, received=shapes)
-    first = initial_weights(built_model(sub.build_xor_model, seed=3)[0])
-    again = initial_weights(built_model(sub.build_xor_model, seed=3)[0])
-    other = initial_weights(built_model(sub.build_xor_model, seed=4)[0])
+    first = initial_weights(xor_model(sub.build_xor_model, seed=3)[0])
+    again = initial_weights(xor_model(sub.build_xor_model, seed=3)[0])
+    other = initial_weights(xor_model(sub.build_xor_model, seed=4)[0])
     if not all(np.array_equal(a, b) for a, b in zip(first, again)):
         raise Mismatch("두 번 호출한 build_xor_model(seed=3)", "초기 가중치 (initial weights) 가 서로 다릅니다")
     if all(np.array_equal(a, b) for a, b in zip(first, other)):

@@ -10,6 +10,7 @@ from grader.core.compare import (Mismatch, assert_close, assert_equal, assert_sh
                                     without_overflow)
 from grader.core.submission import MissingDefinition
 from grader.core.keras_tools import keras_module
+from grader.weeks.week3.keras_checks import built_model, require_compiled
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_LABELS = np.array([[0], [1], [1], [0]])
@@ -70,23 +71,14 @@ def layer_summary(model) -> str:
                            for layer in model_layers(model)) + "]"
 
 
-def built_model(build, **kwargs):
-    """``build(**kwargs)``, checked to be a Keras model that maps (4, 2) inputs to (4, 1)."""
-    keras = keras_module()
+def xor_model(build, **kwargs):
+    """``build(**kwargs)`` (a build_xor_model), checked to be a Keras model that maps (4, 2) inputs to
+    (4, 1); returns the model and how the call looks."""
     what = call("build_xor_model", **kwargs)
-    model = build(**kwargs)
-    if not isinstance(model, keras.Model):
-        raise Mismatch(what, "Keras 모델 (model) 이어야 합니다 (keras.Sequential([...]))",
-                       received=type(model).__name__)
+    model = built_model(build, "build_xor_model", **kwargs)
     out = to_numpy(model(XOR_X.astype("float32")))
     assert_shape(out, (4, 1), f"XOR 입력 네 개에 대한 {what} 의 출력 (output)")
     return model, what
-
-
-def require_compiled(model, what: str) -> None:
-    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        raise Mismatch(what, "모델이 컴파일 (compile) 되지 않았습니다: 돌려주기 전에 model.compile(optimizer=..., "
-                       "loss=..., metrics=[...]) 을 호출하세요")
 
 
 def evaluate(model) -> dict:
@@ -110,7 +102,7 @@ def check_layers(model, what: str, units: int) -> None:
 
 def build_probe(sub) -> None:
     """A short check of the student's build_xor_model (raises if the model is not as asked)."""
-    model, what = built_model(sub.build_xor_model)
+    model, what = xor_model(sub.build_xor_model)
     check_layers(model, what, 8)
     require_compiled(model, what)
 
@@ -283,7 +275,7 @@ class TestBuildXorModel:
     def test_layers(self, sub):
         """Dense 층 (layer) 두 개: 유닛 (unit) hidden_units 개 (기본값 (default) 8, 그다음 hidden_units=3), 그다음 유닛 1 개"""
         for kwargs, units in [({}, 8), ({"hidden_units": 3}, 3)]:
-            model, what = built_model(sub.build_xor_model, **kwargs)
+            model, what = xor_model(sub.build_xor_model, **kwargs)
             check_layers(model, what, units)
 
     @pytest.mark.points(1)
@@ -291,7 +283,7 @@ class TestBuildXorModel:
                       '입니다.')
     def test_activations(self, sub):
         """build_xor_model(): 은닉층 (hidden layer) 은 ReLU, 출력 (output) 은 sigmoid (z = [-2, 0.5, 3] 에서)"""
-        model, what = built_model(sub.build_xor_model)
+        model, what = xor_model(sub.build_xor_model)
         z = np.array([-2.0, 0.5, 3.0], dtype="float32")
         hidden, output = model_layers(model)[0], model_layers(model)[-1]
         for layer, name, expected in [(hidden, "은닉층 (hidden layer)", np.maximum(z, 0)),
@@ -306,7 +298,7 @@ class TestBuildXorModel:
                       '0/1 타깃 (target) 에 맞는 손실 (loss) 입니다.')
     def test_loss(self, sub):
         """build_xor_model() 은 이진 교차 엔트로피 (binary cross-entropy) 로 컴파일 (compile) 됩니다 (XOR 입력 네 개에서의 손실 (loss))"""
-        model, what = built_model(sub.build_xor_model)
+        model, what = xor_model(sub.build_xor_model)
         require_compiled(model, what)
         p = np.clip(to_numpy(model(XOR_X.astype("float32"))), 1e-7, 1 - 1e-7)
         bce = float(-np.mean(XOR_LABELS * np.log(p) + (1 - XOR_LABELS) * np.log(1 - p)))
@@ -320,7 +312,7 @@ class TestBuildXorModel:
     @pytest.mark.hint('정확도 (accuracy) 지표 (metric) 를 넣으세요: model.compile(..., metrics=["accuracy"]).')
     def test_accuracy_metric(self, sub):
         """build_xor_model() 이 정확도 (accuracy) 지표 (metric) 를 보고합니다 (XOR 입력 네 개에서)"""
-        model, what = built_model(sub.build_xor_model)
+        model, what = xor_model(sub.build_xor_model)
         require_compiled(model, what)
         out = to_numpy(model(XOR_X.astype("float32")))
         results = evaluate(model)
@@ -338,7 +330,7 @@ class TestBuildXorModel:
     def test_optimizer(self, sub):
         """build_xor_model() 은 학습률 (learning rate) 0.05 인 Adam 을 씁니다"""
         keras = keras_module()
-        model, what = built_model(sub.build_xor_model)
+        model, what = xor_model(sub.build_xor_model)
         require_compiled(model, what)
         optimizer = model.optimizer
         if not isinstance(optimizer, keras.optimizers.Adam):
@@ -352,10 +344,10 @@ class TestBuildXorModel:
         """build_xor_model() 과 (hidden_units=8, seed=0): 같은 Dense 층 두 개와 초기 가중치 (initial weights), 이전 난수 상태와 무관"""
         keras = keras_module()
         keras.utils.set_random_seed(11)
-        first, what_first = built_model(sub.build_xor_model)
+        first, what_first = xor_model(sub.build_xor_model)
         check_layers(first, what_first, 8)
         keras.utils.set_random_seed(22)
-        second, what = built_model(sub.build_xor_model, hidden_units=8, seed=0)
+        second, what = xor_model(sub.build_xor_model, hidden_units=8, seed=0)
         for index, (a, b) in enumerate(zip(initial_weights(second), initial_weights(first))):
             if a.shape != b.shape or not np.array_equal(a, b):
                 raise Mismatch(f"{what_first} 와 {what} 의 초기 가중치 (initial weights)", f"서로 다릅니다 "
@@ -375,7 +367,7 @@ class TestTrainXorModel:
         """model.fit 의 History 를 돌려주고, 에포크 (epoch) 마다 손실 (loss) 이 하나씩 있습니다 (build_xor_model() 의 모델, epochs=3)"""
         keras = keras_module()
         with building_on_build(sub):
-            model, _ = built_model(sub.build_xor_model)
+            model, _ = xor_model(sub.build_xor_model)
             what = "train_xor_model(build_xor_model(), epochs=3)"
             history = sub.train_xor_model(model, epochs=3)
             if not isinstance(history, keras.callbacks.History):
@@ -390,6 +382,6 @@ class TestTrainXorModel:
     def test_learns_xor(self, sub):
         """train_xor_model(build_xor_model(), epochs=50) 뒤에 모델이 XOR 입력 네 개를 맞게 분류합니다"""
         with building_on_build(sub):
-            model, _ = built_model(sub.build_xor_model)
+            model, _ = xor_model(sub.build_xor_model)
             sub.train_xor_model(model, epochs=TRAIN_EPOCHS)
             check_xor_predictions(model, f"train_xor_model(build_xor_model(), epochs={TRAIN_EPOCHS})")

