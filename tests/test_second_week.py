@@ -106,7 +106,8 @@ PICTURES = '''\
 import numpy as np
 
 from grader.grading.observe import PictureRow, numbers
-from grader.pages.pictures import finish, label_, mapping, new_figure
+from grader.pages.figures import label
+from grader.pages.pictures import finish, mapping, new_figure
 from grader.weeks.week4 import homework
 
 
@@ -122,7 +123,7 @@ def draw_doubled(obs):
     ax = figure.subplots()
     ax.plot(x, 2 * x, ls="--", color="gray")
     ax.plot(x, y, marker="o")
-    ax.set_title(label_("두 배", "doubled"))
+    ax.set_title(label(("두 배", "doubled")))
     return finish(figure, "WEEK4 PICTURE: your double(x) (dots) beside 2x (dashed).")
 
 
