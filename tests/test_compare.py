@@ -71,7 +71,7 @@ def test_overflow_and_warnings_are_named_in_korean():
     with pytest.raises(Mismatch, match=r"경고 \(warning\)가 났습니다"):
         with without_overflow("f(x)"):
             import warnings
-            warnings.warn("careful", RuntimeWarning)
+            warnings.warn("careful", RuntimeWarning, stacklevel=1)
 
 
 def test_builds_on_names_the_wrong_function_first_in_the_agreed_words():

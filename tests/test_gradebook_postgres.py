@@ -114,7 +114,7 @@ def test_for_course_makes_and_starts_the_gradebook_once():
                     prefix="t")
     try:
         url = database.for_course(course)
-        assert url.startswith(f"postgresql+psycopg://tdb_test:") and url.endswith(f"@127.0.0.1:{course.database_port}/tdb_test")
+        assert url.startswith("postgresql+psycopg://tdb_test:") and url.endswith(f"@127.0.0.1:{course.database_port}/tdb_test")
         secret = course.secrets / "database"
         assert secret.stat().st_mode & 0o777 == 0o600 and secret.stat().st_uid == 0
         assert make_url(url).password == secret.read_text().strip()

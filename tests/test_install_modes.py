@@ -39,7 +39,7 @@ HIDDEN_MARKS = ("def separable_problem", "default_rng(304)")
 SECONDS = 300
 OPTIONS = ["--workers", "1", "--timeout", "60", "--cell-timeout", str(SECONDS), "--submission-timeout",
            str(SECONDS + 120), "--memory", "2048", "--no-progress"]
-NBGRADER_OPTIONS = [f"--SandboxedExecute.cell_timeout={SECONDS}", f"--SandboxedExecute.test_timeout=60",
+NBGRADER_OPTIONS = [f"--SandboxedExecute.cell_timeout={SECONDS}", "--SandboxedExecute.test_timeout=60",
                     f"--SandboxedExecute.submission_timeout={SECONDS + 120}", "--SandboxedExecute.memory_mb=2048",
                     f"--ExecutePreprocessor.timeout={SECONDS}"]
 
@@ -138,7 +138,7 @@ def autograde(python: Path, base: Path, env: dict) -> dict[str, tuple[float, str
     write_searcher(course / "submitted")
     done = run("autograde", ASSIGNMENT, "--create", "--force", *NBGRADER_OPTIONS)
     found = {}
-    for student, notebook, score, _ in gradebook_rows(course):
+    for student, _notebook, score, _ in gradebook_rows(course):
         shown = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                           for p in (course / "autograded" / student).rglob("*.ipynb"))
         found[student] = (float(score), shown + done.stdout[-5000:])

@@ -11,7 +11,7 @@ from grader.course.hidden_points import hidden_points_json, hidden_points_table
 from grader.course.release import generate_assignment
 from grader.core.course import HIDDEN_POINTS_FILE, SPECS_DIR, weeks
 from grader.core.results import total
-from tests.helpers import RELEASE, ROOT, SOLUTIONS, SOURCE, source_notebooks
+from tests.helpers import RELEASE, ROOT, SOLUTIONS, source_notebooks
 
 NOTEBOOKS = source_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]

@@ -161,7 +161,7 @@ def compare_with_otter(course: Path, made: list[tuple[str, str]], ours: dict[str
           f"{sum(run.seconds) / count:.2f} s and {sum(run.cpu_seconds) / count:.2f} CPU s per submission "
           f"(CPU {min(run.cpu_seconds):.2f}-{max(run.cpu_seconds):.2f} s); grader grade on the same "
           f"files: {run.grader_cpu:.2f} CPU s per submission")
-    print(f"otter run and grader grade: "
+    print("otter run and grader grade: "
           + ("the same score for every submission" if not differ else
              "different scores for " + ", ".join(f"{s} ({kinds[s]}: otter {run.scores[s]:g}, grader "
                                                  f"{ours.get(s, 0.0):g})" for s in differ)))

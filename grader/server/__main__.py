@@ -52,7 +52,7 @@ def summary(course: Course, passwords: dict[str, str]) -> str:
              f"  first passwords:         {course.secrets / 'passwords'} (root only; `passwd USER` changes one)",
              f"  formgrader (graders):    {hub.formgrader_url(course)}",
              "  students: Nbgrader > Assignment List in their server (fetch, submit)",
-             f"  stop: make hub-down   (python -m grader.server down)"]
+             "  stop: make hub-down   (python -m grader.server down)"]
     if missing:
         lines.append(f"  users that existed before (no first password recorded): {', '.join(missing)}")
     if course.hub_ip not in ("127.0.0.1", "localhost", "::1"):

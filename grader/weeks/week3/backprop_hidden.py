@@ -342,7 +342,7 @@ def test_cross_entropy_large_and_uniform(sub, ref):
     apart += np.array([[1000.0], [0.0], [-1000.0]])
     # exp(-720) is still a (tiny) float, exp(720) is not: only a shift by the row's max stays finite
     spread, y_spread = np.array([[360.0, -360.0, 0.0, 2.0], [1.0, -2.0, 0.5, 0.0]]), np.array([0, 2])
-    for scores, y, near in [(scores + 1000.0, y, "1000 근처일 때"),
+    for scores, y, near in [(scores + 1000.0, y, "1000 근처일 때"),  # noqa: B020 (the list is built once, first)
                             (apart, y_apart, "행 (row) 마다 1000, 0, -1000 근처일 때"),
                             (spread, y_spread, "[[360, -360, 0, 2], [1, -2, 0.5, 0]] 일 때")]:
         what = f"scores 가 {near} softmax_cross_entropy(scores, y)"

@@ -47,7 +47,7 @@ def gate_regions(obs) -> Picture:
     figure = new_figure(1.75 * len(panels) + 0.6, 3.0)
     axes = figure.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     mistakes = []
-    for ax, (key, name, truth, region) in zip(axes, panels):
+    for ax, (_key, name, truth, region) in zip(axes, panels):
         ax.pcolormesh(axis, axis, region.astype(int), cmap=ListedColormap(REGION), vmin=0, vmax=1,
                       shading="nearest", rasterized=True)
         expected = [truth(a, b) for a, b in INPUTS]
