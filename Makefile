@@ -7,7 +7,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export MPLBACKEND := Agg
 
-.PHONY: install release test demo bench bench-1000 mutation student-dist hub hub-down clean
+.PHONY: install lint release test demo bench bench-1000 mutation student-dist hub hub-down clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -22,7 +22,10 @@ release: install  ## regenerate assignments/ (nbgrader) and solutions/ from sour
 	$(PYTHON) -m grader.course.release
 
 test: export GRADER_MNIST_QUICK = 1
-test: install  ## the whole test suite (MNIST grading in quick mode: small budgets)
+lint: install  ## ruff's lint over grader/ and tests/ (configuration: pyproject.toml)
+	$(VENV)/bin/ruff check grader tests
+
+test: install lint  ## the lint, then the whole test suite (MNIST grading in quick mode: small budgets)
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 # otter-grader (the bench's comparison) in a venv of its own: never in the project's .venv.
