@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.core import words
 from grader.core.seeds import seed_generators
 from grader.core.submission import TestTimeout
 
@@ -98,15 +99,14 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
     try:
         model = build_model()
     except Exception as error:
-        raise SubmissionError(f"build_model() raised {type(error).__name__}: {error}") from error
+        raise SubmissionError(words.MODEL_BUILD_RAISED.format(error_type=type(error).__name__, error=error)) from error
     if not isinstance(model, keras.Model):
-        raise SubmissionError(f"build_model() returned {type(model).__name__}, not a Keras model")
+        raise SubmissionError(words.MODEL_NOT_KERAS.format(type=type(model).__name__))
     if precheck:                   # fail fast, before training, on a model safe mode will refuse
         try:
             model.save(path)
         except Exception as error:
-            raise SubmissionError(f"the model could not be saved as a .keras file "
-                                  f"({type(error).__name__}: {error})") from error
+            raise SubmissionError(words.MODEL_CANNOT_SAVE.format(error_type=type(error).__name__, error=error)) from error
         load_trained(path)
         path.unlink()
     seed_everything(seed, train_model)
@@ -114,16 +114,14 @@ def train_to_file(build_model, train_model, x_fit: np.ndarray, y_fit: np.ndarray
         train_model(model, x_fit.copy(), y_fit.copy())
     except Exception as error:
         if isinstance(error, TestTimeout):
-            raise SubmissionError(f"build_model() + train_model() did not finish within the training "
-                                  f"budget and were stopped ({error})") from error
-        raise SubmissionError(f"train_model(model, x_train, y_train) raised {type(error).__name__}: "
-                              f"{error}") from error
+            raise SubmissionError(words.MODEL_TRAINING_STOPPED.format(error=error)) from error
+        raise SubmissionError(words.MODEL_TRAIN_RAISED.format(error_type=type(error).__name__, error=error)) from error
     seconds = time.monotonic() - started
     try:
         model.save(path)
     except Exception as error:
-        raise SubmissionError(f"the trained model could not be saved as a .keras file "
-                              f"({type(error).__name__}: {error})") from error
+        raise SubmissionError(words.MODEL_TRAINED_CANNOT_SAVE.format(error_type=type(error).__name__,
+                                                                     error=error)) from error
     return TrainingRun(path=path, seconds=seconds)
 
 
@@ -136,9 +134,7 @@ def load_trained(path: str | os.PathLike):
         return keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SubmissionError(f"the saved model cannot be loaded in Keras's safe mode ({first[:300]}); "
-                              f"build it from built-in layers only (keras.layers.Rescaling, not Lambda, "
-                              f"and no custom layer classes)") from error
+        raise SubmissionError(words.MODEL_NOT_SAFE.format(first=first[:300])) from error
 
 
 @dataclass(frozen=True)
@@ -189,8 +185,7 @@ def predict_labels(model, images: np.ndarray, batch_size: int = 500) -> np.ndarr
 
 
 def _cannot_predict(images: np.ndarray, why: str) -> str:
-    return (f"the trained model could not predict raw images of shape {(len(images),) + images.shape[1:]} "
-            f"(uint8 0-255): {why}")
+    return words.MODEL_CANNOT_PREDICT.format(shape=(len(images),) + images.shape[1:], why=why)
 
 
 def labels_of(out, images: np.ndarray) -> np.ndarray:
@@ -200,8 +195,7 @@ def labels_of(out, images: np.ndarray) -> np.ndarray:
         raise SubmissionError(_cannot_predict(images, out))
     out = np.asarray(out)
     if out.shape != (len(images), 10):
-        raise SubmissionError(f"the trained model's output on {len(images)} images has shape {out.shape}; "
-                              f"expected ({len(images)}, 10): one probability per digit")
+        raise SubmissionError(words.MODEL_OUTPUT_SHAPE.format(count=len(images), shape=out.shape))
     return np.argmax(out, axis=1)
 
 
@@ -268,8 +262,7 @@ def grade_model(build_model, train_model, data: GradingData) -> GradedModel:
             run = train_to_file(build_model, train_model, data.x_fit, data.y_fit, Path(folder) / "model.keras")
             graded.seconds = run.seconds
             if run.seconds > data.budget:
-                raise SubmissionError(f"build_model() + train_model() took {run.seconds:.0f} s, over the "
-                                      f"training budget of {data.budget:.0f} s")
+                raise SubmissionError(words.MODEL_OVER_BUDGET.format(seconds=run.seconds, budget=data.budget))
             if _predictor is None:
                 model = load_trained(run.path)
                 graded.validation = evaluate(model, data.x_val, data.y_val, "validation")

@@ -212,6 +212,27 @@ ZIP_DAMAGED = "손상되었습니다 (damaged entry: {error})"
 ZIP_COMPRESSION = "읽을 수 없는 압축 방식입니다 (unsupported compression: {error})"
 ZIP_CANNOT_UNPACK = "풀 수 없습니다 (cannot unpack: {error})"
 
+# ---- a homework's model (grader.core.model_eval): SubmissionError, shown by the homework's checks ----
+MODEL_BUILD_RAISED = "build_model() 이 예외 (exception)를 일으켰습니다 (build_model() raised {error_type}: {error})"
+MODEL_NOT_KERAS = "build_model() 이 Keras 모델 (model)을 돌려주지 않았습니다 (build_model() returned {type}, not a Keras model)"
+MODEL_CANNOT_SAVE = ("모델 (model)을 .keras 파일로 저장할 수 없습니다 (the model could not be saved as a .keras file: "
+                     "{error_type}: {error})")
+MODEL_TRAINING_STOPPED = ("build_model() + train_model() 이 학습 시간 (training budget) 안에 끝나지 않아 멈췄습니다 "
+                          "(did not finish within the training budget and were stopped: {error})")
+MODEL_TRAIN_RAISED = ("train_model 이 예외 (exception)를 일으켰습니다 (train_model(model, x_train, y_train) raised "
+                      "{error_type}: {error})")
+MODEL_TRAINED_CANNOT_SAVE = ("학습한 모델 (trained model)을 .keras 파일로 저장할 수 없습니다 (the trained model could "
+                             "not be saved as a .keras file: {error_type}: {error})")
+MODEL_NOT_SAFE = ("저장한 모델을 안전 모드 (safe mode)로 읽을 수 없습니다 (the saved model cannot be loaded in Keras's "
+                  "safe mode: {first}). Keras 기본 층 (built-in layers)만으로 만드세요: Lambda 대신 "
+                  "keras.layers.Rescaling, 직접 만든 층 클래스 (custom layer classes)는 쓰지 마세요")
+MODEL_CANNOT_PREDICT = ("학습한 모델이 원본 이미지 (raw images, uint8 0-255, 모양 (shape) {shape})를 예측 (predict)하지 "
+                        "못했습니다 (could not predict): {why}")
+MODEL_OUTPUT_SHAPE = ("학습한 모델의 출력 (output) 모양 (shape)이 이미지 {count}장에 {shape} 입니다: 숫자마다 확률 하나인 "
+                      "({count}, 10) 이어야 합니다 (expected one probability per digit)")
+MODEL_OVER_BUDGET = ("build_model() + train_model() 이 {seconds:.0f}초 걸려 학습 시간 {budget:.0f}초를 넘었습니다 "
+                     "(took {seconds:.0f} s, over the training budget of {budget:.0f} s)")
+
 # ---- the feedback page (grader.pages.feedback) ------------------------------------------------
 STATUS_TEXT = {
     "graded": ("채점 완료", "graded"),
