@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-from grader.core.submission import MachineryError, explain_error, quoting
 from grader.core import words
+from grader.core.submission import MachineryError, explain_error, quoting
 
 _PRINT = dict(precision=6, threshold=20, edgeitems=3, suppress_small=True)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from grader.core import words
 from grader.core.results import TestResult
 from grader.student.checker import parse_selector
-from grader.core import words
 
 
 @dataclass(frozen=True)

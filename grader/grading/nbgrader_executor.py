@@ -29,6 +29,7 @@ from traitlets import Float, Integer
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from grader.core import words
 from grader.core.cells import kind
 from grader.grading.check_calls import Check, NotATestCell, checks_of  # noqa: F401
 from grader.student.checker import report_title
@@ -38,7 +39,6 @@ from grader.grading.submissions import stray_note, stray_notebooks
 from grader.student.report import format_report
 from grader.student.report_html import report_html
 from grader.sandbox.launcher import Limits, isolation_note
-from grader.core import words
 
 DEFAULTS = Options()
 Answer = tuple[str, "str | None", float]   # a test cell's report text, its HTML (None: text only), points

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
 from grader.core import words
 
 SECONDS = 10.0                 # per observation

@@ -21,6 +21,7 @@ import os
 import statistics
 from pathlib import Path
 
+from grader.core import words
 from grader.grading.gradescope import FEEDBACK_PAGE, write_atomically
 from grader.pages.class_csv import csv_rows, write_csv  # noqa: F401
 from grader.pages.class_results import BrokenFile, ClassResults, RecordedNotebook, collect  # noqa: F401
@@ -29,7 +30,6 @@ from grader.pages.class_stats import (NOT_IMPLEMENTED, FollowUp, MessageGroup,  
                                       homework_accuracy, notebook_scores, pass_rates, problem_of)
 from grader.pages.figures import label, pyplot, to_data_uri
 from grader.pages.html import escape, figure, page, progress_bar, table
-from grader.core import words
 
 TOP_GROUPS = 3
 SLOWEST = 5

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from grader.core import words
 from grader.core.compare import KOREAN_LABELS, split_message
 from grader.grading.gradescope import FEEDBACK_PAGE, OBSERVATIONS, RESULTS, read_results, write_atomically
 from grader.pages.html import escape, figure, page, progress_bar, table
-from grader.core import words
-
-STATUS_TEXT = words.STATUS_TEXT
 
 
 def _points(value) -> str:
@@ -24,7 +22,7 @@ def _points(value) -> str:
 def _summary(results: dict) -> str:
     extra = results.get("extra_data", {})
     score, possible = float(results.get("score", 0)), float(results.get("max_score", 0))
-    status = STATUS_TEXT.get(extra.get("status"), (extra.get("status", ""), ""))
+    status = words.STATUS_TEXT.get(extra.get("status"), (extra.get("status", ""), ""))
     notes = "".join(f'<div class="note">{escape(note)}</div>' for note in extra.get("notes", []))
     passed = sum(t.get("status") == "passed" for t in results.get("tests", []))
     return (f'<p class="muted">{escape(extra.get("student", ""))} · {words.label_html(status, muted=True)}</p>\n'

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.core import words
 from grader.grading.observe import Unusable, numbers, picture_rows
 from grader.pages import figures
-from grader.core import words
 
 log = logging.getLogger(__name__)
 

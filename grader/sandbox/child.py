@@ -99,9 +99,10 @@ def run_cell(namespace: dict, number: int, source: str) -> dict:
     return {"stdout": stdout.text(), "stderr": stderr.text(), "error": error}
 
 
+@functools.lru_cache(maxsize=None)
 def _own_copy(relative: str):
     """A module of the grader's public files in this folder (what students install), loaded by its
-    path: the child never imports the ``grader`` package."""
+    path, once: the child never imports the ``grader`` package."""
     import importlib.util
     import os
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), relative)

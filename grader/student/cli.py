@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from grader.core import words
 from grader.core.course import hidden_points
 from grader.core.engine import DEFAULT_TIMEOUT, SpecsNotFound
 from grader.student.report import SCORE_LABEL, format_report
-from grader.core import words
 
 EXIT_PASS, EXIT_FAIL, EXIT_UNREADABLE = 0, 1, 2
 COMMANDS = "grader.commands"          # the entry-point group of the other subcommands

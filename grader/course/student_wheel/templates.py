@@ -8,9 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
+from grader.core import words
 from grader.core.course import STUDENT_EXTRA, declared_requirements
 from grader.course.student_wheel.layout import DIST_NAME, EPOCH, ROOT, WEEKS
-from grader.core import words
 
 # Requirements students get under another name: Colab already has `tensorflow` (tensorflow-cpu
 # there would be a second copy of it), and tensorflow-cpu is not published for every platform
